@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { registerSandboxCommand } from './commands/sandbox';
+
+/** The `siirto` command. Each subcommand lives in client/commands/<name>.ts. */
+export function buildProgram(): Command {
+  const program = new Command('siirto')
+    .description('Siirto: durable, exactly-once transfers between Nordic ERP, accounting and webshop systems')
+    .showHelpAfterError();
+  registerSandboxCommand(program);
+  return program;
+}
+
+if (require.main === module) {
+  buildProgram()
+    .parseAsync(process.argv)
+    .catch((err: Error) => {
+      process.stderr.write(`siirto: ${err.message}\n`);
+      process.exit(1);
+    });
+}

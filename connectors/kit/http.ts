@@ -1,0 +1,75 @@
+import type { Got, OptionsOfTextResponseBody } from 'got' with { 'resolution-mode': 'import' };
+import { ConnectorError } from './errors';
+
+/**
+ * The one HTTP transport connectors share. It never retries (Temporal's retry policy does, so that every attempt
+ * is visible and re-signed) and it never throws on an HTTP status: the connector reads the status and the body in
+ * its own system's terms. Network failures and timeouts become retryable ConnectorErrors.
+ */
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Absolute URL, or a path joined to the transport's base URL. */
+  url: string;
+  headers?: Record<string, string>;
+  searchParams?: Record<string, string | number | boolean | undefined>;
+  body?: string;
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+export interface HttpTransport {
+  request(req: HttpRequest): Promise<HttpResponse>;
+}
+
+let gotPromise: Promise<Got> | undefined;
+// got is ESM-only; load it lazily so CommonJS modules that never make a request do not pay for it.
+const loadGot = (): Promise<Got> => (gotPromise ??= import('got').then((m) => m.default));
+
+export function createHttpTransport(system: string, baseUrl: string, defaultTimeoutMs = 30_000): HttpTransport {
+  const base = baseUrl.replace(/\/+$/, '');
+  return {
+    async request(req) {
+      const got = await loadGot();
+      const url = /^https?:\/\//.test(req.url) ? req.url : `${base}/${req.url.replace(/^\/+/, '')}`;
+      const searchParams: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.searchParams ?? {})) if (v !== undefined) searchParams[k] = String(v);
+      const options: OptionsOfTextResponseBody = {
+        method: req.method,
+        headers: req.headers,
+        body: req.body,
+        searchParams: Object.keys(searchParams).length ? searchParams : undefined,
+        throwHttpErrors: false,
+        retry: { limit: 0 },
+        followRedirect: false,
+        timeout: { request: req.timeoutMs ?? defaultTimeoutMs },
+        responseType: 'text',
+      };
+      try {
+        const res = await got(url, options);
+        return { status: res.statusCode, headers: res.headers, body: res.body };
+      } catch (err) {
+        const e = err as { code?: string; name?: string; message?: string };
+        const what = e.name === 'TimeoutError' ? 'timed out' : `failed (${e.code ?? e.message ?? 'network error'})`;
+        throw new ConnectorError(system, 'transient', `${system} request ${req.method} ${new URL(url).pathname} ${what}`, {
+          code: e.code,
+          cause: err,
+        });
+      }
+    },
+  };
+}
+
+/** Seconds or an HTTP date in Retry-After, as milliseconds. */
+export function retryAfterMs(header: string | string[] | undefined, fallbackMs = 1000): number {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return fallbackMs;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : fallbackMs;
+}

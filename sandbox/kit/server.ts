@@ -1,0 +1,180 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { FaultConfig, FaultInjector, type FaultKind } from './faults';
+import { LimitConfig, RateCounter, toWindow, type RateWindow } from './limits';
+import { SandboxStore } from './store';
+import { WebhookPolicy, WebhookSender, type DeliveryRecord } from './webhooks';
+
+export const SANDBOX_SYSTEMS = ['netvisor', 'procountor', 'rackbeat', '24so', 'severa', 'woocommerce', 'shopify'] as const;
+export type SandboxSystem = (typeof SANDBOX_SYSTEMS)[number];
+
+/** An error reply in the system's own wire format, used for injected faults and the rate limit. */
+export interface WireReply {
+  status: number;
+  contentType: string;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+export interface SandboxContext {
+  readonly system: SandboxSystem;
+  readonly store: SandboxStore;
+  readonly faults: FaultInjector;
+  readonly webhooks: WebhookSender;
+  /** The base URL the sandbox listens on, once it listens. */
+  url: string;
+  seed: number;
+}
+
+export interface SandboxDefinition {
+  system: SandboxSystem;
+  /** The collections GET /__sandbox/state shows. */
+  collections: readonly string[];
+  /** Registers the real API's routes. Request bodies arrive raw (`request.body` is a Buffer or undefined). */
+  routes(app: FastifyInstance, ctx: SandboxContext): void;
+  /**
+   * Fills the store deterministically; called at start, after reset (with counts {}) and by POST /__sandbox/seed.
+   * Fixed fixtures (a TEMP customer, a second company, ...) must be restored every time.
+   */
+  seed(ctx: SandboxContext, seed: number, counts: Record<string, number>): void;
+  /** The system's own reply for an injected 500 or 429, or for exceeding `rateLimit`. */
+  faultReply(kind: 'server-error' | 'rate-limit', retryAfterSeconds: number): WireReply;
+  /** The published rate limit, enforced per key (usually the credential). */
+  rateLimit?: { window: RateWindow; key(request: FastifyRequest): string | null };
+}
+
+export interface StartedSandbox {
+  system: SandboxSystem;
+  url: string;
+  app: FastifyInstance;
+  ctx: SandboxContext;
+  close(): Promise<void>;
+}
+
+const SeedBody = z.object({ seed: z.number().int().default(1), counts: z.record(z.string(), z.number().int().min(0)).default({}) });
+
+const send = (reply: FastifyReply, r: WireReply): FastifyReply =>
+  reply.code(r.status).headers(r.headers ?? {}).type(r.contentType).send(r.body);
+
+function jsonBody(request: FastifyRequest): unknown {
+  const raw = request.body as Buffer | undefined;
+  if (!raw || raw.length === 0) return {};
+  return JSON.parse(raw.toString('utf8'));
+}
+
+function controlError(reply: FastifyReply, message: string): FastifyReply {
+  return reply.code(400).send({ error: message });
+}
+
+/** Builds a sandbox server: the system's routes behind the shared control, fault and rate-limit machinery. */
+export async function startSandbox(
+  def: SandboxDefinition,
+  options: { port?: number; host?: string; seed?: number } = {},
+): Promise<StartedSandbox> {
+  const app = Fastify({ logger: false, bodyLimit: 20 * 1024 * 1024, forceCloseConnections: true });
+  const store = new SandboxStore([...def.collections, 'webhookDeliveries']);
+  const seed = options.seed ?? 1;
+  const ctx: SandboxContext = {
+    system: def.system,
+    store,
+    faults: new FaultInjector(),
+    webhooks: new WebhookSender(seed, (d: DeliveryRecord) => store.insert('webhookDeliveries', d)),
+    url: '',
+    seed,
+  };
+  const rate = def.rateLimit ? new RateCounter(def.rateLimit.window) : undefined;
+
+  // Bodies stay raw: signatures are computed over exact bytes and XML/SOAP systems parse their own.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  const isControl = (request: FastifyRequest) => request.url.startsWith('/__sandbox/');
+  const commitThenFail = new WeakSet<FastifyRequest>();
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (isControl(request)) return;
+    const fault: FaultKind | null = ctx.faults.draw(request.url);
+    if (fault === 'reset') {
+      request.raw.socket.destroy();
+      return reply.hijack();
+    }
+    if (fault === '500') return send(reply, def.faultReply('server-error', 0));
+    if (fault === '429') {
+      const after = ctx.faults.settings.retryAfterSeconds;
+      return send(reply, def.faultReply('rate-limit', after));
+    }
+    if (fault === 'timeout') await new Promise((r) => setTimeout(r, ctx.faults.settings.timeoutMs));
+    if (fault === 'commit-then-fail') commitThenFail.add(request);
+    if (rate && def.rateLimit) {
+      const key = def.rateLimit.key(request);
+      if (key !== null) {
+        const retryAfter = rate.hit(key);
+        if (retryAfter !== null) return send(reply, def.faultReply('rate-limit', retryAfter));
+      }
+    }
+  });
+
+  // "Commit then fail": the handler ran and stored the write; the caller sees an error instead of the reply.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!commitThenFail.has(request) || reply.statusCode >= 400) return payload;
+    const r = def.faultReply('server-error', 0);
+    reply.code(r.status).headers(r.headers ?? {}).type(r.contentType);
+    return r.body;
+  });
+
+  app.get('/__sandbox/state', async () => store.snapshot());
+  app.post('/__sandbox/reset', async () => {
+    store.reset();
+    rate?.reset();
+    ctx.faults.configure(FaultConfig.parse({ rate: 0 }), ctx.seed);
+    def.seed(ctx, ctx.seed, {});
+    return { ok: true };
+  });
+  app.post('/__sandbox/seed', async (request, reply) => {
+    const parsed = SeedBody.safeParse(jsonBody(request));
+    if (!parsed.success) return controlError(reply, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    store.reset();
+    ctx.seed = parsed.data.seed;
+    def.seed(ctx, parsed.data.seed, parsed.data.counts);
+    return { ok: true, counts: Object.fromEntries(def.collections.map((c) => [c, store.list(c).length])) };
+  });
+  app.get('/__sandbox/faults', async () => ({ settings: ctx.faults.settings, injected: ctx.faults.injected }));
+  app.post('/__sandbox/faults', async (request, reply) => {
+    const parsed = FaultConfig.safeParse(jsonBody(request));
+    if (!parsed.success) return controlError(reply, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    ctx.faults.configure(parsed.data, ctx.seed);
+    return { ok: true, settings: parsed.data };
+  });
+  app.post('/__sandbox/limits', async (request, reply) => {
+    const parsed = LimitConfig.safeParse(jsonBody(request));
+    if (!parsed.success) return controlError(reply, parsed.error.issues.map((i) => i.message).join('; '));
+    if (!rate) return controlError(reply, `${def.system} has no published rate limit to scale`);
+    rate.window = toWindow(parsed.data);
+    rate.reset();
+    return { ok: true, window: rate.window };
+  });
+  app.post('/__sandbox/webhooks', async (request, reply) => {
+    const parsed = WebhookPolicy.safeParse(jsonBody(request));
+    if (!parsed.success) return controlError(reply, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    ctx.webhooks.policy = parsed.data;
+    return { ok: true, policy: parsed.data };
+  });
+
+  def.routes(app, ctx);
+  def.seed(ctx, seed, {});
+
+  const host = options.host ?? '127.0.0.1';
+  await app.listen({ port: options.port ?? 0, host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  ctx.url = `http://${host}:${port}`;
+  return {
+    system: def.system,
+    url: ctx.url,
+    app,
+    ctx,
+    async close() {
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,47 @@
+'use strict';
+// What `npm start` and `npm test` run first, so that a fresh clone needs no other step:
+// dependencies from the lock file, the Temporal CLI, and the TypeScript build.
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+const log = (m) => console.error(`[bootstrap] ${m}`);
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) {
+    log(`"${cmd} ${args.join(' ')}" failed with exit code ${r.status}`);
+    process.exit(r.status || 1);
+  }
+}
+
+const mtime = (f) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0);
+
+function ensureDependencies() {
+  const lock = path.join(ROOT, 'package-lock.json');
+  const installed = path.join(ROOT, 'node_modules', '.package-lock.json');
+  if (fs.existsSync(installed) && mtime(installed) >= mtime(lock)) return;
+  log('installing dependencies (npm ci)...');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+function build() {
+  // Incremental: a warm build only checks what changed.
+  run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--incremental', '--tsBuildInfoFile', 'dist/.tsbuildinfo']);
+}
+
+async function main() {
+  ensureDependencies();
+  const { ensureTemporalCli } = require('./temporal-cli');
+  const cli = await ensureTemporalCli(log);
+  fs.mkdirSync(path.join(ROOT, '.data'), { recursive: true });
+  fs.writeFileSync(path.join(ROOT, '.data', 'temporal-cli'), cli.path);
+  log(`Temporal CLI: ${cli.path} (found via ${cli.via})`);
+  build();
+}
+
+main().catch((e) => {
+  log(e.message);
+  process.exit(1);
+});
