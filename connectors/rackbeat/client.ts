@@ -1,0 +1,166 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { ConnectorError, isConnectorError } from '../kit/errors';
+import { createHttpTransport, type HttpRequest, type HttpTransport } from '../kit/http';
+import { sharedLimiter, type WindowLimiter } from '../kit/limiter';
+import { parseJson, parseResponse } from '../kit/parse';
+import { classifyResponse, SYSTEM } from './errors';
+import { PageCounters, Self, type Page } from './schemas';
+import { CustomerInvoices } from './invoices';
+import { Fields } from './fields';
+import { Orders } from './orders';
+import { Customers, Suppliers } from './parties';
+import { Products } from './products';
+import { CustomerGroups, PaymentTerms, ProductGroups, SupplierGroups } from './registers';
+import { Webhooks } from './webhooks';
+
+/** Tenant credentials. `baseUrl` is the API root, `https://app.rackbeat.com/api` in production, `<sandbox>/api` locally. */
+export const RackbeatCredentials = z.object({
+  baseUrl: z.string().url('the Rackbeat base URL must be a URL such as https://app.rackbeat.com/api'),
+  apiToken: z.string().min(1, 'the Rackbeat API token is empty'),
+});
+export type RackbeatCredentials = z.infer<typeof RackbeatCredentials>;
+
+export interface RackbeatClientOptions {
+  timeoutMs?: number;
+  /**
+   * Client-side pacing per API token. Rackbeat's own client library throttles at 480 requests/minute; we stay a
+   * little below (450) so that two processes' clock skew or a retry burst does not earn a 429.
+   */
+  pacing?: { limit: number; windowMs: number };
+  /** Replaces the HTTP transport (tests of the parsers). */
+  transport?: HttpTransport;
+}
+
+export const DEFAULT_PACING = { limit: 450, windowMs: 60_000 };
+
+type Query = Record<string, string | number | boolean | undefined>;
+
+export interface CallOptions {
+  /** Operator words for what is being touched, e.g. "product P-1/B". */
+  resource: string;
+  query?: Query;
+  body?: unknown;
+}
+
+/**
+ * The only place that speaks HTTP to Rackbeat: Bearer auth, pacing, JSON, status → ConnectorError, envelopes.
+ * Resource modules (products.ts, orders.ts, ...) build on `one`, `page` and `all`.
+ */
+export class RackbeatApi {
+  private readonly transport: HttpTransport;
+  private readonly limiter: WindowLimiter;
+  private readonly headers: Record<string, string>;
+
+  constructor(credentials: RackbeatCredentials, options: RackbeatClientOptions = {}) {
+    const creds = RackbeatCredentials.parse(credentials);
+    this.transport = options.transport ?? createHttpTransport(SYSTEM, creds.baseUrl, options.timeoutMs ?? 30_000);
+    const pacing = options.pacing ?? DEFAULT_PACING;
+    // Keyed by a digest so the token itself is not kept as a map key for the life of the process.
+    const tokenKey = createHash('sha256').update(creds.apiToken).digest('hex').slice(0, 16);
+    this.limiter = sharedLimiter(`rackbeat:${tokenKey}:${pacing.limit}/${pacing.windowMs}`, pacing.limit, pacing.windowMs);
+    this.headers = {
+      authorization: `Bearer ${creds.apiToken}`,
+      accept: 'application/json; charset=utf8',
+      'user-agent': 'Siirto (https://github.com/siirto)',
+      'consumer-name': 'Siirto',
+    };
+  }
+
+  /** One request; a 2xx reply's JSON body (null when empty), anything else thrown as a classified ConnectorError. */
+  async call(method: HttpRequest['method'], path: string, options: CallOptions): Promise<{ status: number; data: unknown }> {
+    await this.limiter.acquire();
+    const hasBody = options.body !== undefined;
+    const res = await this.transport.request({
+      method,
+      url: path,
+      headers: hasBody ? { ...this.headers, 'content-type': 'application/json; charset=utf8' } : this.headers,
+      searchParams: options.query,
+      body: hasBody ? JSON.stringify(options.body) : undefined,
+    });
+    if (res.status >= 200 && res.status < 300) return { status: res.status, data: parseJson(SYSTEM, options.resource, res.body) };
+    throw classifyResponse(res, { method, path, resource: options.resource });
+  }
+
+  /** A single record, unwrapped from its singular key (`{"product": {...}}`). */
+  async one<S extends z.ZodType>(method: HttpRequest['method'], path: string, key: string, schema: S, options: CallOptions): Promise<z.infer<S>> {
+    const { data } = await this.call(method, path, options);
+    const envelope = parseResponse(SYSTEM, options.resource, z.object({ [key]: schema }), data) as Record<string, z.infer<S>>;
+    return envelope[key];
+  }
+
+  /** One page of a list: `{<plural>: [...], total, pages, limit, page}`, answered with 206 (200 tolerated). */
+  async page<S extends z.ZodType>(path: string, plural: string, schema: S, options: CallOptions): Promise<Page<z.infer<S>>> {
+    const { data } = await this.call('GET', path, options);
+    const parsed = parseResponse(SYSTEM, options.resource, PageCounters.extend({ [plural]: z.array(schema) }), data) as z.infer<
+      typeof PageCounters
+    > &
+      Record<string, Array<z.infer<S>>>;
+    return { items: parsed[plural], total: parsed.total, pages: parsed.pages, limit: parsed.limit, page: parsed.page };
+  }
+
+  /** Walks every page of a list, `pageSize` records at a time (Rackbeat's own SDK uses 200). */
+  async *all<S extends z.ZodType>(path: string, plural: string, schema: S, options: CallOptions, pageSize = 200): AsyncGenerator<z.infer<S>> {
+    for (let page = 1; ; page++) {
+      const p = await this.page(path, plural, schema, { ...options, query: { ...options.query, page, limit: pageSize } });
+      yield* p.items;
+      if (page >= p.pages || p.items.length === 0) return;
+    }
+  }
+}
+
+/** Resolves to null when Rackbeat answers 404: the natural-key lookups sync flows use before they write. */
+export async function orNull<T>(request: Promise<T>): Promise<T | null> {
+  try {
+    return await request;
+  } catch (err) {
+    if (isConnectorError(err) && err.errorClass === 'not-found') return null;
+    throw err;
+  }
+}
+
+/** More than one record carrying the same external reference: someone wrote twice, an operator must merge them. */
+export function duplicateReference(resource: string, what: string, count: number): ConnectorError {
+  return new ConnectorError(SYSTEM, 'conflict', `Rackbeat has ${count} ${resource} records with ${what}; keep one and delete the others.`, {
+    resource,
+    code: 'DUPLICATE_REFERENCE',
+  });
+}
+
+/** The Rackbeat API client: one property per resource, each with its lookups, reads and writes. */
+export class RackbeatClient {
+  readonly api: RackbeatApi;
+  readonly products: Products;
+  readonly productGroups: ProductGroups;
+  readonly customers: Customers;
+  readonly suppliers: Suppliers;
+  readonly customerGroups: CustomerGroups;
+  readonly supplierGroups: SupplierGroups;
+  readonly paymentTerms: PaymentTerms;
+  readonly fields: Fields;
+  readonly orders: Orders;
+  readonly invoices: CustomerInvoices;
+  readonly webhooks: Webhooks;
+
+  constructor(credentials: { baseUrl: string; apiToken: string }, options: RackbeatClientOptions = {}) {
+    this.api = new RackbeatApi(credentials, options);
+    this.products = new Products(this.api);
+    this.productGroups = new ProductGroups(this.api);
+    this.customers = new Customers(this.api);
+    this.suppliers = new Suppliers(this.api);
+    this.customerGroups = new CustomerGroups(this.api);
+    this.supplierGroups = new SupplierGroups(this.api);
+    this.paymentTerms = new PaymentTerms(this.api);
+    this.fields = new Fields(this.api);
+    this.orders = new Orders(this.api);
+    this.invoices = new CustomerInvoices(this.api);
+    this.webhooks = new Webhooks(this.api);
+  }
+
+  /** The credential check onboarding runs: `GET self` answers with the account when the token is good. */
+  async checkCredentials(): Promise<{ accountId: number; name: string | null }> {
+    const { data } = await this.api.call('GET', 'self', { resource: 'account (self)' });
+    const self = parseResponse(SYSTEM, 'account (self)', Self, data);
+    return { accountId: self.user_account.id, name: self.user_account.name ?? null };
+  }
+}
