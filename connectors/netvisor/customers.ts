@@ -1,0 +1,107 @@
+import type { z } from 'zod';
+import { normalizeBusinessId } from '../../domain/business-id';
+import type { Party } from '../../domain/model';
+import type { NetvisorConnection } from './connection';
+import { CUSTOMER_ORDER } from './element-order';
+import { asNotFound } from './errors';
+import { customerDetail, customerListReply, getCustomerReply, insertedReply } from './schemas';
+import { toXmlDocument, withAttrs, type XmlObject } from './xml';
+
+export interface NetvisorCustomerSummary {
+  netvisorKey: string;
+  code: string;
+  name: string;
+  businessId?: string;
+}
+
+export type NetvisorCustomer = Party & { netvisorKey: string; active: boolean };
+
+export async function listCustomers(
+  conn: NetvisorConnection,
+  opts: { keyword?: string; changedSince?: string; customerCodes?: string[] } = {},
+): Promise<NetvisorCustomerSummary[]> {
+  const root = await conn.get('customerlist.nv', [
+    ['keyword', opts.keyword],
+    // Netvisor ignores changedsince when keyword is given (pitfall 9); send it only alone.
+    ['changedsince', opts.keyword ? undefined : opts.changedSince],
+    ['customercodelist', opts.customerCodes?.length ? opts.customerCodes.join(',') : undefined],
+  ]);
+  const reply = conn.parse('customerlist.nv', customerListReply, root);
+  return reply.customerlist.customer.map((c) => ({
+    netvisorKey: c.netvisorkey,
+    code: c.code,
+    name: c.name,
+    ...(c.organisationidentifier ? { businessId: c.organisationidentifier } : {}),
+  }));
+}
+
+/** Exact lookup by customer code (customercodelist), for "look before you write". */
+export async function findCustomerByCode(conn: NetvisorConnection, code: string): Promise<NetvisorCustomerSummary | null> {
+  const found = await listCustomers(conn, { customerCodes: [code] });
+  return found.find((c) => c.code === code) ?? null;
+}
+
+export async function getCustomer(conn: NetvisorConnection, netvisorKey: string): Promise<NetvisorCustomer> {
+  let root: Record<string, unknown>;
+  try {
+    root = await conn.get('getcustomer.nv', [['id', netvisorKey]]);
+  } catch (err) {
+    throw asNotFound(err, `Customer with Netvisor key ${netvisorKey}`, 'getcustomer.nv');
+  }
+  return toCustomer(conn.parse('getcustomer.nv', getCustomerReply, root).customer);
+}
+
+export function toCustomer(c: z.infer<typeof customerDetail>): NetvisorCustomer {
+  const b = c.customerbaseinformation;
+  const businessId = b.externalidentifier ? normalizeBusinessId(b.externalidentifier) : null;
+  const language = c.customeradditionalinformation?.invoicinglanguage?.text;
+  return {
+    kind: 'customer',
+    netvisorKey: b.netvisorkey,
+    active: b.isactive !== '0',
+    ...(b.internalidentifier ? { code: b.internalidentifier } : {}),
+    name: b.name,
+    ...(businessId ? { businessId } : b.externalidentifier ? { organisationNumber: b.externalidentifier } : {}),
+    ...(b.email ? { email: b.email } : {}),
+    ...(b.phonenumber ? { phone: b.phonenumber } : {}),
+    address: { street: b.streetaddress, postalCode: b.postnumber, city: b.city, country: (b.country.attrs.type === 'ISO-3166' || /^[A-Z]{2}$/.test(b.country.text) ? b.country.text : '') || 'FI' },
+    ...(language ? { language } : {}),
+    ...(c.customerfinvoicedetails?.finvoiceaddress ? { einvoiceAddress: c.customerfinvoicedetails.finvoiceaddress } : {}),
+    ...(c.customerfinvoicedetails?.finvoiceroutercode ? { einvoiceOperator: c.customerfinvoicedetails.finvoiceroutercode } : {}),
+  };
+}
+
+/**
+ * customer.nv body. On add a missing code asks Netvisor for the next free number (`type="automatic"`); on edit,
+ * omitted elements keep their value, so only what the Party carries is sent (an empty element would clear it).
+ */
+export function customerBody(party: Party, method: 'add' | 'edit'): string {
+  const base: XmlObject = {
+    internalidentifier: party.code ?? (method === 'add' ? withAttrs('', { type: 'automatic' }) : undefined),
+    externalidentifier: party.businessId ?? party.organisationNumber,
+    name: party.name,
+    streetaddress: party.address.street || undefined,
+    city: party.address.city || undefined,
+    postnumber: party.address.postalCode || undefined,
+    country: withAttrs(party.address.country, { type: 'ISO-3166' }),
+    phonenumber: party.phone,
+    email: party.email,
+    isactive: method === 'add' ? '1' : undefined,
+    isprivatecustomer: method === 'add' ? (party.businessId || party.organisationNumber ? '0' : '1') : undefined,
+  };
+  const customer: XmlObject = { customerbaseinformation: base };
+  if (party.einvoiceAddress || party.einvoiceOperator) {
+    customer.customerfinvoicedetails = { finvoiceaddress: party.einvoiceAddress, finvoiceroutercode: party.einvoiceOperator };
+  }
+  if (party.language) customer.customeradditionalinformation = { invoicinglanguage: withAttrs(party.language.toUpperCase(), { type: 'ISO-3166' }) };
+  return toXmlDocument('customer', customer, CUSTOMER_ORDER);
+}
+
+export async function addCustomer(conn: NetvisorConnection, party: Party): Promise<string> {
+  const root = await conn.post('customer.nv', [['method', 'add']], customerBody(party, 'add'));
+  return conn.parse('customer.nv', insertedReply, root).replies.inserteddataidentifier;
+}
+
+export async function editCustomer(conn: NetvisorConnection, netvisorKey: string, party: Party): Promise<void> {
+  await conn.post('customer.nv', [['method', 'edit'], ['id', netvisorKey]], customerBody(party, 'edit'));
+}

@@ -1,0 +1,94 @@
+import { ConnectorError, credentialsError, type ErrorClass } from '../kit/errors';
+import { retryAfterMs } from '../kit/http';
+
+export const SYSTEM = 'netvisor';
+
+/**
+ * Netvisor reports failures in the body: `<Status>FAILED</Status><Status>CATEGORY :: text</Status>`
+ * (netvisor.md §2.2). The HTTP status is only a hint (its mapping is undocumented), so the category decides.
+ */
+export interface NetvisorFailure {
+  category: string;
+  text: string;
+}
+
+export function parseFailureStatus(statuses: string[]): NetvisorFailure | null {
+  if (statuses[0]?.trim().toUpperCase() !== 'FAILED') return null;
+  const line = statuses.slice(1).join(' ').trim();
+  const at = line.indexOf('::');
+  if (at < 0) return { category: line.toUpperCase() || 'UNKNOWN', text: line };
+  return { category: line.slice(0, at).trim().toUpperCase(), text: line.slice(at + 2).trim() };
+}
+
+const CREDENTIALS_MESSAGE = (): ConnectorError =>
+  credentialsError(SYSTEM, 'Netvisor', 'credentials', 'integration credentials', 'AUTHENTICATION_FAILED');
+
+const BY_CATEGORY: Record<string, { errorClass: ErrorClass; say(resource: string, text: string): string }> = {
+  INVALID_DATA: {
+    errorClass: 'validation',
+    say: (r, t) => `Netvisor rejected the data sent to ${r}: ${t} Correct the record and retry.`,
+  },
+  INVALID_DATA_SIZE: {
+    errorClass: 'validation',
+    say: (r, t) => `Netvisor rejected the size of the request to ${r}: ${t} Send less data per request.`,
+  },
+  DUPLICATE_DATA: {
+    errorClass: 'conflict',
+    say: (r, t) => `Netvisor refused a duplicate in ${r}: ${t} Check the number series or look up the existing record.`,
+  },
+  PERIOD_LOCK: {
+    errorClass: 'business',
+    say: (r, t) => `Netvisor refused ${r} because the accounting period is locked: ${t} Open the period in Netvisor or use a date in an open period.`,
+  },
+  SERVICE_ACCESS_ERROR: {
+    errorClass: 'permission',
+    say: (r, t) => `The Netvisor API user may not use ${r}: ${t} Grant the integration user the right to this resource in Netvisor.`,
+  },
+  REQUEST_NOT_UNIQUE: {
+    errorClass: 'transient',
+    say: (r, t) => `Netvisor saw a repeated transaction id on ${r}: ${t}`,
+  },
+  SYSTEM_MAINTENANCE: { errorClass: 'transient', say: (r, t) => `Netvisor is under maintenance (${r}): ${t}` },
+  SYSTEM_MAINTANANCE: { errorClass: 'transient', say: (r, t) => `Netvisor is under maintenance (${r}): ${t}` },
+  TECHNICAL_ERROR: { errorClass: 'transient', say: (r, t) => `Netvisor had a technical error on ${r}: ${t}` },
+};
+
+/** Turns a FAILED envelope (and its HTTP status) into a ConnectorError in the operator's words. */
+export function failureToError(failure: NetvisorFailure, resource: string, httpStatus: number, headers: Record<string, string | string[] | undefined> = {}): ConnectorError {
+  if (failure.category === 'AUTHENTICATION_FAILED') {
+    const e = CREDENTIALS_MESSAGE();
+    return new ConnectorError(SYSTEM, 'credentials', e.message, { resource, code: failure.category, cause: new Error(failure.text) });
+  }
+  if (httpStatus === 429) return rateLimited(resource, headers, failure.text, failure.category);
+  const known = BY_CATEGORY[failure.category];
+  if (known) return new ConnectorError(SYSTEM, known.errorClass, known.say(resource, failure.text), { resource, code: failure.category });
+  // An unknown category is Netvisor refusing something we cannot name; treat 5xx as passing, the rest as needing a person.
+  const errorClass: ErrorClass = httpStatus >= 500 ? 'transient' : 'business';
+  return new ConnectorError(SYSTEM, errorClass, `Netvisor refused ${resource}: ${failure.category} :: ${failure.text}`, { resource, code: failure.category });
+}
+
+function rateLimited(resource: string, headers: Record<string, string | string[] | undefined>, text?: string, code = 'HTTP_429'): ConnectorError {
+  return new ConnectorError(SYSTEM, 'rate-limit', `Netvisor asked to slow down on ${resource}${text ? `: ${text}` : ''}`, {
+    resource,
+    code,
+    retryAfterMs: retryAfterMs(headers['retry-after'], 5000),
+  });
+}
+
+/** A reply without a readable envelope: classify by HTTP status alone. */
+export function statusToError(status: number, resource: string, headers: Record<string, string | string[] | undefined>): ConnectorError {
+  if (status === 429) return rateLimited(resource, headers);
+  if (status >= 500) return new ConnectorError(SYSTEM, 'transient', `Netvisor answered HTTP ${status} on ${resource}`, { resource, code: `HTTP_${status}` });
+  if (status === 401) return new ConnectorError(SYSTEM, 'credentials', CREDENTIALS_MESSAGE().message, { resource, code: 'HTTP_401' });
+  if (status === 403) return new ConnectorError(SYSTEM, 'permission', `The Netvisor API user may not use ${resource} (HTTP 403). Grant the integration user the right to this resource in Netvisor.`, { resource, code: 'HTTP_403' });
+  if (status === 404) return new ConnectorError(SYSTEM, 'not-found', `Netvisor has no resource ${resource} (HTTP 404). Check the Netvisor base URL.`, { resource, code: 'HTTP_404' });
+  return new ConnectorError(SYSTEM, 'validation', `Netvisor answered HTTP ${status} on ${resource} without a readable reply`, { resource, code: 'UNEXPECTED_RESPONSE' });
+}
+
+/** getcustomer.nv / getvendor.nv say "not found" as INVALID_DATA; callers that look things up want not-found. */
+export function asNotFound(err: unknown, what: string, resource: string): unknown {
+  if (err instanceof ConnectorError && err.code === 'INVALID_DATA' && /not found|ei löyd|hittades inte/i.test(err.message)) {
+    return new ConnectorError(SYSTEM, 'not-found', `${what} was not found in Netvisor`, { resource, code: 'INVALID_DATA', cause: err });
+  }
+  return err;
+}
