@@ -1,13 +1,19 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerSandboxCommand } from './commands/sandbox';
+import { registerServerCommand } from './commands/server';
+import { registerStackCommand } from './commands/stack';
+import { registerWorkerCommand } from './commands/worker';
 
 /** The `siirto` command. Each subcommand lives in client/commands/<name>.ts. */
 export function buildProgram(): Command {
   const program = new Command('siirto')
     .description('Siirto: durable, exactly-once transfers between Nordic ERP, accounting and webshop systems')
     .showHelpAfterError();
+  registerStackCommand(program);
   registerSandboxCommand(program);
+  registerWorkerCommand(program);
+  registerServerCommand(program);
   return program;
 }
 

@@ -1,0 +1,75 @@
+import type { Client } from '@temporalio/client';
+import type { ResolvedTenant } from '../config/load';
+import { WooCommerceClient } from '../connectors/woocommerce';
+import { exportOrderWorkflowId } from '../workflows/order-export';
+
+/** Sandbox default credentials the demo tenant's `{ env }` references resolve to (README, "Sandboxes"). */
+export const DEMO_SECRETS: Record<string, string> = {
+  SIIRTO_DEMO_NETVISOR_CUSTOMER_KEY: 'sandbox-customer-key',
+  SIIRTO_DEMO_NETVISOR_PARTNER_KEY: 'sandbox-partner-key',
+  SIIRTO_DEMO_WOO_CONSUMER_KEY: 'ck_sandbox',
+  SIIRTO_DEMO_WOO_CONSUMER_SECRET: 'cs_sandbox',
+  SIIRTO_DEMO_WOO_WEBHOOK_SECRET: 'sandbox-webhook-secret',
+};
+
+export interface DemoResult {
+  orderId: string;
+  workflowId: string;
+  documentNumber?: string;
+  status: string;
+}
+
+/**
+ * The demo scenario: the demo shop's webhook points at Siirto (looked up before it is created), a customer places
+ * an order in the WooCommerce sandbox, the sandbox delivers the signed webhook, and the order becomes a sales
+ * invoice in the Netvisor sandbox.
+ */
+export async function runDemo(tenant: ResolvedTenant, serverUrl: string, temporal: Client): Promise<DemoResult> {
+  const shop = tenant.shops.find((s) => s.system === 'woocommerce');
+  if (!shop || shop.system !== 'woocommerce') throw new Error(`tenant "${tenant.tenant}" has no WooCommerce shop for the demo`);
+  const woo = new WooCommerceClient({ baseUrl: shop.baseUrl, consumerKey: shop.consumerKey, consumerSecret: shop.consumerSecret });
+  await woo.ensureWebhook({
+    name: 'Siirto order export',
+    topic: 'order.created',
+    deliveryUrl: `${serverUrl}/webhooks/woocommerce/${tenant.tenant}`,
+    secret: shop.webhookSecret,
+  });
+  const order = await woo.createOrder({
+    status: 'processing',
+    set_paid: true,
+    payment_method: 'bacs',
+    payment_method_title: 'Verkkopankki',
+    billing: {
+      first_name: 'Aino',
+      last_name: 'Virtanen',
+      company: 'Revontuli Design Oy',
+      address_1: 'Hämeenkatu 12',
+      city: 'Tampere',
+      postcode: '33100',
+      country: 'FI',
+      email: 'aino.virtanen@revontulidesign.fi',
+      phone: '+358 40 1234567',
+    },
+    shipping: { first_name: 'Aino', last_name: 'Virtanen', company: 'Revontuli Design Oy', address_1: 'Satamakatu 3', city: 'Tampere', postcode: '33200', country: 'FI' },
+    meta_data: [{ key: '_billing_business_id', value: '2345678-0' }],
+    line_items: [
+      { product_id: 1, sku: 'DEMO-KAHVI', name: 'Kahvipaketti 500 g', quantity: 3, total: '23.85' },
+      { product_id: 2, sku: 'DEMO-SUKKA', name: 'Villasukat', quantity: 1, total: '19.90' },
+    ],
+    shipping_lines: [{ method_id: 'flat_rate', method_title: 'Posti', total: '5.90' }],
+  });
+  const workflowId = exportOrderWorkflowId(tenant.tenant, shop.id, String(order.id));
+  // The webhook starts the workflow; wait until it exists, then for its result.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      await temporal.workflow.getHandle(workflowId).describe();
+      break;
+    } catch {
+      if (Date.now() > deadline) return { orderId: String(order.id), workflowId, status: 'webhook not received within 60 s' };
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  const result = await temporal.workflow.getHandle(workflowId).result();
+  return { orderId: String(order.id), workflowId, documentNumber: result.number, status: result.status };
+}

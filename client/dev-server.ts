@@ -1,0 +1,116 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { SEARCH_ATTRIBUTE_FLAGS } from '../worker/search-attributes';
+
+/** A free TCP port on 127.0.0.1 (this machine's own services hold 5432, 3306, 6379, ...). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export function portIsFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, host, () => srv.close(() => resolve(true)));
+  });
+}
+
+/** The CLI path that `scripts/bootstrap.js` found or built. */
+export function temporalCliPath(root = path.resolve(__dirname, '../..')): string {
+  if (process.env.TEMPORAL_CLI) return process.env.TEMPORAL_CLI;
+  for (const dir of [root, path.resolve(__dirname, '..')]) {
+    const marker = path.join(dir, '.data', 'temporal-cli');
+    if (fs.existsSync(marker)) return fs.readFileSync(marker, 'utf8').trim();
+  }
+  throw new Error('the Temporal CLI is not installed yet: run "npm start" or "node scripts/bootstrap.js" once');
+}
+
+export interface DevServerOptions {
+  port?: number;
+  /** UI port; no UI when absent. */
+  uiPort?: number;
+  dbFile?: string;
+  codecEndpoint?: string;
+}
+
+export interface DevServer {
+  address: string;
+  uiUrl?: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `temporal server start-dev` with Siirto's search attributes and waits until its frontend answers
+ * (the SDK's own launcher gives up after 5 s, too little on two cores).
+ */
+export async function startDevServer(cliPath: string, options: DevServerOptions = {}): Promise<DevServer> {
+  const port = options.port ?? (await freePort());
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error', ...SEARCH_ATTRIBUTE_FLAGS];
+  if (options.dbFile) {
+    fs.mkdirSync(path.dirname(options.dbFile), { recursive: true });
+    args.push('--db-filename', options.dbFile);
+  }
+  if (options.uiPort) args.push('--ui-port', String(options.uiPort));
+  else args.push('--headless');
+  if (options.codecEndpoint) args.push('--ui-codec-endpoint', options.codecEndpoint);
+  const child = spawn(cliPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d) => (stderr = (stderr + String(d)).slice(-4000)));
+  const address = `127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the Temporal dev server exited (code ${child.exitCode}): ${stderr.trim()}`);
+    try {
+      const conn = await Connection.connect({ address, connectTimeout: 1000 });
+      await conn.workflowService.getSystemInfo({});
+      await registerSearchAttributes(conn);
+      await conn.close();
+      break;
+    } catch {
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`the Temporal dev server did not answer on ${address} within 90 s: ${stderr.trim()}`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  return {
+    address,
+    uiUrl: options.uiPort ? `http://localhost:${options.uiPort}` : undefined,
+    process: child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 8000).unref();
+      }),
+  };
+}
+
+/**
+ * The flags register attributes when the namespace is created; a database file from an older version may lack
+ * newer ones, so they are added again (already-present ones are left alone).
+ */
+async function registerSearchAttributes(conn: Connection, namespace = 'default'): Promise<void> {
+  const existing = await conn.operatorService.listSearchAttributes({ namespace });
+  const missing = SEARCH_ATTRIBUTES.filter((k) => !(k.name in (existing.customAttributes ?? {})));
+  if (!missing.length) return;
+  const typeOf = { KEYWORD: 2, INT: 3, TEXT: 1, DOUBLE: 4, BOOL: 5, DATETIME: 6, KEYWORD_LIST: 7 } as const;
+  await conn.operatorService.addSearchAttributes({
+    namespace,
+    searchAttributes: Object.fromEntries(missing.map((k) => [k.name, typeOf[k.type]])),
+  });
+}

@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import type { z } from 'zod';
+import { TenantConfig } from './schema';
+
+/** The configuration with every `{ env }` reference replaced by its value and every `sandbox:` URL resolved. */
+export type ResolvedTenant = Resolve<TenantConfig>;
+type Resolve<T> = T extends { env: string } ? string : T extends Array<infer U> ? Array<Resolve<U>> : T extends object ? { [K in keyof T]: Resolve<T[K]> } : T;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function describeIssues(file: string, issues: z.core.$ZodIssue[]): string {
+  return issues.map((i) => `${file}: ${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`).join('\n');
+}
+
+/** Parses and validates one tenant file; the error names the file, the field and what is wrong. */
+export function parseTenantFile(file: string, env: NodeJS.ProcessEnv = process.env): ResolvedTenant {
+  let raw: unknown;
+  try {
+    raw = YAML.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`${file}: not valid YAML: ${(err as Error).message}`);
+  }
+  const parsed = TenantConfig.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(describeIssues(file, parsed.error.issues));
+  const problems: string[] = [];
+  const resolved = resolve(parsed.data, [], env, problems);
+  if (problems.length) throw new ConfigError(problems.map((p) => `${file}: ${p}`).join('\n'));
+  const base = path.basename(file).replace(/\.ya?ml$/, '');
+  if (base !== parsed.data.tenant) throw new ConfigError(`${file}: tenant: "${parsed.data.tenant}" must match the file name "${base}"`);
+  return resolved as ResolvedTenant;
+}
+
+function resolve(value: unknown, at: Array<string | number>, env: NodeJS.ProcessEnv, problems: string[]): unknown {
+  if (Array.isArray(value)) return value.map((v, i) => resolve(v, [...at, i], env, problems));
+  if (value && typeof value === 'object') {
+    const keys = Object.keys(value);
+    if (keys.length === 1 && keys[0] === 'env') {
+      const name = (value as { env: string }).env;
+      const secret = env[name];
+      if (!secret) problems.push(`${at.join('.')}: environment variable ${name} is not set`);
+      return secret ?? '';
+    }
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v, [...at, k], env, problems)]));
+  }
+  if (typeof value === 'string' && at[at.length - 1] === 'baseUrl' && value.startsWith('sandbox:')) {
+    const system = value.slice('sandbox:'.length);
+    const variable = sandboxUrlVariable(system);
+    const url = env[variable];
+    if (!url) problems.push(`${at.join('.')}: ${value} needs a running sandbox; start it with "siirto sandbox ${system}" and set ${variable}`);
+    return url ?? value;
+  }
+  return value;
+}
+
+export const sandboxUrlVariable = (system: string): string => `SIIRTO_SANDBOX_${system.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL`;
+
+/** Loads every tenant file in a directory. */
+export function loadTenants(dir: string, env: NodeJS.ProcessEnv = process.env): Map<string, ResolvedTenant> {
+  const tenants = new Map<string, ResolvedTenant>();
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
+  const errors: string[] = [];
+  for (const f of files) {
+    try {
+      const t = parseTenantFile(path.join(dir, f), env);
+      tenants.set(t.tenant, t);
+    } catch (err) {
+      errors.push((err as Error).message);
+    }
+  }
+  if (errors.length) throw new ConfigError(errors.join('\n'));
+  return tenants;
+}

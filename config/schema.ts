@@ -1,0 +1,128 @@
+import { z } from 'zod';
+
+/**
+ * The tenant configuration: one YAML file per company under config/. Secrets are never written in the file:
+ * a secret field holds `{ env: NAME }` and its value comes from that environment variable when the file is loaded.
+ * A base URL may be `sandbox:<system>` to point at a running sandbox (resolved from SIIRTO_SANDBOX_<SYSTEM>_URL).
+ */
+export const SecretRef = z
+  .object({ env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name such as NETVISOR_CUSTOMER_KEY') })
+  .strict();
+export type SecretRef = z.infer<typeof SecretRef>;
+
+/** A secret written in plain text gets its own message, because it is the mistake people make. */
+const secret = z.union([SecretRef, z.string()]).superRefine((value, ctx) => {
+  if (typeof value === 'string') {
+    ctx.addIssue({ code: 'custom', message: 'secrets are not written in the file: use { env: VARIABLE_NAME } and set the variable' });
+  }
+}) as unknown as typeof SecretRef;
+
+const BaseUrl = z
+  .string()
+  .refine((v) => /^https?:\/\/\S+$/.test(v) || /^sandbox:[a-z0-9]+$/.test(v), 'must be an http(s) URL or sandbox:<system>');
+
+export const NetvisorConnection = z
+  .object({
+    system: z.literal('netvisor'),
+    baseUrl: BaseUrl,
+    customerId: z.string().min(1),
+    customerKey: secret,
+    partnerId: z.string().min(1),
+    partnerKey: secret,
+    organisationId: z.string().min(1),
+    language: z.enum(['FI', 'EN', 'SE']).default('FI'),
+  })
+  .strict();
+
+export const ProcountorConnection = z
+  .object({ system: z.literal('procountor'), baseUrl: BaseUrl, clientId: z.string().min(1), clientSecret: secret, apiKey: secret })
+  .strict();
+
+export const WooCommerceShop = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]+$/, 'use lower-case letters, digits and hyphens'),
+    system: z.literal('woocommerce'),
+    baseUrl: BaseUrl,
+    consumerKey: secret,
+    consumerSecret: secret,
+    webhookSecret: secret,
+  })
+  .strict();
+
+export const ShopifyShop = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]+$/, 'use lower-case letters, digits and hyphens'),
+    system: z.literal('shopify'),
+    baseUrl: BaseUrl,
+    accessToken: secret,
+    appSecret: secret,
+  })
+  .strict();
+
+export const Shop = z.discriminatedUnion('system', [WooCommerceShop, ShopifyShop]);
+
+const Duration = z.string().regex(/^\d+(ms|s|m|h)$/, 'must be a duration such as 30s, 5m or 1h');
+
+export const OrderExportSettings = z
+  .object({
+    /** Netvisor: invoice (open | unsent) or order (undelivered | delivered). */
+    document: z
+      .object({
+        type: z.enum(['invoice', 'order']).default('invoice'),
+        status: z.enum(['open', 'unsent', 'undelivered', 'delivered']).default('unsent'),
+        /** Book a payment on invoices whose order the shop already marks as paid. */
+        registerPayment: z.boolean().default(false),
+      })
+      .strict()
+      .superRefine((d, ctx) => {
+        const allowed = d.type === 'invoice' ? ['open', 'unsent'] : ['undelivered', 'delivered'];
+        if (!allowed.includes(d.status)) {
+          ctx.addIssue({ code: 'custom', path: ['status'], message: `status "${d.status}" is not valid for a ${d.type}: use ${allowed.join(' or ')}` });
+        }
+      })
+      .default({ type: 'invoice', status: 'unsent', registerPayment: false }),
+    /** The document number is `offset + shop order number`, which must stay inside [offset, max]. */
+    numbering: z
+      .object({ offset: z.number().int().min(0), max: z.number().int().positive() })
+      .strict()
+      .refine((n) => n.max > n.offset, 'max must be greater than offset'),
+    customers: z
+      .object({
+        /** "match": look the customer up by the rules below; "temp": book every order to the TEMP customer. */
+        mode: z.enum(['match', 'temp']).default('match'),
+        matchBy: z.array(z.enum(['customerNumber', 'businessId', 'name'])).min(1).default(['customerNumber', 'businessId', 'name']),
+        createMissing: z.boolean().default(true),
+        tempCustomerCode: z.string().min(1).default('TEMP'),
+      })
+      .strict()
+      .default({ mode: 'match', matchBy: ['customerNumber', 'businessId', 'name'], createMissing: true, tempCustomerCode: 'TEMP' }),
+    products: z
+      .object({ createMissing: z.boolean().default(true) })
+      .strict()
+      .default({ createMissing: true }),
+    /** How often the reconciliation poll looks for orders a lost webhook missed. */
+    reconcileEvery: Duration.default('5m'),
+  })
+  .strict();
+export type OrderExportSettings = z.infer<typeof OrderExportSettings>;
+
+export const TenantConfig = z
+  .object({
+    tenant: z.string().regex(/^[a-z0-9-]+$/, 'use lower-case letters, digits and hyphens'),
+    name: z.string().min(1),
+    erp: z.discriminatedUnion('system', [NetvisorConnection, ProcountorConnection]),
+    shops: z.array(Shop).default([]),
+    orderExport: OrderExportSettings.optional(),
+  })
+  .strict()
+  .superRefine((t, ctx) => {
+    const seen = new Set<string>();
+    t.shops.forEach((s, i) => {
+      if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: ['shops', i, 'id'], message: `shop id "${s.id}" is used twice` });
+      seen.add(s.id);
+    });
+    if (t.shops.length && !t.orderExport) {
+      ctx.addIssue({ code: 'custom', path: ['orderExport'], message: 'shops are configured but orderExport settings are missing' });
+    }
+  });
+export type TenantConfig = z.infer<typeof TenantConfig>;

@@ -1,0 +1,2 @@
+/** Every workflow the worker registers. Workflow code imports only @temporalio/workflow, domain/ and activity types. */
+export { exportOrder } from './order-export';

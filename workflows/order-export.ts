@@ -1,0 +1,71 @@
+import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { apiCall } from './profiles';
+import { SiirtoEntity, SiirtoFlow, SiirtoSourceId, SiirtoTenant } from './search-attributes';
+import { Transfer } from './transfer';
+
+const { fetchShopOrder, resolveCustomer, ensureProducts, createSalesDocument, registerPayment } = proxyActivities<Activities>(apiCall);
+
+export interface ExportOrderInput {
+  tenant: string;
+  shop: string;
+  orderId: string;
+  trigger: 'webhook' | 'reconcile' | 'manual';
+}
+
+export interface ExportOrderResult {
+  status: 'done' | 'skipped';
+  number?: string;
+  netvisorKey?: string;
+  customerCode?: string;
+}
+
+/** `order-export/<tenant>/<shop>/<orderId>`: the one workflow id per shop order, whoever starts it. */
+export const exportOrderWorkflowId = (tenant: string, shop: string, orderId: string): string => `order-export/${tenant}/${shop}/${orderId}`;
+
+/**
+ * One webshop order becomes one sales document in the ERP. Customer and products first (Netvisor ignores party
+ * and product data embedded in an invoice), then the document, then the payment. Every step is idempotent, so a
+ * retry after a lost reply or a worker restart never writes twice.
+ */
+export async function exportOrder(input: ExportOrderInput): Promise<ExportOrderResult> {
+  upsertSearchAttributes([
+    { key: SiirtoTenant, value: input.tenant },
+    { key: SiirtoFlow, value: 'order-export' },
+    { key: SiirtoEntity, value: 'order' },
+    { key: SiirtoSourceId, value: `${input.shop}/${input.orderId}` },
+  ]);
+  const transfer = new Transfer(`order ${input.orderId} from ${input.shop}`);
+  const result: ExportOrderResult = { status: 'done' };
+
+  const completed = await transfer.runUntilDone(async () => {
+    transfer.step('fetch order');
+    const prepared = await fetchShopOrder({ tenant: input.tenant, shop: input.shop, orderId: input.orderId });
+    result.number = prepared.number;
+
+    transfer.step('customer');
+    const customer = await resolveCustomer({ tenant: input.tenant, customer: prepared.document.customer, fallbackCode: prepared.number });
+    result.customerCode = customer.code;
+
+    transfer.step('products');
+    await ensureProducts({ tenant: input.tenant, lines: prepared.document.lines });
+
+    transfer.step('document');
+    const created = await createSalesDocument({ tenant: input.tenant, document: prepared.document, customerCode: customer.code });
+    result.netvisorKey = created.netvisorKey;
+    transfer.target(created.number);
+
+    if (prepared.registerPayment) {
+      transfer.step('payment');
+      for (const payment of prepared.document.payments) {
+        await registerPayment({ tenant: input.tenant, invoiceNumber: created.number, netvisorKey: created.netvisorKey, payment });
+      }
+    }
+  });
+
+  if (!completed) return { ...result, status: 'skipped' };
+  transfer.done(`order ${input.orderId} from ${input.shop} → ${describeResult(result)}`);
+  return result;
+}
+
+const describeResult = (r: ExportOrderResult): string => `document ${r.number} (customer ${r.customerCode})`;

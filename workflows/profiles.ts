@@ -1,0 +1,24 @@
+import type { ActivityOptions } from '@temporalio/workflow';
+
+/**
+ * Named activity profiles (DESIGN.md §7). Retries cover transient failures only: connectors mark credentials,
+ * validation and business errors non-retryable, and the workflow parks those for an operator.
+ */
+export const apiCall: ActivityOptions = {
+  // Netvisor advises clients to wait up to 120 s for a reply; one attempt gets that plus slack.
+  startToCloseTimeout: '150s',
+  scheduleToCloseTimeout: '30m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 12 },
+};
+
+export const pagingCall: ActivityOptions = {
+  startToCloseTimeout: '5m',
+  heartbeatTimeout: '1m',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '2m', maximumAttempts: 20 },
+};
+
+export const migrationBatch: ActivityOptions = {
+  startToCloseTimeout: '30m',
+  heartbeatTimeout: '2m',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: 50 },
+};

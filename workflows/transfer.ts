@@ -1,0 +1,101 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  defineQuery,
+  defineSignal,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import { SiirtoStatus, SiirtoTargetId, type TransferStatus } from './search-attributes';
+
+/**
+ * What every transfer workflow shares: its status as a search attribute and a one-line memo, a `status` query,
+ * and the needs-attention loop — a step that cannot succeed parks the transfer until an operator sends `retry`
+ * (after fixing the cause) or `skip`. Nothing is dropped silently.
+ */
+export const retrySignal = defineSignal<[{ by?: string; note?: string }?]>('retry');
+export const skipSignal = defineSignal<[{ by?: string; reason?: string }?]>('skip');
+
+export interface TransferState {
+  status: TransferStatus;
+  step: string;
+  summary: string;
+  attempts: number;
+  error?: { message: string; type?: string };
+  targetId?: string;
+}
+export const statusQuery = defineQuery<TransferState>('status');
+
+export class Transfer {
+  readonly state: TransferState = { status: 'running', step: 'start', summary: '', attempts: 1 };
+  private decision: 'retry' | 'skip' | null = null;
+
+  constructor(private readonly describe: string) {
+    this.state.summary = describe;
+    setHandler(statusQuery, () => this.state);
+    setHandler(retrySignal, () => {
+      if (this.state.status === 'needs-attention') this.decision = 'retry';
+    });
+    setHandler(skipSignal, (arg) => {
+      if (this.state.status === 'needs-attention') {
+        this.decision = 'skip';
+        this.state.error = { ...(this.state.error ?? { message: '' }), message: `${this.state.error?.message ?? ''} (skipped${arg?.reason ? `: ${arg.reason}` : ''})` };
+      }
+    });
+    this.publish();
+  }
+
+  step(name: string): void {
+    this.state.step = name;
+  }
+
+  target(id: string): void {
+    this.state.targetId = id;
+    upsertSearchAttributes([{ key: SiirtoTargetId, value: id }]);
+  }
+
+  done(summary: string): void {
+    this.state.status = 'done';
+    this.state.summary = summary;
+    this.state.error = undefined;
+    this.publish();
+  }
+
+  /**
+   * Runs `body` until it succeeds or the operator skips. Returns false when skipped.
+   * Any activity failure that exhausted its retries (or was non-retryable) parks the transfer.
+   */
+  async runUntilDone(body: () => Promise<void>): Promise<boolean> {
+    for (;;) {
+      try {
+        await body();
+        return true;
+      } catch (err) {
+        if (!(err instanceof ActivityFailure)) throw err;
+        const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined;
+        this.state.status = 'needs-attention';
+        this.state.error = { message: cause?.message ?? err.cause?.message ?? err.message, type: cause?.type ?? undefined };
+        this.state.summary = `${this.describe}: needs attention at ${this.state.step}: ${this.state.error.message}`;
+        this.publish();
+        this.decision = null;
+        await condition(() => this.decision !== null);
+        if (this.decision === 'skip') {
+          this.state.status = 'skipped';
+          this.state.summary = `${this.describe}: skipped at ${this.state.step}`;
+          this.publish();
+          return false;
+        }
+        this.state.attempts++;
+        this.state.status = 'running';
+        this.publish();
+      }
+    }
+  }
+
+  private publish(): void {
+    upsertSearchAttributes([{ key: SiirtoStatus, value: this.state.status }]);
+    upsertMemo({ summary: this.state.summary, error: this.state.error?.message ?? null });
+  }
+}
