@@ -1,0 +1,102 @@
+import type { SandboxContext } from '../kit/server';
+import { changeStamp, clientName, owned, type OwnedRecord, type SessionRecord } from './state';
+import { COMPANY, field, intList, listOf, readEntity, searchScalar, SENTINEL, writeEntity, type WireRecord } from './wire';
+import { el, kid, kids, type XNode } from './xml';
+
+/** CompanyService: customers and suppliers are one entity told apart by Type. */
+export interface CompanyRecord extends OwnedRecord {
+  Id: number;
+}
+
+/** Per-item failure, reported inside the echoed item with HTTP 200. Type and texts are UNVERIFIED. */
+export const apiException = (message: string) => ({ Type: 'ValidationException', Message: message });
+
+export function validateCompany(c: WireRecord): string | null {
+  const len = (k: string, max: number) => typeof c[k] === 'string' && (c[k] as string).length > max;
+  if (len('Name', 200)) return 'Name: must be at most 200 characters';
+  if (len('OrganizationNumber', 20)) return 'OrganizationNumber: must be at most 20 characters';
+  if (len('FirstName', 50)) return 'FirstName: must be at most 50 characters';
+  if (typeof c.Country === 'string' && c.Country !== '' && !/^[A-Z]{2}$/.test(c.Country)) return 'Country: must be a two-letter country code';
+  return null;
+}
+
+function mergeNested(target: WireRecord, input: WireRecord, key: string): void {
+  if (!input[key]) return;
+  const current = (target[key] as WireRecord | undefined) ?? {};
+  target[key] = { ...current, ...(input[key] as WireRecord) };
+}
+
+function saveOne(ctx: SandboxContext, session: SessionRecord, input: WireRecord): WireRecord {
+  const { DateCreated: _c, DateChanged: _d, ...fields } = input;
+  const invalid = validateCompany(fields);
+  if (invalid) return { ...input, APIException: apiException(invalid) };
+  if (fields.Id !== undefined) {
+    const existing = owned<CompanyRecord>(ctx, 'companies', session.clientId).find((c) => c.Id === fields.Id);
+    if (!existing) return { ...input, APIException: apiException(`Id: company ${fields.Id} does not exist`) };
+    for (const [k, v] of Object.entries(fields)) if (!['Addresses', 'PhoneNumbers', 'EmailAddresses'].includes(k)) existing[k] = v;
+    for (const k of ['Addresses', 'PhoneNumbers', 'EmailAddresses']) mergeNested(existing, fields, k);
+    existing.DateChanged = changeStamp();
+    return { ...input };
+  }
+  if (typeof fields.Name !== 'string' || fields.Name.trim() === '') return { ...input, APIException: apiException('Name: a company needs a name') };
+  const now = changeStamp();
+  const record: CompanyRecord = {
+    clientId: session.clientId,
+    client: clientName(session.clientId),
+    ...fields,
+    Id: ctx.store.nextId(`company:${session.clientId}`),
+    DateCreated: now,
+    DateChanged: now,
+  };
+  ctx.store.insert('companies', record);
+  return { ...input, Id: record.Id };
+}
+
+const SEARCH = {
+  companyId: field('CompanyId', 'int', SENTINEL.int),
+  changedAfter: field('ChangedAfter', 'dateTime', SENTINEL.dateTime),
+  externalId: field('ExternalId', 'string'),
+  name: field('CompanyName', 'string', ''),
+  email: field('CompanyEmail', 'string', ''),
+  phone: field('CompanyPhone', 'string', ''),
+  orgNo: field('OrganizationNumber', 'string', ''),
+};
+
+function search(ctx: SandboxContext, session: SessionRecord, params: XNode | undefined): CompanyRecord[] {
+  const id = searchScalar(params, SEARCH.companyId) as number | undefined;
+  const ids = kid(params, 'CompanyIds') ? intList(kid(params, 'CompanyIds'), 'CompanyIds') : undefined;
+  const after = searchScalar(params, SEARCH.changedAfter) as string | undefined;
+  const externalId = searchScalar(params, SEARCH.externalId) as string | undefined;
+  const name = (searchScalar(params, SEARCH.name) as string | undefined)?.toLowerCase();
+  const email = searchScalar(params, SEARCH.email) as string | undefined;
+  const phone = searchScalar(params, SEARCH.phone) as string | undefined;
+  const orgNo = searchScalar(params, SEARCH.orgNo) as string | undefined;
+  const emails = (c: WireRecord) => Object.values((c.EmailAddresses as Record<string, { Value?: string }>) ?? {}).map((e) => e.Value);
+  const phones = (c: WireRecord) => Object.values((c.PhoneNumbers as Record<string, { Value?: string }>) ?? {}).map((p) => p.Value);
+  return owned<CompanyRecord>(ctx, 'companies', session.clientId).filter(
+    (c) =>
+      (id === undefined || c.Id === id) &&
+      (ids === undefined || ids.includes(c.Id)) &&
+      (after === undefined || Date.parse(c.DateChanged as string) > Date.parse(after)) &&
+      // UNVERIFIED: exact match on ExternalId and OrganizationNumber, substring on the name.
+      (externalId === undefined || c.ExternalId === externalId) &&
+      (name === undefined || String(c.Name ?? '').toLowerCase().includes(name)) &&
+      (email === undefined || emails(c).includes(email)) &&
+      (phone === undefined || phones(c).includes(phone)) &&
+      (orgNo === undefined || c.OrganizationNumber === orgNo),
+  );
+}
+
+export function companyService(ctx: SandboxContext, session: SessionRecord, op: string, node: XNode): string {
+  if (op === 'GetCompanies') {
+    const props = new Set(listOf(kid(node, 'returnProperties'), 'string'));
+    return search(ctx, session, kid(node, 'searchParams'))
+      .map((c) => el('Company', writeEntity(COMPANY, c, props)))
+      .join('');
+  }
+  // SaveCompanies
+  const items = kids(kid(node, 'companies'), 'Company').map((c) => readEntity(COMPANY, c));
+  return items.map((item) => el('Company', writeEntity(COMPANY, saveOne(ctx, session, item)))).join('');
+}
+
+export const COMPANY_OPERATIONS = ['GetCompanies', 'SaveCompanies'];
