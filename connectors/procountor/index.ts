@@ -1,0 +1,11 @@
+export { ProcountorClient, ProcountorCredentials, isProcountorError } from './client';
+export type { ProcountorClientOptions, ProcountorApi, ProcountorCall } from './client';
+export { toProcountorPartner } from './business-partners';
+export type { PartnerCriteria, PartnerOptions, ProcountorInvoiceChannel } from './business-partners';
+export { toProcountorProduct } from './products';
+export type { ProductOptions } from './products';
+export { toProcountorInvoice, procountorInvoiceGross } from './invoice-body';
+export type { ProcountorInvoiceBody, ProcountorInvoiceRow, ToProcountorInvoiceOptions } from './invoice-body';
+export type { MarkPaidInput } from './invoices';
+export { classifyProcountorError } from './errors';
+export * as schemas from './schemas';
