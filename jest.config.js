@@ -1,3 +1,6 @@
+// Tests assert on behaviour, not on log lines; keep the output readable.
+process.env.SIIRTO_LOG_LEVEL ??= 'silent';
+
 // got 14 and much of its dependency tree are ESM-only; jest on Node 20 cannot require ESM,
 // so swc transforms them to CommonJS along with our TypeScript (DESIGN.md §10).
 const esmPackages = [
@@ -5,6 +8,8 @@ const esmPackages = [
   'decompress-response', 'form-data-encoder', 'http2-wrapper', 'lowercase-keys', 'mimic-response', 'normalize-url',
   'p-cancelable', 'responselike', 'type-fest', 'get-stream', 'is-stream', 'byte-counter', 'chunk-data',
   'uint8array-extras', 'quick-lru',
+  // fastify's inject() (light-my-request) pulls in the ESM-only cookie package.
+  'cookie',
 ];
 const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
 

@@ -5,13 +5,14 @@ import { z } from 'zod';
 /**
  * The remote codec endpoint the Temporal UI and CLI call to show decrypted payloads
  * (`temporal server start-dev --ui-codec-endpoint <server>/codec`). Protocol: POST /encode and /decode with
- * `{ payloads: [{ metadata: {k: base64}, data: base64 }] }`, CORS for the UI's origin.
+ * `{ payloads: [{ metadata: {k: base64}, data: base64 }] }`, CORS for the UI's origin. Set SIIRTO_CODEC_TOKEN in
+ * production: the endpoint then decrypts only for requests carrying `Authorization: Bearer <token>`.
  */
 const Payloads = z.object({
   payloads: z.array(z.object({ metadata: z.record(z.string(), z.string()).default({}), data: z.string().default('') })),
 });
 
-export function registerCodecRoutes(app: FastifyInstance, codec: PayloadCodec, allowedOrigins: string[]): void {
+export function registerCodecRoutes(app: FastifyInstance, codec: PayloadCodec, allowedOrigins: string[], token?: string): void {
   const cors = (origin: string | undefined): Record<string, string> =>
     origin && allowedOrigins.includes(origin)
       ? {
@@ -26,6 +27,8 @@ export function registerCodecRoutes(app: FastifyInstance, codec: PayloadCodec, a
     app.options(`/codec/${op}`, async (request, reply) => reply.headers(cors(request.headers.origin)).code(204).send());
     app.post(`/codec/${op}`, async (request, reply) => {
       reply.headers(cors(request.headers.origin));
+      // With an operator token configured, only its holder sees decrypted payloads; everyone else gets 401.
+      if (token && request.headers.authorization !== `Bearer ${token}`) return reply.code(401).send({ error: 'codec endpoint needs the operator token' });
       let body: unknown;
       try {
         body = JSON.parse((request.body as Buffer | undefined)?.toString('utf8') || '{}');

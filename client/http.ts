@@ -11,6 +11,10 @@ export interface HttpServerDeps {
   codec: PayloadCodec;
   /** Origins allowed to call the codec endpoint (the Temporal UI). */
   uiOrigins: string[];
+  /** Operator token the codec endpoint requires (default: SIIRTO_CODEC_TOKEN; none in local development). */
+  codecToken?: string;
+  /** Task queue of the workflows it starts (default: the worker's). */
+  taskQueue?: string;
 }
 
 /** Siirto's HTTP server: webhooks, the payload codec endpoint for the Temporal UI, and a health check. */
@@ -21,7 +25,7 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   app.get('/healthz', async () => ({ ok: true, tenants: [...deps.tenants.keys()] }));
   registerWebhookRoutes(app, deps);
-  registerCodecRoutes(app, deps.codec, deps.uiOrigins);
+  registerCodecRoutes(app, deps.codec, deps.uiOrigins, deps.codecToken ?? process.env.SIIRTO_CODEC_TOKEN);
   return app;
 }
 

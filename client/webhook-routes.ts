@@ -11,7 +11,7 @@ import { log } from './log';
  * anything else; a bad one gets 401 and starts nothing. The reply is fast: the work happens in the workflow, and a
  * webhook is only a hint (the reconciliation poll finds what a lost one missed).
  */
-export function registerWebhookRoutes(app: FastifyInstance, deps: { tenants: ReadonlyMap<string, ResolvedTenant>; temporal: Client }): void {
+export function registerWebhookRoutes(app: FastifyInstance, deps: { tenants: ReadonlyMap<string, ResolvedTenant>; temporal: Client; taskQueue?: string }): void {
   app.post<{ Params: { system: string; tenant: string }; Querystring: { shop?: string } }>('/webhooks/:system/:tenant', async (request, reply) => {
     const { system, tenant: tenantId } = request.params;
     const tenant = deps.tenants.get(tenantId);
@@ -44,7 +44,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: { tenants: Rea
     if (!/^order\.(created|updated|restored)$/.test(delivery.topic)) return reply.code(200).send({ ignored: delivery.topic });
 
     const orderId = String(delivery.order.id);
-    const { workflowId, alreadyFinished } = await startOrderExport(deps.temporal, { tenant: tenantId, shop: shop.id, orderId, trigger: 'webhook' });
+    const { workflowId, alreadyFinished } = await startOrderExport(deps.temporal, { tenant: tenantId, shop: shop.id, orderId, trigger: 'webhook' }, deps.taskQueue);
     log.info({ tenant: tenantId, shop: shop.id, orderId, workflowId, alreadyFinished }, 'webhook accepted');
     return reply.code(202).send({ workflowId, alreadyFinished });
   });

@@ -35,7 +35,8 @@ export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker
     connection,
     namespace: setup.namespace ?? 'default',
     taskQueue: setup.taskQueue ?? TASK_QUEUE,
-    workflowsPath: require.resolve('../workflows'),
+    // Tests pass a prebuilt `workflowBundle` in `options`; otherwise the worker bundles the workflows itself.
+    ...(setup.options?.workflowBundle ? {} : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities(new Connections(setup.tenants)),
     dataConverter: { payloadCodecs: [setup.codec] },
     ...setup.options,

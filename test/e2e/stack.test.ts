@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { freePort, portIsFree } from '../../client/dev-server';
+
+const CLI = path.resolve(__dirname, '../../dist/client/cli.js');
+
+/**
+ * What `npm start` runs, end to end: its own Temporal dev server with the UI, every sandbox, the worker, the HTTP
+ * server and the demo. Ports are free ones here (the real default is 7233/8233), and the data directory is temporary.
+ */
+describe('siirto stack --json', () => {
+  let child: ChildProcess;
+  let dataDir: string;
+  afterAll(() => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts every service, runs the demo into the Netvisor sandbox, and stops everything on SIGINT', async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'siirto-stack-'));
+    const [temporalPort, uiPort] = [await freePort(), await freePort()];
+    child = spawn(process.execPath, [CLI, 'stack', '--json', '--temporal-port', String(temporalPort), '--ui-port', String(uiPort)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, SIIRTO_DATA_DIR: dataDir, SIIRTO_LOG_LEVEL: 'warn' },
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += String(d)));
+    const lines: Array<Record<string, any>> = [];
+    const rl = readline.createInterface({ input: child.stdout! });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no demo line within 120 s; stderr: ${stderr}`)), 120_000);
+      rl.on('line', (line) => {
+        lines.push(JSON.parse(line));
+        if (lines.at(-1)!.demo) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`stack exited with ${code}: ${stderr}`)));
+    });
+
+    expect(lines[0]).toEqual({ service: 'temporal', address: `localhost:${temporalPort}` });
+    expect(lines[1]).toEqual({ service: 'ui', url: `http://localhost:${uiPort}` });
+    expect(lines[2]).toMatchObject({ service: 'server', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
+    const systems = lines.filter((l) => l.system).map((l) => l.system);
+    expect(systems.sort()).toEqual(['24so', 'netvisor', 'procountor', 'rackbeat', 'severa', 'shopify', 'woocommerce']);
+    const readyAt = lines.findIndex((l) => l.ready === true);
+    expect(readyAt).toBeGreaterThan(systems.length + 2 - 1);
+
+    const demo = lines.at(-1)!.demo;
+    expect(demo.status).toBe('done');
+    expect(demo.documentNumber).toMatch(/^9\d{5}$/);
+    const netvisor = lines.find((l) => l.system === 'netvisor')!;
+    const state = await (await fetch(`${netvisor.url}/__sandbox/state`)).json();
+    expect(JSON.stringify(state.salesInvoices)).toContain(demo.documentNumber);
+    // The UI serves, and the server's health check lists the demo tenant.
+    expect((await fetch(`http://localhost:${uiPort}/`)).status).toBe(200);
+    expect(await (await fetch(`${lines[2].url}/healthz`)).json()).toMatchObject({ ok: true, tenants: ['demo'] });
+    expect(fs.existsSync(path.join(dataDir, 'temporal.db'))).toBe(true);
+
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    // No orphans: the dev server's ports are released.
+    expect(await portIsFree(temporalPort)).toBe(true);
+    expect(await portIsFree(uiPort)).toBe(true);
+  }, 180_000);
+});

@@ -1,0 +1,125 @@
+import crypto from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import type { ResolvedTenant } from '../../config/load';
+import { NetvisorClient } from '../../connectors/netvisor';
+import { WooCommerceClient } from '../../connectors/woocommerce';
+import { buildHttpServer, listen } from '../../client/http';
+import { EncryptionCodec } from '../../worker/payload-codec';
+import { createWorker, installRuntime } from '../../worker/worker';
+import { startTestSandboxes } from './sandboxes';
+
+export const WEBHOOK_SECRET = 'sandbox-webhook-secret';
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** Bundling takes seconds; do it once per test file. */
+export const workflowBundle = (): Promise<WorkflowBundleWithSourceMap> =>
+  (bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger }));
+
+const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never;
+
+export function temporalAddress(): string {
+  const address = process.env.SIIRTO_TEST_TEMPORAL_ADDRESS;
+  if (!address) throw new Error('workflow tests need the shared Temporal dev server: run them with "npm test"');
+  return address;
+}
+
+export function demoLikeTenant(id: string, urls: { netvisor: string; woocommerce: string }, overrides: Partial<NonNullable<ResolvedTenant['orderExport']>> = {}): ResolvedTenant {
+  return {
+    tenant: id,
+    name: `${id} Oy`,
+    erp: {
+      system: 'netvisor',
+      baseUrl: urls.netvisor,
+      customerId: 'SIIRTO-SANDBOX',
+      customerKey: 'sandbox-customer-key',
+      partnerId: 'SIIRTO_SANDBOX',
+      partnerKey: 'sandbox-partner-key',
+      organisationId: '1234567-1',
+      language: 'FI',
+    },
+    shops: [{ id: 'woo', system: 'woocommerce', baseUrl: urls.woocommerce, consumerKey: 'ck_sandbox', consumerSecret: 'cs_sandbox', webhookSecret: WEBHOOK_SECRET }],
+    orderExport: {
+      document: { type: 'invoice', status: 'unsent', registerPayment: false },
+      numbering: { offset: 900000, max: 999999 },
+      customers: { mode: 'match', matchBy: ['customerNumber', 'businessId', 'name'], createMissing: true, tempCustomerCode: 'TEMP' },
+      products: { createMissing: true },
+      reconcileEvery: '5m',
+      ...overrides,
+    },
+  };
+}
+
+export interface Harness {
+  tenants: Map<string, ResolvedTenant>;
+  netvisorUrl: string;
+  wooUrl: string;
+  serverUrl: string;
+  client: Client;
+  rawClient: Client;
+  woo: WooCommerceClient;
+  netvisor: NetvisorClient;
+  worker: Worker;
+  stop(): Promise<void>;
+}
+
+/** Sandboxes, a worker on its own task queue, and the HTTP server, wired like the stack but inside the test. */
+export async function startHarness(taskQueue: string, tenantList: (urls: { netvisor: string; woocommerce: string }) => ResolvedTenant[]): Promise<Harness> {
+  installRuntime('ERROR');
+  const address = temporalAddress();
+  const { sandboxes, stop: stopSandboxes } = await startTestSandboxes(['netvisor', 'woocommerce']);
+  const urls = { netvisor: sandboxes.netvisor.url, woocommerce: sandboxes.woocommerce.url };
+  const tenants = new Map(tenantList(urls).map((t) => [t.tenant, t]));
+  const codec = new EncryptionCodec({ id: 'test', key: crypto.randomBytes(32) });
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, dataConverter: { payloadCodecs: [codec] } });
+  const rawClient = new Client({ connection });
+  const { worker, connection: workerConnection } = await createWorker({ address, tenants, codec, taskQueue, options: { workflowBundle: await workflowBundle() } });
+  const running = worker.run();
+  const app: FastifyInstance = buildHttpServer({ tenants, temporal: client, codec, uiOrigins: [], taskQueue });
+  const serverUrl = await listen(app, 0);
+  const first = [...tenants.values()][0];
+  const erp = first.erp as Extract<ResolvedTenant['erp'], { system: 'netvisor' }>;
+  const { system: _s, ...credentials } = erp;
+  return {
+    tenants,
+    netvisorUrl: urls.netvisor,
+    wooUrl: urls.woocommerce,
+    serverUrl,
+    client,
+    rawClient,
+    worker,
+    woo: new WooCommerceClient({ baseUrl: urls.woocommerce, consumerKey: 'ck_sandbox', consumerSecret: 'cs_sandbox' }),
+    netvisor: new NetvisorClient(credentials),
+    async stop() {
+      await app.close();
+      worker.shutdown();
+      await running;
+      await workerConnection.close();
+      await connection.close();
+      await stopSandboxes();
+    },
+  };
+}
+
+/** Signs a body as WooCommerce does: base64 HMAC-SHA256 of the exact bytes with the webhook secret. */
+export const wooSignature = (body: string, secret = WEBHOOK_SECRET): string => crypto.createHmac('sha256', secret).update(body).digest('base64');
+
+export async function postWooWebhook(serverUrl: string, tenant: string, body: string, signature = wooSignature(body)): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${serverUrl}/webhooks/woocommerce/${tenant}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-wc-webhook-topic': 'order.created',
+      'x-wc-webhook-resource': 'order',
+      'x-wc-webhook-event': 'created',
+      'x-wc-webhook-source': 'http://shop.example/',
+      'x-wc-webhook-id': '1',
+      'x-wc-webhook-delivery-id': crypto.randomUUID(),
+      'x-wc-webhook-signature': signature,
+    },
+    body,
+  });
+  return { status: res.status, json: await res.json() };
+}

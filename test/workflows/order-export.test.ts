@@ -1,0 +1,153 @@
+import crypto from 'node:crypto';
+import type { WooOrderInput } from '../../connectors/woocommerce/schemas';
+import { retrySignal, skipSignal, statusQuery } from '../../workflows/transfer';
+import { exportOrderWorkflowId } from '../../workflows/order-export';
+import { SiirtoStatus, SiirtoTargetId } from '../../workflows/search-attributes';
+import { demoLikeTenant, postWooWebhook, startHarness, WEBHOOK_SECRET, wooSignature, type Harness } from '../support/order-export-harness';
+import { control } from '../support/sandboxes';
+
+const taskQueue = `order-export-${crypto.randomUUID()}`;
+let h: Harness;
+
+const order = (sku: string, extra: Partial<WooOrderInput> = {}): WooOrderInput => ({
+  status: 'processing',
+  payment_method: 'bacs',
+  payment_method_title: 'Verkkopankki',
+  billing: { first_name: 'Aino', last_name: 'Virtanen', company: 'Revontuli Design Oy', address_1: 'Hämeenkatu 12', city: 'Tampere', postcode: '33100', country: 'FI', email: 'aino@revontuli.fi' },
+  meta_data: [{ key: '_billing_business_id', value: '2345678-0' }],
+  line_items: [
+    { sku, name: `Tuote ${sku}`, quantity: 2, total: '20.00' },
+    { sku: `${sku}-B`, name: `Toinen ${sku}`, quantity: 1, total: '7.50' },
+  ],
+  shipping_lines: [{ method_id: 'flat_rate', method_title: 'Posti', total: '5.90' }],
+  ...extra,
+});
+
+const invoicesFor = async (reference: string) =>
+  ((await control(h.netvisorUrl, 'state')).salesInvoices as Array<Record<string, unknown>>).filter((i) => JSON.stringify(i).includes(`"${reference}"`));
+
+async function waitForStatus(workflowId: string, status: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const s = await h.client.workflow.getHandle(workflowId).query(statusQuery);
+      if (s.status === status) return s;
+    } catch {
+      // not started yet
+    }
+    if (Date.now() > deadline) throw new Error(`${workflowId} did not reach ${status}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+beforeAll(async () => {
+  h = await startHarness(taskQueue, (urls) => [
+    demoLikeTenant('t-main', urls),
+    demoLikeTenant('t-strict', urls, { products: { createMissing: false } }),
+  ]);
+}, 120_000);
+
+/** Creates an order in the WooCommerce sandbox and delivers its webhook to the tenant, signed. */
+async function placeOrder(tenant: string, input: WooOrderInput) {
+  const created = await h.woo.createOrder(input);
+  const body = JSON.stringify(await h.woo.getOrder(created.id));
+  const res = await postWooWebhook(h.serverUrl, tenant, body);
+  return { created, body, res, workflowId: exportOrderWorkflowId(tenant, 'woo', String(created.id)) };
+}
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+describe('exportOrder: a WooCommerce order becomes one Netvisor sales invoice', () => {
+  it('goes from the shop webhook to an invoice, with customer and products upserted first', async () => {
+    // The sandbox itself delivers the webhook here, as WooCommerce would.
+    const { webhook } = await h.woo.ensureWebhook({ name: 'Siirto', topic: 'order.created', deliveryUrl: `${h.serverUrl}/webhooks/woocommerce/t-main`, secret: WEBHOOK_SECRET });
+    const created = await h.woo.createOrder(order('SLICE1'));
+    const workflowId = exportOrderWorkflowId('t-main', 'woo', String(created.id));
+    try {
+      await waitForStatus(workflowId, 'done');
+    } finally {
+      await h.woo.deleteWebhook(webhook.id);
+    }
+    const result = await h.client.workflow.getHandle(workflowId).result();
+    expect(result).toMatchObject({ status: 'done', number: String(900000 + Number(created.number)) });
+
+    const state = await control(h.netvisorUrl, 'state');
+    expect(state.products.map((p: { code: string }) => p.code)).toEqual(expect.arrayContaining(['SLICE1', 'SLICE1-B']));
+    expect(state.customers.some((c: { name: string }) => c.name === 'Revontuli Design Oy')).toBe(true);
+    const invoices = await invoicesFor(created.number);
+    expect(invoices).toHaveLength(1);
+
+    const description = await h.client.workflow.getHandle(workflowId).describe();
+    expect(description.typedSearchAttributes.get(SiirtoStatus)).toBe('done');
+    expect(description.typedSearchAttributes.get(SiirtoTargetId)).toBe(result.number);
+  });
+
+  it('gives one invoice when the same webhook arrives twice', async () => {
+    const { created, body, workflowId } = await placeOrder('t-main', order('TWICE'));
+    await waitForStatus(workflowId, 'done');
+    const again = await postWooWebhook(h.serverUrl, 't-main', body);
+    const third = await postWooWebhook(h.serverUrl, 't-main', body);
+    expect(again.status).toBe(202);
+    expect(third.json).toEqual({ workflowId, alreadyFinished: true });
+    expect(await invoicesFor(created.number)).toHaveLength(1);
+  });
+
+  it('refuses a bad signature with 401 and starts nothing', async () => {
+    const created = await h.woo.createOrder(order('NOSIG', {}));
+    const workflowId = exportOrderWorkflowId('t-strict', 'woo', String(created.id));
+    const body = JSON.stringify(await h.woo.getOrder(created.id));
+    const res = await postWooWebhook(h.serverUrl, 't-strict', body, wooSignature(body, 'not-the-secret'));
+    expect(res.status).toBe(401);
+    const tampered = await postWooWebhook(h.serverUrl, 't-strict', body.replace('Revontuli', 'Revontulx'), wooSignature(body));
+    expect(tampered.status).toBe(401);
+    await expect(h.client.workflow.getHandle(workflowId).describe()).rejects.toThrow(/not found/i);
+  });
+
+  it('writes once when Netvisor stores the invoice but the reply is lost', async () => {
+    await control(h.netvisorUrl, 'faults', { rate: 1, kinds: ['commit-then-fail'], paths: ['salesinvoice.nv'] });
+    try {
+      const { created, workflowId } = await placeOrder('t-main', order('LOST'));
+      await waitForStatus(workflowId, 'done', 60_000);
+      const faults = await control(h.netvisorUrl, 'faults');
+      expect(faults.injected['commit-then-fail']).toBeGreaterThanOrEqual(1);
+      expect(await invoicesFor(created.number)).toHaveLength(1);
+    } finally {
+      await control(h.netvisorUrl, 'faults', { rate: 0 });
+    }
+  });
+
+  it('parks an order with an unknown product as needs-attention, then retries after the fix', async () => {
+    const { created, res, workflowId } = await placeOrder('t-strict', order('MISSING'));
+    expect(res.status).toBe(202);
+    const parked = await waitForStatus(workflowId, 'needs-attention');
+    expect(parked.error?.message).toMatch(/products? MISSING, MISSING-B not found in Netvisor and creating products is off/);
+    expect((await h.client.workflow.getHandle(workflowId).describe()).typedSearchAttributes.get(SiirtoStatus)).toBe('needs-attention');
+
+    await h.netvisor.addProduct({ code: 'MISSING', name: 'Missing one', unitPrice: '8.00', vatRate: '25.5', active: true });
+    await h.netvisor.addProduct({ code: 'MISSING-B', name: 'Missing two', unitPrice: '6.00', vatRate: '25.5', active: true });
+    await h.client.workflow.getHandle(workflowId).signal(retrySignal);
+    const done = await waitForStatus(workflowId, 'done');
+    expect(done.attempts).toBe(2);
+    expect(await invoicesFor(created.number)).toHaveLength(1);
+  });
+
+  it('lets an operator skip a parked order, and records it as skipped', async () => {
+    const { created, workflowId } = await placeOrder('t-strict', order('SKIPME'));
+    await waitForStatus(workflowId, 'needs-attention');
+    await h.client.workflow.getHandle(workflowId).signal(skipSignal, { reason: 'test order' });
+    expect(await h.client.workflow.getHandle(workflowId).result()).toMatchObject({ status: 'skipped' });
+    expect(await invoicesFor(created.number)).toHaveLength(0);
+  });
+
+  it('keeps personal data out of workflow history in plain text', async () => {
+    const { workflowId } = await placeOrder('t-main', order('PRIVACY'));
+    await waitForStatus(workflowId, 'done');
+    const history = await h.rawClient.workflow.getHandle(workflowId).fetchHistory();
+    const text = JSON.stringify(history, (_k, v) => (v && v.type === 'Buffer' ? Buffer.from(v.data).toString('latin1') : v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v));
+    expect(text).not.toContain('aino@revontuli.fi');
+    expect(text).not.toContain('Revontuli Design');
+    expect(text).not.toContain('sandbox-customer-key');
+  });
+});
