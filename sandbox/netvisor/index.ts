@@ -1,0 +1,191 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { SandboxContext, SandboxDefinition, WireReply } from '../kit/server';
+import { verify, type SandboxCredentials } from './auth';
+import { customerImport, customerList, getCustomer } from './customers';
+import { getProduct, productImport, productList } from './products';
+import { dimensionItemImport, dimensionList, getVendor, inventoryByWarehouse, vendorImport } from './registers';
+import { getSalesDocument, salesInvoiceImport, salesInvoiceList, salesPaymentImport, salesPaymentList } from './sales';
+import { seedNetvisor } from './seed';
+import type { Handler, NvRequest, SandboxSwitches } from './types';
+import { NetvisorFailure, failedDocument, okDocument, parseBody } from './wire';
+
+/**
+ * Netvisor sandbox: the XML API at `<url>/<resource>.nv` (resource names case-insensitive), with HMACSHA256 auth,
+ * the Root/ResponseStatus envelope and the response casing of the documented fixtures.
+ *
+ * Default credentials (the README repeats them):
+ *   customer id   SIIRTO-SANDBOX        customer key  sandbox-customer-key
+ *   partner id    SIIRTO_SANDBOX        partner key   sandbox-partner-key
+ *   organisation  1234567-1             language      FI
+ *
+ * Extra control endpoints besides the kit's:
+ *   POST /__sandbox/netvisor/permissions  {"denied": ["salesinvoice.nv", ...]}  → SERVICE_ACCESS_ERROR on those resources
+ *   POST /__sandbox/netvisor/period-lock  {"lockedUntil": "YYYY-MM-DD" | null} → PERIOD_LOCK for invoice/payment dates up to it
+ *
+ * UNVERIFIED choices (kept consistent with connectors/netvisor): HTTP codes when UseHTTPResponseStatusCodes=1
+ * (401 auth, 403 access, 400 data, 409 duplicate transaction, 503 maintenance, 500 technical; 200 without the header);
+ * replies labelled text/html as the mocks in the wild do; a 429 (Netvisor documents none) carries Retry-After and the
+ * usual envelope with category REQUEST_LIMIT_EXCEEDED.
+ */
+export const SANDBOX_CREDENTIALS: SandboxCredentials & { language: 'FI' } = {
+  customerId: 'SIIRTO-SANDBOX',
+  customerKey: 'sandbox-customer-key',
+  partnerId: 'SIIRTO_SANDBOX',
+  partnerKey: 'sandbox-partner-key',
+  organisationId: '1234567-1',
+  language: 'FI',
+};
+
+const COLLECTIONS = ['customers', 'products', 'salesInvoices', 'salesPayments', 'dimensions', 'vendors', 'inventory'] as const;
+
+const HTTP_STATUS: Record<string, number> = {
+  AUTHENTICATION_FAILED: 401,
+  SERVICE_ACCESS_ERROR: 403,
+  INVALID_DATA: 400,
+  INVALID_DATA_SIZE: 400,
+  DUPLICATE_DATA: 400,
+  PERIOD_LOCK: 400,
+  REQUEST_NOT_UNIQUE: 409,
+  SYSTEM_MAINTENANCE: 503,
+  TECHNICAL_ERROR: 500,
+};
+
+const CONTENT_TYPE = 'text/html; charset=utf-8';
+
+type RouteHandler = (req: NvRequest, setHeader: (name: string, value: string) => void) => string;
+const simple = (h: Handler): RouteHandler => (req) => h(req);
+
+const GET_ROUTES: Record<string, RouteHandler> = {
+  'customerlist.nv': simple(customerList),
+  'getcustomer.nv': simple(getCustomer),
+  'productlist.nv': simple(productList),
+  'getproduct.nv': simple(getProduct),
+  'salesinvoicelist.nv': simple(salesInvoiceList),
+  'getsalesinvoice.nv': simple(getSalesDocument('invoice')),
+  'getorder.nv': simple(getSalesDocument('order')),
+  'salespaymentlist.nv': simple(salesPaymentList),
+  'dimensionlist.nv': simple(dimensionList),
+  'getvendor.nv': getVendor,
+  'inventorybywarehouse.nv': simple(inventoryByWarehouse),
+};
+
+const POST_ROUTES: Record<string, RouteHandler> = {
+  'customer.nv': simple(customerImport),
+  'product.nv': simple(productImport),
+  'salesinvoice.nv': simple(salesInvoiceImport),
+  'salespayment.nv': simple(salesPaymentImport),
+  'dimensionitem.nv': simple(dimensionItemImport),
+  'vendor.nv': simple(vendorImport),
+};
+
+const PermissionsBody = z.object({ denied: z.array(z.string().min(1)) });
+const PeriodLockBody = z.object({ lockedUntil: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable() });
+
+function json(request: FastifyRequest): unknown {
+  const raw = request.body as Buffer | undefined;
+  try {
+    return raw && raw.length ? JSON.parse(raw.toString('utf8')) : {};
+  } catch {
+    return undefined;
+  }
+}
+
+function parseQuery(rawUrl: string): Record<string, string> {
+  const q = rawUrl.indexOf('?');
+  const params = new URLSearchParams(q >= 0 ? rawUrl.slice(q + 1) : '');
+  const out: Record<string, string> = {};
+  for (const [k, v] of params) out[k.toLowerCase()] = v;
+  return out;
+}
+
+export function createDefinition(): SandboxDefinition {
+  const switches: SandboxSwitches = { denied: new Set(), lockedUntil: null };
+  // Transaction ids are remembered for the life of the process, like Netvisor's "must change on every request".
+  const usedTransactionIds = new Set<string>();
+
+  const handle = async (ctx: SandboxContext, request: FastifyRequest, reply: FastifyReply) => {
+    const rawUrl = request.raw.url ?? '/';
+    const path = rawUrl.split('?')[0];
+    const resource = decodeURIComponent(path.replace(/^\/+/, '')).toLowerCase();
+    const routes = request.method === 'POST' ? POST_ROUTES : request.method === 'GET' ? GET_ROUTES : {};
+    const route = routes[resource];
+    if (!route) {
+      // UNVERIFIED body: an unknown resource is an HTTP 404 (TAWASTA relies on the status only).
+      return reply.code(404).type(CONTENT_TYPE).send('<html><body><h1>404 - File or directory not found.</h1></body></html>');
+    }
+    let useCodes = request.headers['x-netvisor-authentication-usehttpresponsestatuscodes'] === '1';
+    const extraHeaders: Record<string, string> = {};
+    try {
+      const who = verify(request, SANDBOX_CREDENTIALS);
+      useCodes = who.useHttpStatusCodes;
+      const txKey = `${who.partnerId}|${who.customerId}|${who.transactionId}`;
+      if (usedTransactionIds.has(txKey)) {
+        throw new NetvisorFailure('REQUEST_NOT_UNIQUE', 'Transaction id has already been used. The transaction id must be unique for every request.');
+      }
+      usedTransactionIds.add(txKey);
+      if (switches.denied.has(resource)) {
+        throw new NetvisorFailure('SERVICE_ACCESS_ERROR', `The user does not have the right to use the resource ${resource}`);
+      }
+      const req: NvRequest = {
+        method: request.method,
+        resource,
+        query: parseQuery(rawUrl),
+        body: request.method === 'POST' ? parseBody(request.body as Buffer | undefined) : undefined,
+        baseUrl: `http://${request.headers.host ?? ''}`,
+        store: ctx.store,
+        switches,
+        now: new Date(),
+      };
+      const payload = route(req, (name, value) => {
+        extraHeaders[name] = value;
+      });
+      return reply.code(200).headers(extraHeaders).type(CONTENT_TYPE).send(okDocument(payload));
+    } catch (err) {
+      if (!(err instanceof NetvisorFailure)) throw err;
+      const status = useCodes ? (HTTP_STATUS[err.category] ?? 400) : 200;
+      return reply.code(status).type(CONTENT_TYPE).send(failedDocument(err));
+    }
+  };
+
+  return {
+    system: 'netvisor',
+    collections: COLLECTIONS,
+    routes(app, ctx) {
+      app.post('/__sandbox/netvisor/permissions', async (request, reply) => {
+        const parsed = PermissionsBody.safeParse(json(request));
+        if (!parsed.success) return reply.code(400).send({ error: 'body must be {"denied": ["resource.nv", ...]}' });
+        switches.denied = new Set(parsed.data.denied.map((r) => r.toLowerCase()));
+        return { ok: true, denied: [...switches.denied] };
+      });
+      app.post('/__sandbox/netvisor/period-lock', async (request, reply) => {
+        const parsed = PeriodLockBody.safeParse(json(request));
+        if (!parsed.success) return reply.code(400).send({ error: 'body must be {"lockedUntil": "YYYY-MM-DD" | null}' });
+        switches.lockedUntil = parsed.data.lockedUntil;
+        return { ok: true, lockedUntil: switches.lockedUntil };
+      });
+      app.get('/__sandbox/netvisor/switches', async () => ({ denied: [...switches.denied], lockedUntil: switches.lockedUntil }));
+      app.route({ method: ['GET', 'POST', 'PUT', 'DELETE'], url: '/*', handler: (request, reply) => handle(ctx, request, reply) });
+    },
+    seed(ctx, seed, counts) {
+      switches.denied = new Set();
+      switches.lockedUntil = null;
+      seedNetvisor(ctx.store, seed, counts);
+    },
+    faultReply(kind, retryAfterSeconds): WireReply {
+      if (kind === 'rate-limit') {
+        return {
+          status: 429,
+          contentType: CONTENT_TYPE,
+          headers: { 'Retry-After': String(retryAfterSeconds) },
+          body: failedDocument(new NetvisorFailure('REQUEST_LIMIT_EXCEEDED', 'Too many requests. Send one request at a time and wait before retrying.')),
+        };
+      }
+      return {
+        status: 500,
+        contentType: CONTENT_TYPE,
+        body: failedDocument(new NetvisorFailure('TECHNICAL_ERROR', 'A technical error occurred while processing the request. Try again later.')),
+      };
+    },
+  };
+}
