@@ -199,4 +199,4 @@ export type SessionInfo = z.infer<typeof SessionInfo>;
 
 /** Single-id GETs answer with the object per the OpenAPI, but the batch form answers with a list; accept both. */
 export const oneOrList = <T extends z.ZodType>(item: T) =>
-  z.union([item, z.array(item).length(1)]).transform((v) => (Array.isArray(v) ? v[0] : v) as z.infer<T>);
+  z.preprocess((v) => (Array.isArray(v) && v.length === 1 ? v[0] : v), item) as unknown as z.ZodType<z.infer<T>>;
