@@ -51,7 +51,8 @@ export function classifyResponse(res: HttpResponse, call: CallContext): Connecto
     const [field, first] = entries[0];
     const others = entries.slice(1).map(([f, m]) => `${f}: ${m}`);
     const rest = others.length ? ` (also ${others.join('; ')})` : '';
-    return new ConnectorError(SYSTEM, 'validation', `Rackbeat refused the ${call.resource}: ${field}: ${first}${rest}. Correct ${field} and retry.`, {
+    const text = `${field}: ${first}${rest}`.replace(/\.?$/, '.');
+    return new ConnectorError(SYSTEM, 'validation', `Rackbeat refused the ${call.resource} (fix the data and retry): ${text}`, {
       resource: call.resource,
       field,
       code,
