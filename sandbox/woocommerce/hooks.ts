@@ -111,15 +111,23 @@ export function deliverOrderTopic(ctx: SandboxContext, topic: string, order: Rec
   }
 }
 
-/** The ping sent when a hook is created active: a form body, no X-WC-* headers; failures are not counted. */
+/**
+ * The ping sent when a hook is created active: a form body, no X-WC-* headers, sent once (never duplicated or
+ * retried, and its failure is not counted), so it bypasses the kit's sender.
+ */
 export function sendPing(ctx: SandboxContext, hook: WooWebhookRecord): void {
-  ctx.webhooks.send(
-    'ping',
-    {
-      url: hook.delivery_url,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': USER_AGENT },
-      body: `webhook_id=${hook.id}`,
+  const record = (status: number | 'error') =>
+    ctx.store.insert('webhookDeliveries', { url: hook.delivery_url, topic: 'ping', attempt: 1, status, duplicate: false, at: new Date().toISOString() });
+  fetch(hook.delivery_url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': USER_AGENT },
+    body: `webhook_id=${hook.id}`,
+    signal: AbortSignal.timeout(ctx.webhooks.policy.timeoutMs),
+  }).then(
+    async (res) => {
+      await res.arrayBuffer();
+      record(res.status);
     },
-    { onFailure: () => true },
+    () => record('error'),
   );
 }
