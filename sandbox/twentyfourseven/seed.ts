@@ -5,6 +5,8 @@ import { computeTotals, type InvoiceRecord } from './invoices';
 import type { CategoryRecord, ProductRecord } from './products';
 import { CLIENTS, restoreIdentities } from './state';
 
+const PRODUCT_WORDS = ['Skrue', 'Lampe', 'Stol', 'Bord', 'Kabel', 'Ullsokker', 'Kaffe', 'Lys', 'Hylle', 'Sekk'];
+const PRODUCT_KINDS = ['S', 'M', 'L', 'svart', 'hvit', 'eik', '10 stk', 'premium'];
 const CATEGORY_NAMES = ['Verktøy', 'Belysning', 'Møbler', 'Kontorrekvisita', 'Klær', 'Emballasje'];
 
 /**
@@ -60,7 +62,8 @@ export function seedClients(ctx: SandboxContext, seed: number, counts: Record<st
         ctx.store.insert<ProductRecord>('products', {
           ...owner,
           Id: ctx.store.nextId(`product:${c.clientId}`),
-          Name: p.name,
+          // The kit's product names are Finnish; a Norwegian company's catalogue reads Norwegian.
+          Name: `${rng.pick(PRODUCT_WORDS)} ${rng.pick(PRODUCT_KINDS)}`,
           TaxRate: '25',
           StatusId: 1,
           CategoryId: categories.length ? categories[i % categories.length].Id : undefined,
