@@ -166,15 +166,19 @@ export const salesInvoiceImport: Handler = (req) => {
   } else {
     number = existing?.number ?? nextNumber(req, type);
   }
-  const address = (prefix: 'invoicingcustomer' | 'deliveryaddress'): AddressRecord => {
-    const country = child(body, `${prefix}countrycode`)?.text;
-    return {
-      name: textOf(body, prefix === 'invoicingcustomer' ? 'invoicingcustomername' : 'deliveryaddressname') ?? (prefix === 'invoicingcustomer' ? customer.name : ''),
-      street: textOf(body, `${prefix}addressline`) ?? (prefix === 'invoicingcustomer' ? customer.street : ''),
-      postalCode: textOf(body, `${prefix}postnumber`) ?? (prefix === 'invoicingcustomer' ? customer.postalCode : ''),
-      city: textOf(body, `${prefix}town`) ?? (prefix === 'invoicingcustomer' ? customer.city : ''),
-      country: (country || (prefix === 'invoicingcustomer' ? customer.country : '') || 'FI').toUpperCase(),
-    };
+  const billing: AddressRecord = {
+    name: textOf(body, 'invoicingcustomername') ?? customer.name,
+    street: textOf(body, 'invoicingcustomeraddressline') ?? customer.street,
+    postalCode: textOf(body, 'invoicingcustomerpostnumber') ?? customer.postalCode,
+    city: textOf(body, 'invoicingcustomertown') ?? customer.city,
+    country: (textOf(body, 'invoicingcustomercountrycode') || customer.country || 'FI').toUpperCase(),
+  };
+  const delivery: AddressRecord = {
+    name: textOf(body, 'deliveryaddressname') ?? '',
+    street: textOf(body, 'deliveryaddressline') ?? '',
+    postalCode: textOf(body, 'deliveryaddresspostnumber') ?? '',
+    city: textOf(body, 'deliveryaddresstown') ?? '',
+    country: (textOf(body, 'deliveryaddresscountrycode') || 'FI').toUpperCase(),
   };
   const hasDelivery = ['deliveryaddressname', 'deliveryaddressline', 'deliveryaddresspostnumber', 'deliveryaddresstown'].some((n) => textOf(body, n));
   const paid = existing ? existing.payments.reduce((a, p) => a.plus(p.sum), new Decimal(0)) : new Decimal(0);
@@ -192,8 +196,8 @@ export const salesInvoiceImport: Handler = (req) => {
     referenceNumber: textOf(body, 'salesinvoicereferencenumber') || referenceNumber(number),
     customerCode: customer.code,
     customerNetvisorKey: customer.netvisorKey,
-    billing: address('invoicingcustomer'),
-    delivery: hasDelivery ? address('deliveryaddress') : null,
+    billing,
+    delivery: hasDelivery ? delivery : null,
     ourReference: textOf(body, 'salesinvoiceourreference') ?? '',
     yourReference: textOf(body, 'salesinvoiceyourreference') ?? '',
     freeTextBeforeLines: textOf(body, 'salesinvoicefreetextbeforelines') ?? '',
