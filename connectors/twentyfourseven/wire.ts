@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { toDecimalString } from '../../domain/money';
+import { ConnectorError } from '../kit/errors';
 import { el, escapeXml, nil, text } from './soap';
 
 /**
@@ -113,7 +114,16 @@ export function writeFields<T extends object>(fields: readonly WriteField<T>[], 
       continue;
     }
     if (typeof field.kind === 'function') out += el(field.wire, (field.kind as (x: unknown) => string)(v));
-    else out += field.kind === 'string' ? text(field.wire, String(v)) : el(field.wire, escapeXml(scalar(field.kind, v)));
+    else if (field.kind === 'string') out += text(field.wire, String(v));
+    else {
+      try {
+        out += el(field.wire, escapeXml(scalar(field.kind, v)));
+      } catch (err) {
+        if (err instanceof ConnectorError) throw err;
+        // Caught before sending: a value the service would misread (or store wrongly) is our caller's data error.
+        throw new ConnectorError('24so', 'validation', `Cannot send ${field.wire} to 24SevenOffice: ${(err as Error).message}`, { field: field.wire, code: 'BAD_VALUE' });
+      }
+    }
   }
   return out;
 }
