@@ -59,6 +59,8 @@ export interface NetvisorSalesDocumentInput {
   yourReference?: string;
   freeTextBeforeLines?: string;
   freeTextAfterLines?: string;
+  /** Netvisor targets payments to an unsent invoice only when it expects partial payments (netvisor.md §3.5). */
+  expectPartialPayments?: boolean;
   lines: NetvisorSalesLineInput[];
 }
 
@@ -120,6 +122,8 @@ export function toNetvisorSalesDocument(
         }
       : {}),
     ourReference: doc.source.number,
+    // An unsent invoice whose shop payment will be booked must accept it, or Netvisor leaves the payment untargeted.
+    ...(doc.kind === 'invoice' && opts.status === 'unsent' && doc.payments.length > 0 ? { expectPartialPayments: true } : {}),
     lines,
   };
 }
@@ -151,6 +155,7 @@ export function salesDocumentBody(d: NetvisorSalesDocumentInput): string {
     deliveryaddresstown: orEmpty(d.delivery?.city),
     deliveryaddresscountrycode: d.delivery ? withAttrs(d.delivery.country, { type: 'ISO-3166' }) : undefined,
     paymenttermnetdays: d.dueDate === undefined ? String(d.paymentTermNetDays ?? 14) : undefined,
+    expectpartialpayments: d.expectPartialPayments ? '1' : undefined,
     invoicelines: {
       invoiceline: d.lines.map((l) =>
         l.type === 'comment'

@@ -202,7 +202,7 @@ export const salesInvoiceImport: Handler = (req) => {
     yourReference: textOf(body, 'salesinvoiceyourreference') ?? '',
     freeTextBeforeLines: textOf(body, 'salesinvoicefreetextbeforelines') ?? '',
     freeTextAfterLines: textOf(body, 'salesinvoicefreetextafterlines') ?? '',
-    expectPartialPayments: textOf(body, 'expectpartialpayments') === '1',
+    expectPartialPayments: /^(1|true)$/i.test(textOf(body, 'expectpartialpayments') ?? ''),
     lines,
     payments: existing?.payments ?? [],
     modifiedAt: req.now.toISOString().slice(0, 19),

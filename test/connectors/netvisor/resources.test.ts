@@ -189,6 +189,31 @@ describe('sales payments', () => {
     expect(state.salesPayments).toHaveLength(1);
   });
 
+  it('leaves a payment to an unsent invoice untargeted unless the invoice expects partial payments', async () => {
+    const nv = sandboxClient(url);
+    await nv.addSalesDocument(toNetvisorSalesDocument(order({ number: '4101' }), { customerCode: '1001', status: 'unsent' }));
+    const paid = { date: '2026-03-01', amount: '27.59', method: 'Pankkikortti' };
+    await nv.addSalesDocument(
+      toNetvisorSalesDocument(order({ number: '4102', payments: [paid] }), { customerCode: '1001', status: 'unsent' }),
+    );
+    await nv.addSalesPayment({ invoiceNumber: '4101', ...paid });
+    await nv.addSalesPayment({ invoiceNumber: '4102', ...paid });
+    const state = await control(url, 'state');
+    const byNumber = (n: string) => state.salesInvoices.find((d: any) => d.number === n && d.type === 'invoice');
+    expect(byNumber('4101')).toMatchObject({ expectPartialPayments: false, payments: [], openSum: '27.59' });
+    expect(byNumber('4102')).toMatchObject({ expectPartialPayments: true, openSum: '0.00' });
+    expect(state.salesPayments.map((p: any) => p.invoiceNetvisorKey === null)).toEqual([true, false]);
+  });
+
+  it('needs the prepayment account for a payment to a sales order', async () => {
+    const nv = sandboxClient(url);
+    await nv.addSalesDocument(toNetvisorSalesDocument(order({ kind: 'order', number: '6100' }), { customerCode: '1001', status: 'undelivered' }));
+    const base = { invoiceNumber: '6100', date: '2026-03-01', amount: '10.00', method: 'Verkkomaksu', targetType: 'order' as const };
+    expect((await caught(nv.addSalesPayment(base))).errorClass).toBe('validation');
+    await expect(nv.addSalesPayment({ ...base, overrideSalesReceivableAccountNumber: '2871' })).resolves.toMatch(/^\d+$/);
+    expect((await nv.findSalesDocumentByNumber('order', '6100'))?.openSum).toBe('17.59');
+  });
+
   it('refuses a payment to an invoice that does not exist', async () => {
     const err = await caught(sandboxClient(url).addSalesPayment({ invoiceNumber: '999999', date: '2026-03-03', amount: '1.00', method: 'Lasku' }));
     expect(err).toMatchObject({ errorClass: 'validation', code: 'INVALID_DATA' });
