@@ -35,7 +35,9 @@ export class TwentyFourSevenClient implements SoapCaller {
   private readonly credentials: TwentyFourSevenCredentials;
   private readonly transport: HttpTransport;
   private readonly limiter: WindowLimiter;
-  private readonly key: string;
+  private key: string;
+  /** The configured identity; setIdentity changes it for this client. */
+  private identityId?: string;
   private loggingIn?: Promise<string>;
   private identity?: Identity;
 
@@ -50,7 +52,8 @@ export class TwentyFourSevenClient implements SoapCaller {
     this.credentials = parsed.data;
     this.transport = createHttpTransport(SYSTEM, this.credentials.baseUrl, options.timeoutMs ?? 30_000);
     const c = this.credentials;
-    this.key = [c.baseUrl, c.applicationId, c.username.toLowerCase(), c.identityId ?? '', createHash('sha256').update(c.password).digest('hex')].join('|');
+    this.identityId = c.identityId;
+    this.key = this.sessionKey();
     this.limiter = sharedLimiter(`24so|${c.baseUrl}|${c.applicationId}|${c.username.toLowerCase()}`, options.requestsPerHour ?? 7000, HOUR);
   }
 
@@ -77,6 +80,20 @@ export class TwentyFourSevenClient implements SoapCaller {
   async setIdentity(identityId: string): Promise<void> {
     const ok = await this.call('authenticate', 'SetIdentityById', text('identityId', identityId), BooleanResult, 'identities');
     if (!ok) throw await this.identityError(`The 24SevenOffice login cannot use identity ${identityId}.`);
+    // The session now works in the other company: file it under that identity, so that clients configured for the
+    // old one log in afresh and a re-login after expiry comes back to this one.
+    const sessionId = sessions.get(this.key);
+    sessions.delete(this.key);
+    this.identityId = identityId;
+    this.key = this.sessionKey();
+    if (sessionId) sessions.set(this.key, sessionId);
+    this.identity = undefined;
+  }
+
+  private sessionKey(): string {
+    const c = this.credentials;
+    const secret = createHash('sha256').update(c.password).digest('hex');
+    return [c.baseUrl, c.applicationId, c.username.toLowerCase(), this.identityId?.toLowerCase() ?? '', secret].join('|');
   }
 
   private async currentIdentity(): Promise<Identity> {
@@ -113,7 +130,7 @@ export class TwentyFourSevenClient implements SoapCaller {
   }
 
   private chooseIdentity(identities: Identity[]): Identity {
-    const wanted = this.credentials.identityId?.toLowerCase();
+    const wanted = this.identityId?.toLowerCase();
     const usable = identities.filter((i) => !i.isDisabled);
     if (wanted) {
       const found = usable.find((i) => i.id.toLowerCase() === wanted);
