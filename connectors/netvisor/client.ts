@@ -33,6 +33,9 @@ export class NetvisorClient {
   getCustomer(netvisorKey: string): Promise<customers.NetvisorCustomer> {
     return customers.getCustomer(this.connection, netvisorKey);
   }
+  getCustomers(netvisorKeys: string[]): Promise<customers.NetvisorCustomer[]> {
+    return customers.getCustomers(this.connection, netvisorKeys);
+  }
   addCustomer(party: Party): Promise<string> {
     return customers.addCustomer(this.connection, party);
   }

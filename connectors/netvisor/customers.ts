@@ -4,7 +4,7 @@ import type { Party } from '../../domain/model';
 import type { NetvisorConnection } from './connection';
 import { CUSTOMER_ORDER } from './element-order';
 import { asNotFound } from './errors';
-import { customerDetail, customerListReply, getCustomerReply, insertedReply } from './schemas';
+import { customerDetail, customerListReply, getCustomerReply, getCustomersReply, insertedReply } from './schemas';
 import { toXmlDocument, withAttrs, type XmlObject } from './xml';
 
 export interface NetvisorCustomerSummary {
@@ -49,6 +49,16 @@ export async function getCustomer(conn: NetvisorConnection, netvisorKey: string)
     throw asNotFound(err, `Customer with Netvisor key ${netvisorKey}`, 'getcustomer.nv');
   }
   return toCustomer(conn.parse('getcustomer.nv', getCustomerReply, root).customer);
+}
+
+/** Several customers in one call (idlist, at most 500 keys per call as documented). */
+export async function getCustomers(conn: NetvisorConnection, netvisorKeys: string[]): Promise<NetvisorCustomer[]> {
+  const out: NetvisorCustomer[] = [];
+  for (let i = 0; i < netvisorKeys.length; i += 500) {
+    const root = await conn.get('getcustomer.nv', [['idlist', netvisorKeys.slice(i, i + 500).join(',')]]);
+    out.push(...conn.parse('getcustomer.nv', getCustomersReply, root).customers.customer.map(toCustomer));
+  }
+  return out;
 }
 
 export function toCustomer(c: z.infer<typeof customerDetail>): NetvisorCustomer {

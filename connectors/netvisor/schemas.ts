@@ -88,6 +88,8 @@ export const customerDetail = z.object({
   customeradditionalinformation: block({ invoicinglanguage: node.optional() }).optional(),
 });
 export const getCustomerReply = z.object({ customer: customerDetail });
+/** getcustomer.nv?idlist wraps the same elements in <Customers>. */
+export const getCustomersReply = z.object({ customers: block({ customer: list(customerDetail) }) });
 
 // Products -----------------------------------------------------------------------------------------------
 export const productListItem = z.object({

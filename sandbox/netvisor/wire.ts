@@ -32,7 +32,6 @@ export function el(name: string, content?: string | number | string[] | null, at
   return `<${name}${a}>${inner}</${name}>`;
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
 
 /** "21.6.2023 14:11:56" in Finnish local time, as real replies show (no leading zeros on day and month). */
 export function finnishTimestamp(d = new Date()): string {

@@ -68,6 +68,12 @@ describe('credentials', () => {
     expect(legacy.status).toBe(200);
   });
 
+  it('a timestamp far from now is refused', async () => {
+    const full = `${url}/customerlist.nv`;
+    const res = await fetch(full, { headers: signedHeaders(full, identity, new Date(Date.now() - 3_600_000)) });
+    expect(await res.text()).toContain('AUTHENTICATION_FAILED');
+  });
+
   it('the MAC covers the query string: a tampered URL is refused', async () => {
     const signed = `${url}/customerlist.nv?keyword=a`;
     const res = await fetch(`${url}/customerlist.nv?keyword=b`, { headers: signedHeaders(signed, identity) });

@@ -44,6 +44,16 @@ describe('customers', () => {
     expect(requests[0].url).toBe('https://isvapi.netvisor.fi/getcustomer.nv?id=5');
   });
 
+  it('reads the <Customers> wrapper of getcustomer.nv?idlist, one or many', async () => {
+    const one = fixture('getcustomer.xml').replace('<Customer>', '<Customers><Customer>').replace('</Customer>\n</Root>', '</Customer></Customers>\n</Root>');
+    const { client, requests } = fixtureClient(one);
+    expect((await client.getCustomers(['5'])).map((c) => c.code)).toEqual(['MM']);
+    expect(requests[0].url).toBe('https://isvapi.netvisor.fi/getcustomer.nv?idlist=5');
+    const block = /<Customer>[\s\S]*<\/Customer>/.exec(fixture('getcustomer.xml'))![0];
+    const two = fixture('getcustomer.xml').replace(block, `<Customers>${block}${block.replace('<NetvisorKey>5<', '<NetvisorKey>6<')}</Customers>`);
+    expect((await fixtureClient(two).client.getCustomers(['5', '6'])).map((c) => c.netvisorKey)).toEqual(['5', '6']);
+  });
+
   it('turns getcustomer\'s FAILED INVALID_DATA "not found" into not-found', async () => {
     const err = await caught(fixtureClient(fixture('getcustomer-notfound.xml')).client.getCustomer('123'));
     expect(err).toMatchObject({ errorClass: 'not-found', resource: 'getcustomer.nv' });

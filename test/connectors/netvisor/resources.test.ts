@@ -47,6 +47,7 @@ describe('customers', () => {
     expect((await nv.listCustomers({ keyword: '1234567-1' })).map((c) => c.netvisorKey)).toEqual([key]);
     expect(await nv.findCustomerByCode('2001')).toMatchObject({ netvisorKey: key });
     expect(await nv.findCustomerByCode('9999')).toBeNull();
+    expect((await nv.getCustomers(['1', key])).map((c) => c.code)).toEqual(['TEMP', '2001']);
   });
 
   it('gives the next free number when the party has no code', async () => {
