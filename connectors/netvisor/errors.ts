@@ -20,8 +20,8 @@ export function parseFailureStatus(statuses: string[]): NetvisorFailure | null {
   return { category: line.slice(0, at).trim().toUpperCase(), text: line.slice(at + 2).trim() };
 }
 
-const CREDENTIALS_MESSAGE = (): ConnectorError =>
-  credentialsError(SYSTEM, 'Netvisor', 'credentials', 'integration credentials', 'AUTHENTICATION_FAILED');
+/** "Invalid Netvisor credentials: connection cannot be established. Check the integration credentials." */
+const CREDENTIALS_MESSAGE = credentialsError(SYSTEM, 'Netvisor', 'credentials', 'integration credentials').message;
 
 const BY_CATEGORY: Record<string, { errorClass: ErrorClass; say(resource: string, text: string): string }> = {
   INVALID_DATA: {
@@ -56,13 +56,13 @@ const BY_CATEGORY: Record<string, { errorClass: ErrorClass; say(resource: string
 /** Turns a FAILED envelope (and its HTTP status) into a ConnectorError in the operator's words. */
 export function failureToError(failure: NetvisorFailure, resource: string, httpStatus: number, headers: Record<string, string | string[] | undefined> = {}): ConnectorError {
   if (failure.category === 'AUTHENTICATION_FAILED') {
-    const e = CREDENTIALS_MESSAGE();
-    return new ConnectorError(SYSTEM, 'credentials', e.message, { resource, code: failure.category, cause: new Error(failure.text) });
+    // Netvisor's own text (e.g. "Integraatiokumppania ei löydy") stays in the cause; operators get the one standard sentence.
+    return new ConnectorError(SYSTEM, 'credentials', CREDENTIALS_MESSAGE, { resource, code: failure.category, cause: new Error(failure.text) });
   }
   if (httpStatus === 429) return rateLimited(resource, headers, failure.text, failure.category);
   const known = BY_CATEGORY[failure.category];
   if (known) return new ConnectorError(SYSTEM, known.errorClass, known.say(resource, failure.text), { resource, code: failure.category });
-  // An unknown category is Netvisor refusing something we cannot name; treat 5xx as passing, the rest as needing a person.
+  // A category we do not know: with a 5xx it is likely passing, otherwise a person has to read Netvisor's text.
   const errorClass: ErrorClass = httpStatus >= 500 ? 'transient' : 'business';
   return new ConnectorError(SYSTEM, errorClass, `Netvisor refused ${resource}: ${failure.category} :: ${failure.text}`, { resource, code: failure.category });
 }
@@ -79,7 +79,7 @@ function rateLimited(resource: string, headers: Record<string, string | string[]
 export function statusToError(status: number, resource: string, headers: Record<string, string | string[] | undefined>): ConnectorError {
   if (status === 429) return rateLimited(resource, headers);
   if (status >= 500) return new ConnectorError(SYSTEM, 'transient', `Netvisor answered HTTP ${status} on ${resource}`, { resource, code: `HTTP_${status}` });
-  if (status === 401) return new ConnectorError(SYSTEM, 'credentials', CREDENTIALS_MESSAGE().message, { resource, code: 'HTTP_401' });
+  if (status === 401) return new ConnectorError(SYSTEM, 'credentials', CREDENTIALS_MESSAGE, { resource, code: 'HTTP_401' });
   if (status === 403) return new ConnectorError(SYSTEM, 'permission', `The Netvisor API user may not use ${resource} (HTTP 403). Grant the integration user the right to this resource in Netvisor.`, { resource, code: 'HTTP_403' });
   if (status === 404) return new ConnectorError(SYSTEM, 'not-found', `Netvisor has no resource ${resource} (HTTP 404). Check the Netvisor base URL.`, { resource, code: 'HTTP_404' });
   return new ConnectorError(SYSTEM, 'validation', `Netvisor answered HTTP ${status} on ${resource} without a readable reply`, { resource, code: 'UNEXPECTED_RESPONSE' });

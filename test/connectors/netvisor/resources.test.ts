@@ -50,6 +50,14 @@ describe('customers', () => {
     expect((await nv.getCustomers(['1', key])).map((c) => c.code)).toEqual(['TEMP', '2001']);
   });
 
+  it('signs queries with spaces and Scandinavian letters so that the sandbox accepts them', async () => {
+    const nv = sandboxClient(url);
+    expect(await nv.listCustomers({ keyword: 'Temporary customer' })).toEqual([{ netvisorKey: '1', code: 'TEMP', name: 'Temporary customer' }]);
+    const key = await nv.addCustomer({ ...party, code: '2002', name: 'Äänekosken Sähkö & Valo Oy' });
+    expect((await nv.listCustomers({ keyword: 'äänekosken sähkö & valo' })).map((c) => c.netvisorKey)).toEqual([key]);
+    expect((await nv.getCustomer(key)).name).toBe('Äänekosken Sähkö & Valo Oy');
+  });
+
   it('gives the next free number when the party has no code', async () => {
     const nv = sandboxClient(url);
     const key = await nv.addCustomer({ ...party, code: undefined, businessId: undefined });
