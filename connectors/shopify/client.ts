@@ -1,0 +1,117 @@
+import type { z } from 'zod';
+import { ConnectorError } from '../kit/errors';
+import { createHttpTransport, type HttpTransport } from '../kit/http';
+import { sharedLimiter, type WindowLimiter } from '../kit/limiter';
+import { parseJson, parseResponse } from '../kit/parse';
+import { classifyShopifyError, SYSTEM } from './errors';
+import { createOrder, getOrder, listOrders, ordersUpdatedSince, type ListOrdersOptions } from './orders';
+import { ShopifyCredentials, type ShopifyOrderInput } from './schemas';
+import { createWebhook, deleteWebhook, ensureWebhook, listWebhooks, type WebhookFilter, type WebhookSpec } from './subscriptions';
+
+export interface ShopifyClientOptions {
+  timeoutMs?: number;
+  /**
+   * Client-side pacing under the REST leaky bucket (40 requests, leaking 2 per second on the standard plan):
+   * at most `limit` requests per `windowMs`. `false` turns it off (tests that want to hit the limit).
+   */
+  pace?: { limit: number; windowMs: number } | false;
+}
+
+export interface ShopifyRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Path under /admin/api/<version>/, or an absolute URL from a Link header. */
+  path: string;
+  resource: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+}
+
+export interface ShopifyResponse<T> {
+  data: T;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** Shopify Admin REST API with a custom-app access token (`X-Shopify-Access-Token`). */
+export class ShopifyClient {
+  private readonly http: HttpTransport;
+  private readonly token: string;
+  private readonly limiter?: WindowLimiter;
+  readonly apiVersion: string;
+
+  constructor(credentials: ShopifyCredentials, options: ShopifyClientOptions = {}) {
+    const parsed = ShopifyCredentials.safeParse(credentials);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ConnectorError(SYSTEM, 'credentials', `Shopify settings are incomplete: ${issue.path.join('.')}: ${issue.message}`, {
+        field: issue.path.join('.'),
+      });
+    }
+    const { baseUrl, accessToken, apiVersion } = parsed.data;
+    const base = baseUrl.replace(/\/+$/, '');
+    this.apiVersion = apiVersion;
+    this.token = accessToken;
+    this.http = createHttpTransport(SYSTEM, `${base}/admin/api/${apiVersion}`, options.timeoutMs ?? 30_000);
+    const pace = options.pace ?? { limit: 40, windowMs: 20_000 };
+    // One bucket per shop and app token, shared by every client in the process, as Shopify counts it.
+    if (pace) this.limiter = sharedLimiter(`shopify:${base}:${accessToken}`, pace.limit, pace.windowMs);
+  }
+
+  async request<S extends z.ZodType>(req: ShopifyRequest, schema: S): Promise<ShopifyResponse<z.infer<S>>> {
+    await this.limiter?.acquire();
+    const res = await this.http.request({
+      method: req.method,
+      url: req.path,
+      searchParams: req.query,
+      headers: {
+        'x-shopify-access-token': this.token,
+        accept: 'application/json',
+        ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: req.body === undefined ? undefined : JSON.stringify(req.body),
+    });
+    let body: unknown;
+    try {
+      body = parseJson(SYSTEM, req.resource, res.body);
+    } catch (err) {
+      if (res.status >= 400) throw classifyShopifyError(res.status, undefined, res.headers, req.resource);
+      throw err;
+    }
+    if (res.status >= 400) throw classifyShopifyError(res.status, body, res.headers, req.resource);
+    return { data: parseResponse(SYSTEM, req.resource, schema, body), headers: res.headers };
+  }
+
+  /** One page of orders; follow `nextPageInfo` for the next one (cursor paging through the Link header). */
+  listOrders(options: ListOrdersOptions = {}) {
+    return listOrders(this, options);
+  }
+
+  /** Every order updated at or after `iso`, any status, all pages (reconciliation behind the webhooks). */
+  ordersUpdatedSince(iso: string, limit = 250) {
+    return ordersUpdatedSince(this, iso, limit);
+  }
+
+  getOrder(id: number) {
+    return getOrder(this, id);
+  }
+
+  createOrder(order: ShopifyOrderInput) {
+    return createOrder(this, order);
+  }
+
+  listWebhooks(filter: WebhookFilter = {}) {
+    return listWebhooks(this, filter);
+  }
+
+  createWebhook(spec: WebhookSpec) {
+    return createWebhook(this, spec);
+  }
+
+  deleteWebhook(id: number) {
+    return deleteWebhook(this, id);
+  }
+
+  /** Finds the subscription for this topic and address, or creates it. */
+  ensureWebhook(spec: WebhookSpec) {
+    return ensureWebhook(this, spec);
+  }
+}
