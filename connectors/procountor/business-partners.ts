@@ -85,11 +85,20 @@ export async function findBusinessPartner(api: ProcountorApi, criteria: PartnerC
   }
   if (criteria.name) {
     const wanted = criteria.name.trim().toLowerCase();
-    const hits = await search(api, {}, { name: criteria.name.trim() });
+    const hits = await search(api, {}, { name: headerSafe(criteria.name.trim()) });
     const hit = hits.find((p) => p.name.trim().toLowerCase() === wanted);
     if (hit) return getBusinessPartner(api, hit.id);
   }
   return null;
+}
+
+/**
+ * HTTP header values carry Latin-1 only; Procountor's name search matches substrings, so a name with other
+ * characters (Œ, €, …) is searched by its longest Latin-1 run and compared exactly afterwards.
+ */
+function headerSafe(value: string): string {
+  const runs = value.split(/[^\x20-\x7e\xa0-\xff]+/);
+  return runs.reduce((a, b) => (b.length > a.length ? b : a), '');
 }
 
 export function createBusinessPartner(api: ProcountorApi, party: Party, options?: PartnerOptions): Promise<BusinessPartner> {

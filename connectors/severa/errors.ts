@@ -26,7 +26,7 @@ export function classifySeveraError(res: HttpResponse, resource: string, scope?:
   if (res.status === 429) {
     const wait = retryAfterMs(res.headers['retry-after'], 1000);
     // UNVERIFIED body: the gateway's text is "API calls quota exceeded! maximum admitted 10 per 1s.".
-    const said = /quota exceeded[^"}]*/i.exec(res.body)?.[0];
+    const said = /(API calls )?quota exceeded[^"}]*/i.exec(res.body)?.[0];
     return new ConnectorError(SYSTEM, 'rate-limit', `Severa rate limit reached while reading ${resource}${said ? ` (${said.trim()})` : ''}; retrying after ${Math.ceil(wait / 1000)} s`, {
       resource,
       retryAfterMs: wait,

@@ -142,6 +142,12 @@ describe('business partners', () => {
     expect((await c.findBusinessPartner({ businessId: 'FI07375462' }))?.id).toBe(created.id);
   });
 
+  it('searches names beyond Latin-1 (allowed by Windows-1252) without breaking the header', async () => {
+    const c = client();
+    const created = await c.createBusinessPartner(Party.parse({ kind: 'customer', name: 'Œuvre € Oy', address: { street: 'Katu 2', postalCode: '00100', city: 'Helsinki' } }));
+    expect((await c.findBusinessPartner({ name: 'Œuvre € Oy' }))?.id).toBe(created.id);
+  });
+
   it('names the field Procountor rejects', async () => {
     const c = client();
     const long = Party.parse({ kind: 'customer', name: 'X'.repeat(81), address: { street: 'a', postalCode: '00100', city: 'Helsinki' } });
