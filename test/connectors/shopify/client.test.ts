@@ -202,7 +202,7 @@ describe('error classes', () => {
     const limited = await raw();
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toMatch(/^\d+\.0$/);
-    expect((await limited.json()).errors).toBe('Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.');
+    expect(((await limited.json()) as { errors: string }).errors).toBe('Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.');
     const err = await failure(clientWith('shpat_sandbox').listOrders({ limit: 1 }));
     expect(err).toMatchObject({ errorClass: 'rate-limit' });
     expect(err.retryAfterMs).toBeGreaterThan(0);
