@@ -1,19 +1,29 @@
+import type { Client } from '@temporalio/client';
 import type { Connections } from './connections';
 import { createCustomerActivities } from './customers';
 import { createPaymentActivities } from './payments';
 import { createProductActivities } from './products';
+import { createReconciliationActivities } from './reconciliation';
 import { createSalesDocumentActivities } from './sales-documents';
 import { createShopOrderActivities } from './shop-orders';
 
-/** Every activity the worker registers, built over one set of tenant connections. */
-export function createActivities(connections: Connections) {
+/**
+ * Every activity the worker registers, built over one set of tenant connections. `temporal` gives the few
+ * activities that start workflows (reconciliation) a client; it is only called when they run.
+ */
+export function createActivities(connections: Connections, temporal: () => Client = noClient) {
   return {
     ...createShopOrderActivities(connections),
     ...createCustomerActivities(connections),
     ...createProductActivities(connections),
     ...createSalesDocumentActivities(connections),
     ...createPaymentActivities(connections),
+    ...createReconciliationActivities(connections, temporal),
   };
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+
+function noClient(): never {
+  throw new Error('this worker was created without a Temporal client for activities');
+}

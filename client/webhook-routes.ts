@@ -44,6 +44,9 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: { tenants: Rea
     if (!/^order\.(created|updated|restored)$/.test(delivery.topic)) return reply.code(200).send({ ignored: delivery.topic });
 
     const orderId = String(delivery.order.id);
+    const eligible = tenant.orderExport?.shopStatuses ?? [];
+    // An unpaid order ("pending") is not exported yet; its later order.updated, or the reconciliation, brings it.
+    if (!eligible.includes(delivery.order.status)) return reply.code(200).send({ ignored: `order status ${delivery.order.status}` });
     const { workflowId, alreadyFinished } = await startOrderExport(deps.temporal, { tenant: tenantId, shop: shop.id, orderId, trigger: 'webhook' }, deps.taskQueue);
     log.info({ tenant: tenantId, shop: shop.id, orderId, workflowId, alreadyFinished }, 'webhook accepted');
     return reply.code(202).send({ workflowId, alreadyFinished });

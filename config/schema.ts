@@ -100,8 +100,12 @@ export const OrderExportSettings = z
       .object({ createMissing: z.boolean().default(true) })
       .strict()
       .default({ createMissing: true }),
+    /** Shop order statuses that are exported (WooCommerce: paid orders are "processing", shipped ones "completed"). */
+    shopStatuses: z.array(z.string().min(1)).min(1).default(['processing', 'completed']),
     /** How often the reconciliation poll looks for orders a lost webhook missed. */
     reconcileEvery: Duration.default('5m'),
+    /** How far back each reconciliation looks; overlapping windows are harmless because exports are idempotent. */
+    reconcileLookback: Duration.default('24h'),
   })
   .strict();
 export type OrderExportSettings = z.infer<typeof OrderExportSettings>;

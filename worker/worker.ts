@@ -1,3 +1,4 @@
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { PayloadCodec } from '@temporalio/common';
 import { createActivities } from '../activities';
@@ -29,17 +30,32 @@ export interface WorkerSetup {
 }
 
 /** Creates the Siirto worker: every workflow and activity on one task queue, payloads encrypted. */
-export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker; connection: NativeConnection }> {
+export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker; connection: NativeConnection; close(): Promise<void> }> {
   const connection = await NativeConnection.connect({ address: setup.address });
+  // Activities that start workflows (reconciliation) share one client, made on first use.
+  let client: Client | undefined;
+  const temporal = () => {
+    if (!client) {
+      client = new Client({ connection: Connection.lazy({ address: setup.address }), namespace: setup.namespace ?? 'default', dataConverter: { payloadCodecs: [setup.codec] } });
+    }
+    return client;
+  };
   const worker = await Worker.create({
     connection,
     namespace: setup.namespace ?? 'default',
     taskQueue: setup.taskQueue ?? TASK_QUEUE,
     // Tests pass a prebuilt `workflowBundle` in `options`; otherwise the worker bundles the workflows itself.
     ...(setup.options?.workflowBundle ? {} : { workflowsPath: require.resolve('../workflows') }),
-    activities: createActivities(new Connections(setup.tenants)),
+    activities: createActivities(new Connections(setup.tenants), temporal),
     dataConverter: { payloadCodecs: [setup.codec] },
     ...setup.options,
   });
-  return { worker, connection };
+  return {
+    worker,
+    connection,
+    async close() {
+      await client?.connection.close();
+      await connection.close();
+    },
+  };
 }

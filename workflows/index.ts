@@ -1,2 +1,3 @@
 /** Every workflow the worker registers. Workflow code imports only @temporalio/workflow, domain/ and activity types. */
 export { exportOrder } from './order-export';
+export { reconcileShop } from './reconcile-shop';

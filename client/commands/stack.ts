@@ -11,6 +11,7 @@ import { buildHttpServer, listen } from '../http';
 import { log } from '../log';
 import { configDir, dataDir } from '../paths';
 import { onShutdown, shutdown } from '../shutdown';
+import { ensureReconcileSchedules } from '../schedules';
 import { connectClient } from '../temporal';
 import { parseInteger } from './sandbox';
 
@@ -78,13 +79,14 @@ async function runStack(opts: StackOptions): Promise<void> {
 
   const tenants = loadTenants(configDir());
   const client = await connectClient(temporal.address, codec);
-  const { worker, connection } = await createWorker({ address: temporal.address, tenants, codec });
+  const { worker, close } = await createWorker({ address: temporal.address, tenants, codec });
   const running = worker.run();
   onShutdown(async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await running.catch(() => undefined);
-    await connection.close();
+    await close();
   });
+  await ensureReconcileSchedules(client, tenants);
 
   const app = buildHttpServer({ tenants, temporal: client, codec, uiOrigins: [`http://localhost:${opts.uiPort}`, `http://127.0.0.1:${opts.uiPort}`] });
   await listen(app, serverPort);

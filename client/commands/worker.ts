@@ -4,7 +4,9 @@ import { codecFromEnvironment } from '../../worker/payload-codec';
 import { createWorker, installRuntime, TASK_QUEUE } from '../../worker/worker';
 import { log } from '../log';
 import { configDir, dataDir } from '../paths';
+import { ensureReconcileSchedules } from '../schedules';
 import { onShutdown } from '../shutdown';
+import { connectClient } from '../temporal';
 
 /** `siirto worker`: the worker process alone, against a Temporal server that runs elsewhere. */
 export function registerWorkerCommand(program: Command): void {
@@ -17,13 +19,18 @@ export function registerWorkerCommand(program: Command): void {
     .action(async (opts: { address: string; namespace: string; config: string }) => {
       installRuntime();
       const tenants = loadTenants(opts.config);
-      const { worker, connection } = await createWorker({ address: opts.address, namespace: opts.namespace, tenants, codec: codecFromEnvironment(dataDir()) });
+      const codec = codecFromEnvironment(dataDir());
+      const { worker, close } = await createWorker({ address: opts.address, namespace: opts.namespace, tenants, codec });
       const running = worker.run();
       onShutdown(async () => {
         worker.shutdown();
         await running.catch(() => undefined);
-        await connection.close();
+        await close();
       });
+      const client = await connectClient(opts.address, codec, opts.namespace);
+      const schedules = await ensureReconcileSchedules(client, tenants);
+      await client.connection.close();
+      log.info({ schedules }, 'reconciliation schedules in place');
       log.info({ address: opts.address, taskQueue: TASK_QUEUE, tenants: [...tenants.keys()] }, 'worker running');
       await running;
     });

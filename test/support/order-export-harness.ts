@@ -45,7 +45,9 @@ export function demoLikeTenant(id: string, urls: { netvisor: string; woocommerce
       numbering: { offset: 900000, max: 999999 },
       customers: { mode: 'match', matchBy: ['customerNumber', 'businessId', 'name'], createMissing: true, tempCustomerCode: 'TEMP' },
       products: { createMissing: true },
+      shopStatuses: ['processing', 'completed'],
       reconcileEvery: '5m',
+      reconcileLookback: '24h',
       ...overrides,
     },
   };
@@ -75,7 +77,7 @@ export async function startHarness(taskQueue: string, tenantList: (urls: { netvi
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, dataConverter: { payloadCodecs: [codec] } });
   const rawClient = new Client({ connection });
-  const { worker, connection: workerConnection } = await createWorker({ address, tenants, codec, taskQueue, options: { workflowBundle: await workflowBundle() } });
+  const { worker, close: closeWorker } = await createWorker({ address, tenants, codec, taskQueue, options: { workflowBundle: await workflowBundle() } });
   const running = worker.run();
   const app: FastifyInstance = buildHttpServer({ tenants, temporal: client, codec, uiOrigins: [], taskQueue });
   const serverUrl = await listen(app, 0);
@@ -96,7 +98,7 @@ export async function startHarness(taskQueue: string, tenantList: (urls: { netvi
       await app.close();
       worker.shutdown();
       await running;
-      await workerConnection.close();
+      await closeWorker();
       await connection.close();
       await stopSandboxes();
     },

@@ -9,15 +9,19 @@ import { control } from '../support/sandboxes';
 const taskQueue = `order-export-${crypto.randomUUID()}`;
 let h: Harness;
 
-const order = (sku: string, extra: Partial<WooOrderInput> = {}): WooOrderInput => ({
+/**
+ * The WooCommerce sandbox is seeded with products P1000…P1029 and Netvisor with P1000…P1007, so P1010 and up
+ * exist in the shop but not yet in Netvisor. Each test uses its own SKUs.
+ */
+const order = (skus: [string, string], extra: Partial<WooOrderInput> = {}): WooOrderInput => ({
   status: 'processing',
   payment_method: 'bacs',
   payment_method_title: 'Verkkopankki',
   billing: { first_name: 'Aino', last_name: 'Virtanen', company: 'Revontuli Design Oy', address_1: 'Hämeenkatu 12', city: 'Tampere', postcode: '33100', country: 'FI', email: 'aino@revontuli.fi' },
   meta_data: [{ key: '_billing_business_id', value: '2345678-0' }],
   line_items: [
-    { sku, name: `Tuote ${sku}`, quantity: 2, total: '20.00' },
-    { sku: `${sku}-B`, name: `Toinen ${sku}`, quantity: 1, total: '7.50' },
+    { sku: skus[0], quantity: 2, total: '20.00' },
+    { sku: skus[1], quantity: 1, total: '7.50' },
   ],
   shipping_lines: [{ method_id: 'flat_rate', method_title: 'Posti', total: '5.90' }],
   ...extra,
@@ -45,6 +49,7 @@ beforeAll(async () => {
     demoLikeTenant('t-main', urls),
     demoLikeTenant('t-strict', urls, { products: { createMissing: false } }),
   ]);
+  await control(h.wooUrl, 'seed', { seed: 1, counts: { products: 30 } });
 }, 120_000);
 
 /** Creates an order in the WooCommerce sandbox and delivers its webhook to the tenant, signed. */
@@ -63,7 +68,7 @@ describe('exportOrder: a WooCommerce order becomes one Netvisor sales invoice', 
   it('goes from the shop webhook to an invoice, with customer and products upserted first', async () => {
     // The sandbox itself delivers the webhook here, as WooCommerce would.
     const { webhook } = await h.woo.ensureWebhook({ name: 'Siirto', topic: 'order.created', deliveryUrl: `${h.serverUrl}/webhooks/woocommerce/t-main`, secret: WEBHOOK_SECRET });
-    const created = await h.woo.createOrder(order('SLICE1'));
+    const created = await h.woo.createOrder(order(['P1010', 'P1011']));
     const workflowId = exportOrderWorkflowId('t-main', 'woo', String(created.id));
     try {
       await waitForStatus(workflowId, 'done');
@@ -74,7 +79,7 @@ describe('exportOrder: a WooCommerce order becomes one Netvisor sales invoice', 
     expect(result).toMatchObject({ status: 'done', number: String(900000 + Number(created.number)) });
 
     const state = await control(h.netvisorUrl, 'state');
-    expect(state.products.map((p: { code: string }) => p.code)).toEqual(expect.arrayContaining(['SLICE1', 'SLICE1-B']));
+    expect(state.products.map((p: { code: string }) => p.code)).toEqual(expect.arrayContaining(['P1010', 'P1011']));
     expect(state.customers.some((c: { name: string }) => c.name === 'Revontuli Design Oy')).toBe(true);
     const invoices = await invoicesFor(created.number);
     expect(invoices).toHaveLength(1);
@@ -85,7 +90,7 @@ describe('exportOrder: a WooCommerce order becomes one Netvisor sales invoice', 
   });
 
   it('gives one invoice when the same webhook arrives twice', async () => {
-    const { created, body, workflowId } = await placeOrder('t-main', order('TWICE'));
+    const { created, body, workflowId } = await placeOrder('t-main', order(['P1012', 'P1013']));
     await waitForStatus(workflowId, 'done');
     const again = await postWooWebhook(h.serverUrl, 't-main', body);
     const third = await postWooWebhook(h.serverUrl, 't-main', body);
@@ -95,7 +100,7 @@ describe('exportOrder: a WooCommerce order becomes one Netvisor sales invoice', 
   });
 
   it('refuses a bad signature with 401 and starts nothing', async () => {
-    const created = await h.woo.createOrder(order('NOSIG', {}));
+    const created = await h.woo.createOrder(order(['P1014', 'P1015']));
     const workflowId = exportOrderWorkflowId('t-strict', 'woo', String(created.id));
     const body = JSON.stringify(await h.woo.getOrder(created.id));
     const res = await postWooWebhook(h.serverUrl, 't-strict', body, wooSignature(body, 'not-the-secret'));
@@ -106,9 +111,9 @@ describe('exportOrder: a WooCommerce order becomes one Netvisor sales invoice', 
   });
 
   it('writes once when Netvisor stores the invoice but the reply is lost', async () => {
-    await control(h.netvisorUrl, 'faults', { rate: 1, kinds: ['commit-then-fail'], paths: ['salesinvoice.nv'] });
+    await control(h.netvisorUrl, 'faults', { rate: 1, kinds: ['commit-then-fail'], paths: ['/salesinvoice.nv?method=add'] });
     try {
-      const { created, workflowId } = await placeOrder('t-main', order('LOST'));
+      const { created, workflowId } = await placeOrder('t-main', order(['P1016', 'P1017']));
       await waitForStatus(workflowId, 'done', 60_000);
       const faults = await control(h.netvisorUrl, 'faults');
       expect(faults.injected['commit-then-fail']).toBeGreaterThanOrEqual(1);
@@ -119,14 +124,14 @@ describe('exportOrder: a WooCommerce order becomes one Netvisor sales invoice', 
   });
 
   it('parks an order with an unknown product as needs-attention, then retries after the fix', async () => {
-    const { created, res, workflowId } = await placeOrder('t-strict', order('MISSING'));
+    const { created, res, workflowId } = await placeOrder('t-strict', order(['P1020', 'P1021']));
     expect(res.status).toBe(202);
     const parked = await waitForStatus(workflowId, 'needs-attention');
-    expect(parked.error?.message).toMatch(/products? MISSING, MISSING-B not found in Netvisor and creating products is off/);
+    expect(parked.error?.message).toMatch(/products P1020, P1021 not found in Netvisor and creating products is off/);
     expect((await h.client.workflow.getHandle(workflowId).describe()).typedSearchAttributes.get(SiirtoStatus)).toBe('needs-attention');
 
-    await h.netvisor.addProduct({ code: 'MISSING', name: 'Missing one', unitPrice: '8.00', vatRate: '25.5', active: true });
-    await h.netvisor.addProduct({ code: 'MISSING-B', name: 'Missing two', unitPrice: '6.00', vatRate: '25.5', active: true });
+    await h.netvisor.addProduct({ code: 'P1020', name: 'Added by the operator', unitPrice: '8.00', vatRate: '25.5', active: true });
+    await h.netvisor.addProduct({ code: 'P1021', name: 'Added by the operator too', unitPrice: '6.00', vatRate: '25.5', active: true });
     await h.client.workflow.getHandle(workflowId).signal(retrySignal);
     const done = await waitForStatus(workflowId, 'done');
     expect(done.attempts).toBe(2);
@@ -134,7 +139,7 @@ describe('exportOrder: a WooCommerce order becomes one Netvisor sales invoice', 
   });
 
   it('lets an operator skip a parked order, and records it as skipped', async () => {
-    const { created, workflowId } = await placeOrder('t-strict', order('SKIPME'));
+    const { created, workflowId } = await placeOrder('t-strict', order(['P1022', 'P1023']));
     await waitForStatus(workflowId, 'needs-attention');
     await h.client.workflow.getHandle(workflowId).signal(skipSignal, { reason: 'test order' });
     expect(await h.client.workflow.getHandle(workflowId).result()).toMatchObject({ status: 'skipped' });
@@ -142,7 +147,7 @@ describe('exportOrder: a WooCommerce order becomes one Netvisor sales invoice', 
   });
 
   it('keeps personal data out of workflow history in plain text', async () => {
-    const { workflowId } = await placeOrder('t-main', order('PRIVACY'));
+    const { workflowId } = await placeOrder('t-main', order(['P1018', 'P1019']));
     await waitForStatus(workflowId, 'done');
     const history = await h.rawClient.workflow.getHandle(workflowId).fetchHistory();
     const text = JSON.stringify(history, (_k, v) => (v && v.type === 'Buffer' ? Buffer.from(v.data).toString('latin1') : v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v));

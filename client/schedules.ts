@@ -1,0 +1,41 @@
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import type { ResolvedTenant } from '../config/load';
+import { reconcileScheduleId, reconcileShop } from '../workflows/reconcile-shop';
+import { TASK_QUEUE } from '../worker/worker';
+
+/**
+ * One reconciliation Schedule per tenant shop, created when missing and brought in line with the configuration
+ * when it exists (interval and lookback may have changed). Schedules for shops no longer configured are left
+ * alone: deleting is an operator's decision.
+ */
+export async function ensureReconcileSchedules(client: Client, tenants: ReadonlyMap<string, ResolvedTenant>, taskQueue = TASK_QUEUE): Promise<string[]> {
+  const ids: string[] = [];
+  for (const tenant of tenants.values()) {
+    const settings = tenant.orderExport;
+    if (!settings) continue;
+    for (const shop of tenant.shops) {
+      const scheduleId = reconcileScheduleId(tenant.tenant, shop.id);
+      const options = {
+        scheduleId,
+        spec: { intervals: [{ every: settings.reconcileEvery as `${number}m` }] },
+        action: {
+          type: 'startWorkflow' as const,
+          workflowType: reconcileShop,
+          args: [{ tenant: tenant.tenant, shop: shop.id, lookback: settings.reconcileLookback }] as [Parameters<typeof reconcileShop>[0]],
+          taskQueue,
+          workflowId: `reconcile/${tenant.tenant}/${shop.id}`,
+        },
+        policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10m' },
+        state: { note: `reconciliation of ${tenant.tenant}/${shop.id} (config/${tenant.tenant}.yaml)` },
+      };
+      try {
+        await client.schedule.create(options);
+      } catch (err) {
+        if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+        await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec: options.spec, action: options.action, policies: options.policies }));
+      }
+      ids.push(scheduleId);
+    }
+  }
+  return ids;
+}
