@@ -67,15 +67,20 @@ export function buildOrder(ctx: SandboxContext, body: OrderBody, at: Date): WooO
     cart_hash: '',
     meta_data: (body.meta_data ?? []).map((m) => ({ id: metaId(), key: m.key, value: m.value })),
     refunds: [],
-    payment_url: `${ctx.url}/checkout/order-pay/${id}/`,
     is_editable: status === 'pending' || status === 'on-hold',
     needs_payment: !paid && status === 'pending',
     needs_processing: true,
-    _links: {
-      self: [{ href: `${ctx.url}${BASE}/orders/${id}` }],
-      collection: [{ href: `${ctx.url}${BASE}/orders` }],
-    },
   };
+}
+
+/** Orders are stored without links: the seed runs before the sandbox knows its URL. */
+function withLinks(ctx: SandboxContext, o: WooOrderRecord): WooOrderRecord {
+  const links: Record<string, Array<{ href: string }>> = {
+    self: [{ href: `${ctx.url}${BASE}/orders/${o.id}` }],
+    collection: [{ href: `${ctx.url}${BASE}/orders` }],
+  };
+  if (o.customer_id) links.customer = [{ href: `${ctx.url}${BASE}/customers/${String(o.customer_id)}` }];
+  return { ...o, payment_url: `${ctx.url}/checkout/order-pay/${o.id}/?pay_for_order=true&key=${String(o.order_key)}`, _links: links };
 }
 
 function badStatus(reply: FastifyReply, status: unknown): boolean {
@@ -140,7 +145,7 @@ function listOrders(ctx: SandboxContext, request: FastifyRequest, reply: Fastify
       // WooCommerce appends "ID" as a tie-breaker so that pages are stable (webshops.md A4).
       return (ka < kb ? -1 : ka > kb ? 1 : a.id - b.id) * direction;
     });
-  return sendPage(ctx, request, reply, orders, paging.page, paging.perPage, (o) => o);
+  return sendPage(ctx, request, reply, orders, paging.page, paging.perPage, (o) => withLinks(ctx, o));
 }
 
 function orderRoutes(app: FastifyInstance, ctx: SandboxContext) {
@@ -150,7 +155,7 @@ function orderRoutes(app: FastifyInstance, ctx: SandboxContext) {
     if (!authenticate(ctx, request, reply, 'view')) return reply;
     const order = find(request.params.id);
     if (!order) return wooError(reply, 404, 'woocommerce_rest_shop_order_invalid_id', 'Invalid ID.');
-    return reply.type('application/json; charset=UTF-8').send(JSON.stringify(order));
+    return reply.type('application/json; charset=UTF-8').send(JSON.stringify(withLinks(ctx, order)));
   });
   app.post(`${BASE}/orders`, (request, reply) => {
     if (!authenticate(ctx, request, reply, 'create')) return reply;
@@ -164,8 +169,8 @@ function orderRoutes(app: FastifyInstance, ctx: SandboxContext) {
       return orderInputError(reply, err);
     }
     ctx.store.insert('orders', order);
-    deliverOrderTopic(ctx, 'order.created', order);
-    return reply.code(201).type('application/json; charset=UTF-8').send(JSON.stringify(order));
+    deliverOrderTopic(ctx, 'order.created', withLinks(ctx, order));
+    return reply.code(201).type('application/json; charset=UTF-8').send(JSON.stringify(withLinks(ctx, order)));
   });
   app.put<{ Params: { id: string } }>(`${BASE}/orders/:id`, (request, reply) => {
     if (!authenticate(ctx, request, reply, 'edit')) return reply;
@@ -197,8 +202,8 @@ function orderRoutes(app: FastifyInstance, ctx: SandboxContext) {
     }
     order.date_modified = siteDate(now);
     order.date_modified_gmt = gmtDate(now);
-    deliverOrderTopic(ctx, 'order.updated', order);
-    return reply.type('application/json; charset=UTF-8').send(JSON.stringify(order));
+    deliverOrderTopic(ctx, 'order.updated', withLinks(ctx, order));
+    return reply.type('application/json; charset=UTF-8').send(JSON.stringify(withLinks(ctx, order)));
   });
 }
 

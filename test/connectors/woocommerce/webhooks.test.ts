@@ -145,8 +145,12 @@ describe('sandbox webhook delivery', () => {
       for (let i = 1; i <= 5; i++) {
         await order();
         await receiver.until((rs) => orders(rs).length >= i);
-        // Failures are counted after the reply; wait until the sandbox recorded this one.
-        await new Promise((r) => setTimeout(r, 30));
+        // Failures are counted after the reply: wait until the sandbox has recorded this one.
+        for (let tries = 0; tries < 100; tries++) {
+          const state = await control(url, 'state');
+          if (state.webhookDeliveries.filter((d: { topic: string }) => d.topic === 'order.created').length >= i) break;
+          await new Promise((r) => setTimeout(r, 10));
+        }
         const status = (await client.listWebhooks())[0].status;
         expect(status).toBe(i < 5 ? 'active' : 'disabled');
       }
