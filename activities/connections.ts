@@ -1,5 +1,9 @@
 import type { ResolvedTenant } from '../config/load';
 import { NetvisorClient } from '../connectors/netvisor';
+import { ProcountorClient } from '../connectors/procountor';
+import { RackbeatClient } from '../connectors/rackbeat';
+import { SeveraClient } from '../connectors/severa';
+import { TwentyFourSevenClient } from '../connectors/twentyfourseven';
 import { WooCommerceClient } from '../connectors/woocommerce';
 import { needsOperator } from './failures';
 
@@ -8,8 +12,7 @@ import { needsOperator } from './failures';
  * and their history only ever carry the tenant id.
  */
 export class Connections {
-  private readonly netvisorClients = new Map<string, NetvisorClient>();
-  private readonly wooClients = new Map<string, WooCommerceClient>();
+  private readonly clients = new Map<string, unknown>();
 
   constructor(private readonly tenants: ReadonlyMap<string, ResolvedTenant>) {}
 
@@ -26,17 +29,40 @@ export class Connections {
   }
 
   netvisor(tenantId: string): NetvisorClient {
-    const erp = this.tenant(tenantId).erp;
-    if (erp.system !== 'netvisor') {
-      throw needsOperator(`tenant "${tenantId}" exports to ${erp.system}; this flow step needs Netvisor`, 'Siirto.config');
-    }
-    let client = this.netvisorClients.get(tenantId);
-    if (!client) {
-      const { system: _system, ...credentials } = erp;
-      client = new NetvisorClient(credentials, { sender: 'Siirto' });
-      this.netvisorClients.set(tenantId, client);
-    }
-    return client;
+    const c = this.connection(tenantId, 'netvisor');
+    return this.cached(`netvisor/${tenantId}`, () => new NetvisorClient(c, { sender: 'Siirto' }));
+  }
+
+  procountor(tenantId: string): ProcountorClient {
+    const c = this.connection(tenantId, 'procountor');
+    return this.cached(`procountor/${tenantId}`, () => new ProcountorClient(c));
+  }
+
+  rackbeat(tenantId: string): RackbeatClient {
+    const c = this.connection(tenantId, 'rackbeat');
+    return this.cached(`rackbeat/${tenantId}`, () => new RackbeatClient(c));
+  }
+
+  twentyfourseven(tenantId: string): TwentyFourSevenClient {
+    const c = this.connection(tenantId, 'twentyfourseven');
+    return this.cached(`24so/${tenantId}`, () => new TwentyFourSevenClient(c));
+  }
+
+  severa(tenantId: string): SeveraClient {
+    const c = this.connection(tenantId, 'severa');
+    return this.cached(`severa/${tenantId}`, () => new SeveraClient(c));
+  }
+
+  private connection<K extends keyof ResolvedTenant['connections']>(tenantId: string, system: K): NonNullable<ResolvedTenant['connections'][K]> {
+    const c = this.tenant(tenantId).connections[system];
+    if (!c) throw needsOperator(`tenant "${tenantId}" has no ${system} connection in config/${tenantId}.yaml`, 'Siirto.config');
+    return c as NonNullable<ResolvedTenant['connections'][K]>;
+  }
+
+  /** One client per tenant and system: clients hold tokens, sessions and pacing state. */
+  private cached<T>(key: string, make: () => T): T {
+    if (!this.clients.has(key)) this.clients.set(key, make());
+    return this.clients.get(key) as T;
   }
 
   shop(tenantId: string, shopId: string) {
@@ -46,14 +72,8 @@ export class Connections {
   }
 
   woocommerce(tenantId: string, shopId: string): WooCommerceClient {
-    const key = `${tenantId}/${shopId}`;
-    let client = this.wooClients.get(key);
-    if (!client) {
-      const shop = this.shop(tenantId, shopId);
-      if (shop.system !== 'woocommerce') throw needsOperator(`shop "${shopId}" of tenant "${tenantId}" is not a WooCommerce shop`, 'Siirto.config');
-      client = new WooCommerceClient({ baseUrl: shop.baseUrl, consumerKey: shop.consumerKey, consumerSecret: shop.consumerSecret });
-      this.wooClients.set(key, client);
-    }
-    return client;
+    const shop = this.shop(tenantId, shopId);
+    if (shop.system !== 'woocommerce') throw needsOperator(`shop "${shopId}" of tenant "${tenantId}" is not a WooCommerce shop`, 'Siirto.config');
+    return this.cached(`woocommerce/${tenantId}/${shopId}`, () => new WooCommerceClient({ baseUrl: shop.baseUrl, consumerKey: shop.consumerKey, consumerSecret: shop.consumerSecret }));
   }
 }

@@ -10,6 +10,14 @@ export const DEMO_SECRETS: Record<string, string> = {
   SIIRTO_DEMO_WOO_CONSUMER_KEY: 'ck_sandbox',
   SIIRTO_DEMO_WOO_CONSUMER_SECRET: 'cs_sandbox',
   SIIRTO_DEMO_WOO_WEBHOOK_SECRET: 'sandbox-webhook-secret',
+  SIIRTO_DEMO_PROCOUNTOR_CLIENT_SECRET: 'sandbox-secret',
+  SIIRTO_DEMO_PROCOUNTOR_API_KEY: 'sandbox-api-key',
+  SIIRTO_DEMO_RACKBEAT_TOKEN: 'sandbox-rackbeat-token',
+  SIIRTO_DEMO_24SO_APPLICATION_ID: '00000000-0000-0000-0000-000000000024',
+  SIIRTO_DEMO_24SO_PASSWORD: 'sandbox',
+  SIIRTO_DEMO_SEVERA_CLIENT_SECRET: 'sandbox-secret',
+  SIIRTO_DEMO_SHOPIFY_ACCESS_TOKEN: 'shpat_sandbox',
+  SIIRTO_DEMO_SHOPIFY_APP_SECRET: 'sandbox-shopify-secret',
 };
 
 export interface DemoResult {

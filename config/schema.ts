@@ -23,7 +23,6 @@ const BaseUrl = z
 
 export const NetvisorConnection = z
   .object({
-    system: z.literal('netvisor'),
     baseUrl: BaseUrl,
     customerId: z.string().min(1),
     customerKey: secret,
@@ -35,13 +34,46 @@ export const NetvisorConnection = z
   .strict();
 
 export const ProcountorConnection = z
-  .object({ system: z.literal('procountor'), baseUrl: BaseUrl, clientId: z.string().min(1), clientSecret: secret, apiKey: secret })
+  .object({ baseUrl: BaseUrl, clientId: z.string().min(1), clientSecret: secret, apiKey: secret })
   .strict();
+
+export const RackbeatConnection = z.object({ baseUrl: BaseUrl, apiToken: secret }).strict();
+
+export const TwentyFourSevenConnection = z
+  .object({
+    baseUrl: BaseUrl,
+    applicationId: secret,
+    username: z.string().min(1),
+    password: secret,
+    /** The company (identity) to work in, when the login sees several (`siirto onboard` lists them). */
+    identityId: z.string().optional(),
+  })
+  .strict();
+
+export const SeveraConnection = z
+  .object({ baseUrl: BaseUrl, clientId: z.string().min(1), clientSecret: secret, scopes: z.array(z.string()).optional() })
+  .strict();
+
+/** The systems a tenant's flows talk to, one connection each; flows name the ones they use. */
+export const Connections = z
+  .object({
+    netvisor: NetvisorConnection.optional(),
+    procountor: ProcountorConnection.optional(),
+    rackbeat: RackbeatConnection.optional(),
+    twentyfourseven: TwentyFourSevenConnection.optional(),
+    severa: SeveraConnection.optional(),
+  })
+  .strict()
+  .default({});
+
+/** Where a shop's orders go. */
+const ExportTarget = z.enum(['netvisor', 'procountor']);
 
 export const WooCommerceShop = z
   .object({
     id: z.string().regex(/^[a-z0-9-]+$/, 'use lower-case letters, digits and hyphens'),
     system: z.literal('woocommerce'),
+    exportTo: ExportTarget,
     baseUrl: BaseUrl,
     consumerKey: secret,
     consumerSecret: secret,
@@ -53,6 +85,7 @@ export const ShopifyShop = z
   .object({
     id: z.string().regex(/^[a-z0-9-]+$/, 'use lower-case letters, digits and hyphens'),
     system: z.literal('shopify'),
+    exportTo: ExportTarget,
     baseUrl: BaseUrl,
     accessToken: secret,
     appSecret: secret,
@@ -114,7 +147,7 @@ export const TenantConfig = z
   .object({
     tenant: z.string().regex(/^[a-z0-9-]+$/, 'use lower-case letters, digits and hyphens'),
     name: z.string().min(1),
-    erp: z.discriminatedUnion('system', [NetvisorConnection, ProcountorConnection]),
+    connections: Connections,
     shops: z.array(Shop).default([]),
     orderExport: OrderExportSettings.optional(),
   })
@@ -124,6 +157,11 @@ export const TenantConfig = z
     t.shops.forEach((s, i) => {
       if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: ['shops', i, 'id'], message: `shop id "${s.id}" is used twice` });
       seen.add(s.id);
+    });
+    t.shops.forEach((s, i) => {
+      if (!t.connections[s.exportTo]) {
+        ctx.addIssue({ code: 'custom', path: ['shops', i, 'exportTo'], message: `shop "${s.id}" exports to ${s.exportTo}, but connections.${s.exportTo} is missing` });
+      }
     });
     if (t.shops.length && !t.orderExport) {
       ctx.addIssue({ code: 'custom', path: ['orderExport'], message: 'shops are configured but orderExport settings are missing' });

@@ -29,17 +29,18 @@ export function demoLikeTenant(id: string, urls: { netvisor: string; woocommerce
   return {
     tenant: id,
     name: `${id} Oy`,
-    erp: {
-      system: 'netvisor',
-      baseUrl: urls.netvisor,
-      customerId: 'SIIRTO-SANDBOX',
-      customerKey: 'sandbox-customer-key',
-      partnerId: 'SIIRTO_SANDBOX',
-      partnerKey: 'sandbox-partner-key',
-      organisationId: '1234567-1',
-      language: 'FI',
+    connections: {
+      netvisor: {
+        baseUrl: urls.netvisor,
+        customerId: 'SIIRTO-SANDBOX',
+        customerKey: 'sandbox-customer-key',
+        partnerId: 'SIIRTO_SANDBOX',
+        partnerKey: 'sandbox-partner-key',
+        organisationId: '1234567-1',
+        language: 'FI',
+      },
     },
-    shops: [{ id: 'woo', system: 'woocommerce', baseUrl: urls.woocommerce, consumerKey: 'ck_sandbox', consumerSecret: 'cs_sandbox', webhookSecret: WEBHOOK_SECRET }],
+    shops: [{ id: 'woo', system: 'woocommerce', exportTo: 'netvisor', baseUrl: urls.woocommerce, consumerKey: 'ck_sandbox', consumerSecret: 'cs_sandbox', webhookSecret: WEBHOOK_SECRET }],
     orderExport: {
       document: { type: 'invoice', status: 'unsent', registerPayment: false },
       numbering: { offset: 900000, max: 999999 },
@@ -81,9 +82,7 @@ export async function startHarness(taskQueue: string, tenantList: (urls: { netvi
   const running = worker.run();
   const app: FastifyInstance = buildHttpServer({ tenants, temporal: client, codec, uiOrigins: [], taskQueue });
   const serverUrl = await listen(app, 0);
-  const first = [...tenants.values()][0];
-  const erp = first.erp as Extract<ResolvedTenant['erp'], { system: 'netvisor' }>;
-  const { system: _s, ...credentials } = erp;
+  const credentials = [...tenants.values()][0].connections.netvisor!;
   return {
     tenants,
     netvisorUrl: urls.netvisor,

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadTenants, parseTenantFile } from '../../config/load';
+import { DEMO_SECRETS } from '../../client/demo';
+import { loadTenants, parseTenantFile, sandboxUrlVariable } from '../../config/load';
+import { SANDBOX_SYSTEMS } from '../../sandbox/kit/server';
 
 const write = (dir: string, name: string, text: string) => {
   const file = path.join(dir, name);
@@ -12,17 +14,18 @@ const write = (dir: string, name: string, text: string) => {
 const valid = `
 tenant: acme
 name: Acme Oy
-erp:
-  system: netvisor
-  baseUrl: https://isvapi.netvisor.fi
-  customerId: ACME
-  customerKey: { env: ACME_NV_CUSTOMER_KEY }
-  partnerId: SIIRTO
-  partnerKey: { env: ACME_NV_PARTNER_KEY }
-  organisationId: 1234567-5
+connections:
+  netvisor:
+    baseUrl: https://isvapi.netvisor.fi
+    customerId: ACME
+    customerKey: { env: ACME_NV_CUSTOMER_KEY }
+    partnerId: SIIRTO
+    partnerKey: { env: ACME_NV_PARTNER_KEY }
+    organisationId: 1234567-1
 shops:
   - id: woo
     system: woocommerce
+    exportTo: netvisor
     baseUrl: sandbox:woocommerce
     consumerKey: { env: ACME_WOO_KEY }
     consumerSecret: { env: ACME_WOO_SECRET }
@@ -47,7 +50,7 @@ describe('tenant configuration', () => {
 
   it('loads a valid file, resolves secrets from the environment and sandbox URLs, and fills defaults', () => {
     const t = parseTenantFile(write(dir, 'acme.yaml', valid), env);
-    expect(t.erp).toMatchObject({ system: 'netvisor', customerKey: 'ck', partnerKey: 'pk', language: 'FI' });
+    expect(t.connections.netvisor).toMatchObject({ customerKey: 'ck', partnerKey: 'pk', language: 'FI' });
     expect(t.shops[0]).toMatchObject({ baseUrl: 'http://127.0.0.1:1234', webhookSecret: 'h' });
     expect(t.orderExport?.document).toEqual({ type: 'invoice', status: 'unsent', registerPayment: false });
     expect(t.orderExport?.customers.matchBy).toEqual(['customerNumber', 'businessId', 'name']);
@@ -55,7 +58,7 @@ describe('tenant configuration', () => {
 
   it('names the file, the field and the problem for a secret written in plain text', () => {
     const file = write(dir, 'acme.yaml', valid.replace('{ env: ACME_NV_PARTNER_KEY }', 'my-secret-key'));
-    expect(() => parseTenantFile(file, env)).toThrow(`${file}: erp.partnerKey: secrets are not written in the file`);
+    expect(() => parseTenantFile(file, env)).toThrow(`${file}: connections.netvisor.partnerKey: secrets are not written in the file`);
   });
 
   it('names a missing environment variable', () => {
@@ -66,6 +69,11 @@ describe('tenant configuration', () => {
   it('refuses a document status that does not fit the document type', () => {
     const file = write(dir, 'acme.yaml', valid.replace('orderExport:', 'orderExport:\n  document: { type: order, status: unsent }'));
     expect(() => parseTenantFile(file, env)).toThrow(/orderExport\.document\.status: status "unsent" is not valid for a order: use undelivered or delivered/);
+  });
+
+  it('refuses a shop that exports to a system without a connection', () => {
+    const file = write(dir, 'acme.yaml', valid.replace('    exportTo: netvisor', '    exportTo: procountor'));
+    expect(() => parseTenantFile(file, env)).toThrow(/shops\.0\.exportTo: shop "woo" exports to procountor, but connections\.procountor is missing/);
   });
 
   it('refuses unknown fields, so a typo is not silently ignored', () => {
@@ -80,11 +88,13 @@ describe('tenant configuration', () => {
 
   it('loads the shipped demo tenant with the sandbox defaults', () => {
     const demoEnv = {
-      SIIRTO_DEMO_NETVISOR_CUSTOMER_KEY: 'a', SIIRTO_DEMO_NETVISOR_PARTNER_KEY: 'b', SIIRTO_DEMO_WOO_CONSUMER_KEY: 'c',
-      SIIRTO_DEMO_WOO_CONSUMER_SECRET: 'd', SIIRTO_DEMO_WOO_WEBHOOK_SECRET: 'e',
-      SIIRTO_SANDBOX_NETVISOR_URL: 'http://127.0.0.1:1', SIIRTO_SANDBOX_WOOCOMMERCE_URL: 'http://127.0.0.1:2',
+      ...DEMO_SECRETS,
+      ...Object.fromEntries(SANDBOX_SYSTEMS.map((s, i) => [sandboxUrlVariable(s), `http://127.0.0.1:${1000 + i}`])),
     };
     const tenants = loadTenants(path.resolve(__dirname, '../../config'), demoEnv);
-    expect(tenants.get('demo')?.erp).toMatchObject({ system: 'netvisor', customerId: 'SIIRTO-SANDBOX', organisationId: '1234567-1' });
+    const demo = tenants.get('demo')!;
+    expect(demo.connections.netvisor).toMatchObject({ customerId: 'SIIRTO-SANDBOX', customerKey: 'sandbox-customer-key', baseUrl: 'http://127.0.0.1:1000' });
+    expect(Object.keys(demo.connections).sort()).toEqual(['netvisor', 'procountor', 'rackbeat', 'severa', 'twentyfourseven']);
+    expect(demo.connections.twentyfourseven).toMatchObject({ baseUrl: 'http://127.0.0.1:1003', password: 'sandbox' });
   });
 });
