@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import { ShopifyClient, ShopifyOrdersEnvelope, pageInfoFromLink, type ShopifyClientOptions } from '../../../connectors/shopify';
+import { classifyShopifyError, ShopifyClient, ShopifyOrdersEnvelope, pageInfoFromLink, type ShopifyClientOptions } from '../../../connectors/shopify';
 import { isConnectorError, type ConnectorError } from '../../../connectors/kit/errors';
 import { shopifyOrderToSalesDocument } from '../../../domain/mapping/shopify';
 import { salesLineGross } from '../../../domain/vat';
@@ -250,5 +250,14 @@ describe('pageInfoFromLink', () => {
       '<https://kauppa.myshopify.com/admin/api/2025-01/orders.json?page_info=abc&limit=50>; rel="previous", <https://kauppa.myshopify.com/admin/api/2025-01/orders.json?page_info=def&limit=50>; rel="next"';
     expect(pageInfoFromLink(link)).toEqual({ previous: 'abc', next: 'def' });
     expect(pageInfoFromLink(undefined)).toEqual({});
+  });
+});
+
+describe('classifyShopifyError on replies the sandbox does not produce', () => {
+  test('402 frozen and 423 locked stores are business errors; a body without the envelope is transient', () => {
+    expect(classifyShopifyError(402, { errors: 'Unavailable Shop' }, {}, 'orders')).toMatchObject({ errorClass: 'business' });
+    expect(classifyShopifyError(423, { errors: 'Locked' }, {}, 'orders')).toMatchObject({ errorClass: 'business' });
+    expect(classifyShopifyError(502, '<html>Bad gateway</html>', {}, 'orders')).toMatchObject({ errorClass: 'transient' });
+    expect(classifyShopifyError(422, { errors: { email: ['is invalid'] } }, {}, 'order')).toMatchObject({ errorClass: 'validation', field: 'email' });
   });
 });

@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import { WooCommerceClient, WooOrderList } from '../../../connectors/woocommerce';
+import { classifyWooError, WooCommerceClient, WooOrderList } from '../../../connectors/woocommerce';
 import { isConnectorError, type ConnectorError } from '../../../connectors/kit/errors';
 import { wooOrderToSalesDocument } from '../../../domain/mapping/woocommerce';
 import { salesLineGross } from '../../../domain/vat';
@@ -244,5 +244,17 @@ describe('error classes', () => {
     const err = await failure(client.request({ method: 'GET', path: 'products', resource: 'orders' }, WooOrderList));
     expect(err).toMatchObject({ errorClass: 'validation', code: 'UNEXPECTED_RESPONSE' });
     expect(err.field).toMatch(/^0\./);
+  });
+});
+
+describe('classifyWooError on replies the sandbox does not produce', () => {
+  test('403 is permission; an HTML error page is transient; a 400 names the parameter', () => {
+    expect(classifyWooError(403, { code: 'rest_forbidden', message: 'Sorry, you are not allowed to do that.', data: { status: 403 } }, {}, 'orders')).toMatchObject({
+      errorClass: 'permission',
+    });
+    expect(classifyWooError(403, undefined, {}, 'orders')).toMatchObject({ errorClass: 'transient' });
+    expect(
+      classifyWooError(400, { code: 'rest_invalid_param', message: 'Invalid parameter(s): modified_after', data: { status: 400, params: { modified_after: 'Invalid date.' } } }, {}, 'orders'),
+    ).toMatchObject({ errorClass: 'validation', field: 'modified_after' });
   });
 });
