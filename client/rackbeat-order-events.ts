@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowIdConflictPolicy, type Client } from '@temporalio/client';
+import { TASK_QUEUE } from '../worker/worker';
+
+/** A Rackbeat order webhook as the route parsed it: event name (from the Rackbeat-Webhook-Event header), order number, raw body. */
+export interface RackbeatOrderEvent {
+  event: string;
+  key: string | number;
+  body: unknown;
+}
+
+/** Workflow type (workflows/order-lifecycle.ts) that finds the 24SO order behind a Rackbeat order and signals its lifecycle. */
+export const ROUTE_RACKBEAT_ORDER_EVENT = 'routeRackbeatOrderEvent';
+
+/**
+ * Hands one Rackbeat order event to the order lifecycle. A Rackbeat delivery carries only the order number, and
+ * the lifecycle workflow is keyed by the 24SevenOffice order id stamped on the Rackbeat order, so a tiny routing
+ * workflow looks that stamp up (an activity, with the worker's credentials) and signals
+ * `order/<tenant>/24so/<id>`. Orders that did not come from 24SO are ignored there.
+ *
+ * Each delivery gets its own routing workflow: Rackbeat sends `{key_name, key}` without an event id, so a true
+ * duplicate cannot be told from a second real event here. That is harmless: the lifecycle treats every event as a
+ * hint, de-duplicates by event id, and reads the Rackbeat order's actual state before it writes anything.
+ */
+export async function handleRackbeatOrderEvent(
+  temporal: Client,
+  tenantId: string,
+  event: { event: string; key: string | number; body: unknown },
+  taskQueue: string = TASK_QUEUE,
+): Promise<void> {
+  const number = String(event.key).trim();
+  if (!/^\d+$/.test(number)) throw new Error(`Rackbeat order event ${event.event} has no order number (key ${JSON.stringify(event.key)})`);
+  if (!event.event.startsWith('order.')) return;
+  const receivedAt = new Date().toISOString();
+  const eventId = `${event.event}:${number}:${randomUUID()}`;
+  await temporal.workflow.start(ROUTE_RACKBEAT_ORDER_EVENT, {
+    taskQueue,
+    workflowId: `rackbeat-order-event/${tenantId}/${number}/${eventId}`,
+    args: [{ tenant: tenantId, rackbeatNumber: Number(number), event: event.event, eventId, receivedAt }],
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+  });
+}
