@@ -2,41 +2,35 @@ import type { SalesLine } from '../domain/model';
 import { dec, toDecimalString } from '../domain/money';
 import type { Connections } from './connections';
 import { classified, needsOperator } from './failures';
+import { orderTargetFor } from './targets';
 
 /**
- * Netvisor ignores product data embedded in an invoice (DESIGN.md §9), so every row's product must exist first.
- * Products are matched by code; a missing one is created from the order line when the tenant allows it.
- * Creating is naturally idempotent: the next attempt finds the product by its code.
+ * Netvisor ignores product data embedded in an invoice (DESIGN.md §9), and Procountor rows point at products, so
+ * every row's product must exist first. Matched by code; a missing one is created from the order line (code, name,
+ * current price) when the tenant allows it. Idempotent: the next attempt finds the product by its code.
  */
 export function createProductActivities(connections: Connections) {
   return {
-    async ensureProducts(input: { tenant: string; lines: SalesLine[] }): Promise<{ created: string[] }> {
+    async ensureProducts(input: { tenant: string; shop: string; lines: SalesLine[] }): Promise<{ created: string[] }> {
       return classified(async () => {
         const settings = connections.orderExportSettings(input.tenant).products;
-        const netvisor = connections.netvisor(input.tenant);
+        const target = orderTargetFor(connections, input.tenant, input.shop);
         const byCode = new Map(input.lines.map((l) => [l.productCode, l]));
         const created: string[] = [];
         const missing: string[] = [];
         for (const [code, line] of byCode) {
-          const found = (await netvisor.listProducts({ keyword: code })).some((p) => p.code === code);
-          if (found) continue;
+          if (await target.productExists(code)) continue;
           if (!settings.createMissing) {
             missing.push(code);
             continue;
           }
-          await netvisor.addProduct({
-            code,
-            name: line.name,
-            unitPrice: netUnitPrice(line),
-            vatRate: line.vatRate,
-            active: true,
-            ...(line.unit ? { unit: line.unit } : {}),
-          });
+          await target.createProduct({ code, name: line.name, unitPrice: netUnitPrice(line), vatRate: line.vatRate, active: true, ...(line.unit ? { unit: line.unit } : {}) });
           created.push(code);
         }
         if (missing.length) {
+          const them = missing.length > 1 ? 'them' : 'it';
           throw needsOperator(
-            `product${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found in Netvisor and creating products is off: add ${missing.length > 1 ? 'them' : 'it'} in Netvisor, then retry`,
+            `product${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found in ${target.displayName} and creating products is off: add ${them} in ${target.displayName}, then retry`,
             'Siirto.validation',
           );
         }
@@ -46,8 +40,12 @@ export function createProductActivities(connections: Connections) {
   };
 }
 
-/** Netvisor's product register holds net prices; consumer shops send gross ones. */
+/**
+ * Product registers hold net prices; consumer shops send gross ones. A discount row's product (a coupon code)
+ * gets price 0: the row itself carries the amount.
+ */
 function netUnitPrice(line: SalesLine): string {
+  if (line.kind === 'discount') return '0';
   if (!line.priceIncludesVat) return line.unitPrice;
   return toDecimalString(dec(line.unitPrice).div(dec(line.vatRate).div(100).plus(1)).toDecimalPlaces(4));
 }

@@ -126,9 +126,24 @@ export const OrderExportSettings = z
         matchBy: z.array(z.enum(['customerNumber', 'businessId', 'name'])).min(1).default(['customerNumber', 'businessId', 'name']),
         createMissing: z.boolean().default(true),
         tempCustomerCode: z.string().min(1).default('TEMP'),
+        /** Write the order's name, address and email over a matched customer card. */
+        updateRegister: z.boolean().default(false),
       })
       .strict()
-      .default({ mode: 'match', matchBy: ['customerNumber', 'businessId', 'name'], createMissing: true, tempCustomerCode: 'TEMP' }),
+      .default({ mode: 'match', matchBy: ['customerNumber', 'businessId', 'name'], createMissing: true, tempCustomerCode: 'TEMP', updateRegister: false }),
+    /** Invoice channel: email when the order has a billing email, otherwise `default`; or `default` always when `forced`. */
+    channel: z
+      .object({ default: z.enum(['email', 'einvoice', 'print', 'none']).default('print'), forced: z.boolean().default(false) })
+      .strict()
+      .default({ default: 'print', forced: false }),
+    /** Procountor only: how far an exported invoice goes, and whose customer data it carries. */
+    procountor: z
+      .object({
+        finish: z.enum(['unfinished', 'approve', 'approve-and-send']).default('approve'),
+        customerData: z.enum(['order', 'register']).default('order'),
+      })
+      .strict()
+      .default({ finish: 'approve', customerData: 'order' }),
     products: z
       .object({ createMissing: z.boolean().default(true) })
       .strict()

@@ -16,7 +16,8 @@ export interface ExportOrderInput {
 export interface ExportOrderResult {
   status: 'done' | 'skipped';
   number?: string;
-  netvisorKey?: string;
+  /** The document's key in the target system (Netvisor key, Procountor invoice id). */
+  documentId?: string;
   customerCode?: string;
 }
 
@@ -44,21 +45,21 @@ export async function exportOrder(input: ExportOrderInput): Promise<ExportOrderR
     result.number = prepared.number;
 
     transfer.step('customer');
-    const customer = await resolveCustomer({ tenant: input.tenant, customer: prepared.document.customer, fallbackCode: prepared.number });
+    const customer = await resolveCustomer({ tenant: input.tenant, shop: input.shop, customer: prepared.document.customer, fallbackCode: prepared.number });
     result.customerCode = customer.code;
 
     transfer.step('products');
-    await ensureProducts({ tenant: input.tenant, lines: prepared.document.lines });
+    await ensureProducts({ tenant: input.tenant, shop: input.shop, lines: prepared.document.lines });
 
     transfer.step('document');
-    const created = await createSalesDocument({ tenant: input.tenant, document: prepared.document, customerCode: customer.code });
-    result.netvisorKey = created.netvisorKey;
+    const created = await createSalesDocument({ tenant: input.tenant, shop: input.shop, document: prepared.document, customerCode: customer.code });
+    result.documentId = created.id;
     transfer.target(created.number);
 
     if (prepared.registerPayment) {
       transfer.step('payment');
       for (const payment of prepared.document.payments) {
-        await registerPayment({ tenant: input.tenant, invoiceNumber: created.number, netvisorKey: created.netvisorKey, payment });
+        await registerPayment({ tenant: input.tenant, shop: input.shop, invoiceNumber: created.number, currency: prepared.document.currency, payment });
       }
     }
   });

@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import type { ResolvedTenant } from '../../config/load';
+import { OrderExportSettings } from '../../config/schema';
 import { NetvisorClient } from '../../connectors/netvisor';
 import { WooCommerceClient } from '../../connectors/woocommerce';
 import { buildHttpServer, listen } from '../../client/http';
@@ -25,7 +26,7 @@ export function temporalAddress(): string {
   return address;
 }
 
-export function demoLikeTenant(id: string, urls: { netvisor: string; woocommerce: string }, overrides: Partial<NonNullable<ResolvedTenant['orderExport']>> = {}): ResolvedTenant {
+export function demoLikeTenant(id: string, urls: { netvisor: string; woocommerce: string }, overrides: Record<string, unknown> = {}): ResolvedTenant {
   return {
     tenant: id,
     name: `${id} Oy`,
@@ -41,16 +42,8 @@ export function demoLikeTenant(id: string, urls: { netvisor: string; woocommerce
       },
     },
     shops: [{ id: 'woo', system: 'woocommerce', exportTo: 'netvisor', baseUrl: urls.woocommerce, consumerKey: 'ck_sandbox', consumerSecret: 'cs_sandbox', webhookSecret: WEBHOOK_SECRET }],
-    orderExport: {
-      document: { type: 'invoice', status: 'unsent', registerPayment: false },
-      numbering: { offset: 900000, max: 999999 },
-      customers: { mode: 'match', matchBy: ['customerNumber', 'businessId', 'name'], createMissing: true, tempCustomerCode: 'TEMP' },
-      products: { createMissing: true },
-      shopStatuses: ['processing', 'completed'],
-      reconcileEvery: '5m',
-      reconcileLookback: '24h',
-      ...overrides,
-    },
+    // Through the schema, so the defaults are the ones a tenant file gets.
+    orderExport: OrderExportSettings.parse({ numbering: { offset: 900000, max: 999999 }, ...overrides }),
   };
 }
 

@@ -1,0 +1,63 @@
+import { toNetvisorSalesDocument, type NetvisorClient } from '../../connectors/netvisor';
+import type { OrderTarget, TargetCustomer, TargetDocument } from './target';
+
+const asCandidate = (c: { netvisorKey: string; code: string; name: string; businessId?: string }): TargetCustomer => ({
+  id: c.netvisorKey,
+  code: c.code,
+  name: c.name,
+  businessId: c.businessId || undefined,
+});
+
+/** Netvisor as an order export target: sales invoices or sales orders via salesinvoice.nv. */
+export function netvisorTarget(netvisor: NetvisorClient): OrderTarget {
+  return {
+    system: 'netvisor',
+    displayName: 'Netvisor',
+    async customerCandidates(query) {
+      // Netvisor's keyword search covers name, code and business ID; ask once per key we hold.
+      const keys = [...new Set([query.code, query.businessId, query.name].filter((k): k is string => !!k))];
+      return (await Promise.all(keys.map((keyword) => netvisor.listCustomers({ keyword })))).flat().map(asCandidate);
+    },
+    async customerByCode(code) {
+      const c = await netvisor.findCustomerByCode(code);
+      return c ? asCandidate(c) : null;
+    },
+    async createCustomer(party) {
+      await netvisor.addCustomer(party);
+    },
+    async updateCustomer(customer, party) {
+      await netvisor.editCustomer(customer.id, { ...party, code: customer.code });
+    },
+    async productExists(code) {
+      return (await netvisor.findProductByCode(code)) !== null;
+    },
+    async createProduct(product) {
+      await netvisor.addProduct(product);
+    },
+    async findDocument(kind, number) {
+      const summary = await netvisor.findSalesDocumentByNumber(kind, number);
+      if (!summary) return null;
+      const full = await netvisor.getSalesDocument(kind, summary.netvisorKey);
+      const found: TargetDocument = { id: summary.netvisorKey, number, ourReference: full?.ourReference, customerCode: summary.customerCode };
+      if (summary.openSum !== undefined) found.openSum = summary.openSum;
+      return found;
+    },
+    async createDocument(document, customerCode, settings) {
+      const status = settings.status as 'open' | 'unsent' | 'undelivered' | 'delivered';
+      return netvisor.addSalesDocument(toNetvisorSalesDocument(document, { customerCode, status }));
+    },
+    async finishDocument() {
+      // Netvisor takes the final status in the import itself.
+    },
+    async bookPayment(document, payment, currency) {
+      await netvisor.addSalesPayment({
+        invoiceNumber: document.number,
+        date: payment.date,
+        amount: payment.amount,
+        method: payment.method,
+        reference: payment.reference,
+        currency,
+      });
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import type { ProcountorClient, ProcountorInvoiceChannel } from '../../connectors/procountor';
+import { toProcountorInvoice } from '../../connectors/procountor';
+import { dec } from '../../domain/money';
+import type { OrderTarget, TargetCustomer, TargetDocument } from './target';
+
+type Partner = NonNullable<Awaited<ReturnType<ProcountorClient['findBusinessPartner']>>>;
+
+const asCandidate = (p: Partner): TargetCustomer => ({
+  id: String(p.id),
+  code: p.invoicingInfo?.customerNumber ?? '',
+  name: p.name,
+  businessId: p.invoicingInfo?.identifier ?? undefined,
+});
+
+const CHANNEL: Record<string, ProcountorInvoiceChannel> = { email: 'EMAIL', einvoice: 'ELECTRONIC_INVOICE', print: 'MAIL', none: 'NO_SENDING' };
+
+/**
+ * Procountor as an order export target: a sales invoice created UNFINISHED with our number in
+ * `originalInvoiceNumber`, then approved and sent as configured. Each step reads the invoice's status first,
+ * so a repeated step after a lost reply does nothing.
+ */
+export function procountorTarget(procountor: ProcountorClient): OrderTarget {
+  const partnerByCode = async (code: string) => procountor.findBusinessPartner({ customerNumber: code });
+  return {
+    system: 'procountor',
+    displayName: 'Procountor',
+    async customerCandidates(query) {
+      const found = await Promise.all([
+        query.code ? procountor.findBusinessPartner({ customerNumber: query.code }) : null,
+        query.businessId ? procountor.findBusinessPartner({ businessId: query.businessId }) : null,
+        procountor.findBusinessPartner({ name: query.name }),
+      ]);
+      return found.filter((p): p is Partner => p !== null).map(asCandidate);
+    },
+    async customerByCode(code) {
+      const p = await partnerByCode(code);
+      return p ? asCandidate(p) : null;
+    },
+    async createCustomer(party) {
+      await procountor.createBusinessPartner(party);
+    },
+    async updateCustomer(customer, party) {
+      await procountor.updateBusinessPartner(Number(customer.id), { ...party, code: customer.code });
+    },
+    async productExists(code) {
+      return (await procountor.findProductByCode(code)) !== null;
+    },
+    async createProduct(product) {
+      await procountor.createProduct(product);
+    },
+    async findDocument(_kind, number) {
+      const hit = await procountor.findInvoiceByOriginalNumber(number);
+      if (!hit) return null;
+      // The search matched on originalInvoiceNumber, which is where we stamp our number.
+      const found: TargetDocument = { id: String(hit.id), number, ourReference: hit.originalInvoiceNumber ?? undefined, status: hit.status };
+      return found;
+    },
+    async createDocument(document, customerCode, settings) {
+      const partner = await partnerByCode(customerCode);
+      if (!partner) throw new Error(`Procountor business partner with customer number ${customerCode} disappeared before the invoice was written`);
+      const productIds: Record<string, number> = {};
+      for (const code of new Set(document.lines.map((l) => l.productCode))) {
+        const p = await procountor.findProductByCode(code);
+        if (p) productIds[code] = p.id;
+      }
+      const body = toProcountorInvoice(document, {
+        partnerId: partner.id,
+        useRegisterCustomerData: settings.registerCustomerData,
+        registerPartner: settings.registerCustomerData ? partner : undefined,
+        channel: CHANNEL[settings.channel.default],
+        forceChannel: settings.channel.forced,
+        paymentMethod: document.paymentMethod,
+        productIds,
+      });
+      return String((await procountor.createSalesInvoice(body)).id);
+    },
+    async finishDocument(document, settings) {
+      if (settings.status === 'unfinished') return;
+      const id = Number(document.id);
+      let status = (await procountor.getInvoice(id)).status;
+      if (status === 'UNFINISHED') {
+        await procountor.approveInvoice(id);
+        status = (await procountor.getInvoice(id)).status;
+      }
+      if (settings.status === 'approve-and-send' && status === 'NOT_SENT') await procountor.sendInvoice(id);
+    },
+    async bookPayment(document, payment, currency) {
+      // Look before write: the same amount on the same day is our own earlier booking.
+      const events = await procountor.listPaymentEvents(Number(document.id));
+      if (events.some((e) => e.paymentDate.slice(0, 10) === payment.date && dec(e.amount).eq(payment.amount))) return;
+      await procountor.markInvoicePaid(Number(document.id), { paymentDate: payment.date, amount: payment.amount, currency, description: payment.method });
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import type { CustomerCandidate } from '../../domain/matching';
+import type { Party, Payment, Product, SalesDocument } from '../../domain/model';
+
+/**
+ * What order export needs from the system an order goes to. One implementation per ERP (Netvisor, Procountor);
+ * the activities hold the rules (matching, look-before-write, collisions) and stay the same for both.
+ */
+export interface TargetCustomer extends CustomerCandidate {
+  /** The system's own key (Netvisor key, Procountor partner id). */
+  id: string;
+}
+
+export interface TargetDocument {
+  id: string;
+  number: string;
+  /** The reference we stamp on every document we write (the shop order number). */
+  ourReference?: string;
+  customerCode?: string;
+  /** Still unpaid, in the document currency. */
+  openSum?: string;
+  status?: string;
+}
+
+export interface DocumentSettings {
+  kind: 'invoice' | 'order';
+  /** Netvisor status, e.g. "unsent"; Procountor's end state, e.g. "approve-and-send". */
+  status: string;
+  channel: { default: 'email' | 'einvoice' | 'print' | 'none'; forced: boolean };
+  /** Procountor: the invoice carries the register's customer data instead of the order's. */
+  registerCustomerData: boolean;
+}
+
+export interface OrderTarget {
+  readonly system: 'netvisor' | 'procountor';
+  readonly displayName: string;
+  /** Candidates for the configured match rules: by customer number, business ID and name. */
+  customerCandidates(query: { code?: string; businessId?: string; name: string }): Promise<TargetCustomer[]>;
+  customerByCode(code: string): Promise<TargetCustomer | null>;
+  createCustomer(party: Party & { code: string }): Promise<void>;
+  updateCustomer(customer: TargetCustomer, party: Party): Promise<void>;
+  productExists(code: string): Promise<boolean>;
+  createProduct(product: Product): Promise<void>;
+  findDocument(kind: 'invoice' | 'order', number: string): Promise<TargetDocument | null>;
+  /** Writes the document; returns its id. Callers have looked first. */
+  createDocument(document: SalesDocument, customerCode: string, settings: DocumentSettings): Promise<string>;
+  /** Moves a written document to its configured end state (Procountor: approve, send); a no-op where none. */
+  finishDocument(document: TargetDocument, settings: DocumentSettings): Promise<void>;
+  bookPayment(document: TargetDocument, payment: Payment, currency: string): Promise<void>;
+}
