@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LifecycleSettings } from './lifecycle-schema';
 
 /**
  * The tenant configuration: one YAML file per company under config/. Secrets are never written in the file:
@@ -165,6 +166,7 @@ export const TenantConfig = z
     connections: Connections,
     shops: z.array(Shop).default([]),
     orderExport: OrderExportSettings.optional(),
+    lifecycle: LifecycleSettings.optional(),
   })
   .strict()
   .superRefine((t, ctx) => {
