@@ -20,7 +20,7 @@ describe('Rackbeat registers against the sandbox', () => {
   test('lists are 206 pages with total/pages/limit/page, and iterate walks every page', async () => {
     const raw = await fetch(`${env.url}/api/products?limit=5&page=2`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(raw.status).toBe(206);
-    const body = await raw.json();
+    const body = (await raw.json()) as any;
     expect(body).toMatchObject({ total: 12, pages: 3, limit: 5, page: 2 });
     expect(body.products).toHaveLength(5);
 
@@ -137,6 +137,21 @@ describe('Rackbeat registers against the sandbox', () => {
       await c.paymentTerms.create({ number: 1, name: 'Netto 14', maturity_days: 14, type: 'net' });
       await c.customerGroups.create({ number: 1, name: 'Standard' });
       expect((await c.customers.create({ company_name: 'Nordhandel AS', payment_terms_id: 1 })).customer_group_id).toBe(1);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  test('seeding is deterministic: the same seed gives the same records', async () => {
+    const other = await startRackbeat(3);
+    try {
+      await control(other.url, 'seed', { seed: 21 });
+      const first = await control(other.url, 'state');
+      await control(other.url, 'seed', { seed: 21 });
+      expect(await control(other.url, 'state')).toEqual(first);
+      await control(other.url, 'seed', { seed: 22 });
+      expect((await control(other.url, 'state')).customers).not.toEqual(first.customers);
+      expect(first.orders.some((o: any) => o.is_booked) && first.orders.some((o: any) => !o.is_booked)).toBe(true);
     } finally {
       await other.stop();
     }
