@@ -14,9 +14,12 @@ import { Products } from './products';
 import { CustomerGroups, PaymentTerms, ProductGroups, SupplierGroups } from './registers';
 import { Webhooks } from './webhooks';
 
-/** Tenant credentials. `baseUrl` is the API root, `https://app.rackbeat.com/api` in production, `<sandbox>/api` locally. */
+/**
+ * Tenant credentials. `baseUrl` is Rackbeat's host, `https://app.rackbeat.com` in production or a sandbox's root URL;
+ * the API lives under `/api` there, which is added unless the URL already ends with it.
+ */
 export const RackbeatCredentials = z.object({
-  baseUrl: z.string().url('the Rackbeat base URL must be a URL such as https://app.rackbeat.com/api'),
+  baseUrl: z.string().url('the Rackbeat base URL must be a URL such as https://app.rackbeat.com'),
   apiToken: z.string().min(1, 'the Rackbeat API token is empty'),
 });
 export type RackbeatCredentials = z.infer<typeof RackbeatCredentials>;
@@ -30,6 +33,12 @@ export interface RackbeatClientOptions {
   pacing?: { limit: number; windowMs: number };
   /** Replaces the HTTP transport (tests of the parsers). */
   transport?: HttpTransport;
+}
+
+/** `https://app.rackbeat.com` and `https://app.rackbeat.com/api/` both mean `https://app.rackbeat.com/api`. */
+export function apiRoot(baseUrl: string): string {
+  const trimmed = baseUrl.replace(/\/+$/, '');
+  return /\/api$/.test(trimmed) ? trimmed : `${trimmed}/api`;
 }
 
 export const DEFAULT_PACING = { limit: 450, windowMs: 60_000 };
@@ -54,7 +63,7 @@ export class RackbeatApi {
 
   constructor(credentials: RackbeatCredentials, options: RackbeatClientOptions = {}) {
     const creds = RackbeatCredentials.parse(credentials);
-    this.transport = options.transport ?? createHttpTransport(SYSTEM, creds.baseUrl, options.timeoutMs ?? 30_000);
+    this.transport = options.transport ?? createHttpTransport(SYSTEM, apiRoot(creds.baseUrl), options.timeoutMs ?? 30_000);
     const pacing = options.pacing ?? DEFAULT_PACING;
     // Keyed by a digest so the token itself is not kept as a map key for the life of the process.
     const tokenKey = createHash('sha256').update(creds.apiToken).digest('hex').slice(0, 16);

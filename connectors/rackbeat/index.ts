@@ -9,7 +9,7 @@
  * - customers|suppliers.findByVat: `simple_filter[company_vat]` (filter form seen in use, UNVERIFIED for this key);
  * - webhooks.ensure(event, url): lists `webhooks?event=` and creates only when the url is not registered.
  */
-export { RackbeatClient, RackbeatApi, RackbeatCredentials, DEFAULT_PACING, orNull, type RackbeatClientOptions } from './client';
+export { RackbeatClient, RackbeatApi, RackbeatCredentials, DEFAULT_PACING, apiRoot, orNull, type RackbeatClientOptions } from './client';
 export { classifyResponse, SYSTEM } from './errors';
 export { Products, PRODUCT_NUMBER_MAX, encodeProductNumber, type ProductInput, type Amount } from './products';
 export { Customers, Suppliers, type CustomerInput, type SupplierInput, type PartyInput } from './parties';

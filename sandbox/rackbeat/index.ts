@@ -13,7 +13,7 @@ import { ACCOUNT_ID, jsonBody, type RackbeatSettings } from './wire';
  * Rackbeat sandbox: the REST API under `<url>/api/...` (wire facts: /work/shared/apis/rackbeat-24so.md part A).
  *
  * Default credentials: API token `sandbox-rackbeat-token`, sent as `Authorization: Bearer sandbox-rackbeat-token`;
- * client base URL `<url>/api`. Any other token gets 401 `{"message":"Unauthenticated."}`.
+ * client base URL `<url>` (the client adds `/api`). Any other token gets 401 `{"message":"Unauthenticated."}`.
  *
  * Extra control endpoint: `POST /__sandbox/rackbeat/webhook-format {"includeEvent": true}` adds the documented
  * `event` key to webhook bodies (real deliveries were seen with only `{key_name, key}`).

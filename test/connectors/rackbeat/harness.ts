@@ -4,12 +4,12 @@ import { startTestSandboxes } from '../../support/sandboxes';
 
 export const TOKEN = 'sandbox-rackbeat-token';
 
-/** One Rackbeat sandbox per test file, and clients pointed at its `/api` root. */
+/** One Rackbeat sandbox per test file, and clients pointed at it the way tenant config does (its root URL). */
 export async function startRackbeat(seed = 1) {
   const { sandboxes, stop } = await startTestSandboxes(['rackbeat'], seed);
   const sandbox = sandboxes.rackbeat as StartedSandbox;
   const client = (options: RackbeatClientOptions = {}, token = TOKEN) =>
-    new RackbeatClient({ baseUrl: `${sandbox.url}/api`, apiToken: token }, { timeoutMs: 5000, ...options });
+    new RackbeatClient({ baseUrl: sandbox.url, apiToken: token }, { timeoutMs: 5000, ...options });
   return { sandbox, url: sandbox.url, client, stop };
 }
 

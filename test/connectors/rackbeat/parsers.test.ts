@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { classifyResponse, RackbeatClient, readWebhookDelivery } from '../../../connectors/rackbeat';
+import { apiRoot, classifyResponse, RackbeatClient, readWebhookDelivery } from '../../../connectors/rackbeat';
 import type { HttpRequest, HttpResponse } from '../../../connectors/kit/http';
 import { failure } from './harness';
 
@@ -103,6 +103,12 @@ describe('Rackbeat parsers on documented shapes', () => {
     const { client } = fakeClient({ 'GET payment-terms/1': { file: 'payment-term.json' } });
     expect(await client.paymentTerms.get(1)).toMatchObject({ number: 1, maturity_days: 14, type: 'net' });
   });
+});
+
+test('the API root is the host plus /api, written either way', () => {
+  expect(apiRoot('https://app.rackbeat.com')).toBe('https://app.rackbeat.com/api');
+  expect(apiRoot('https://app.rackbeat.com/api/')).toBe('https://app.rackbeat.com/api');
+  expect(apiRoot('http://127.0.0.1:4000')).toBe('http://127.0.0.1:4000/api');
 });
 
 describe('Rackbeat error classification on documented shapes', () => {
