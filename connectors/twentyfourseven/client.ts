@@ -15,8 +15,11 @@ import { SENTINEL } from './wire';
 
 export interface TwentyFourSevenOptions {
   timeoutMs?: number;
-  /** Client-side pace per credential and process; below the published 7,200/hour so logins and retries fit. */
-  requestsPerHour?: number;
+  /**
+   * Client-side pace per login and process: at most `limit` requests per `windowMs`. Defaults to 7,000 per hour,
+   * below the published 7,200 so that other tools on the same login keep some room. Smaller windows are for tests.
+   */
+  pace?: { limit: number; windowMs: number };
 }
 
 const HOUR = 3_600_000;
@@ -54,7 +57,8 @@ export class TwentyFourSevenClient implements SoapCaller {
     const c = this.credentials;
     this.identityId = c.identityId;
     this.key = this.sessionKey();
-    this.limiter = sharedLimiter(`24so|${c.baseUrl}|${c.applicationId}|${c.username.toLowerCase()}`, options.requestsPerHour ?? 7000, HOUR);
+    const pace = options.pace ?? { limit: 7000, windowMs: HOUR };
+    this.limiter = sharedLimiter(`24so|${c.baseUrl}|${c.applicationId}|${c.username.toLowerCase()}|${pace.limit}/${pace.windowMs}`, pace.limit, pace.windowMs);
   }
 
   // ---- session and identity --------------------------------------------------------------------------------

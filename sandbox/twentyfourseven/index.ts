@@ -101,7 +101,8 @@ export function createDefinition(): SandboxDefinition {
         return { status: 500, contentType: XML, body: faultEnvelope('soap:Server', 'System.Web.Services.Protocols.SoapException: Server was unable to process request. ---> System.Data.SqlClient.SqlException: Timeout expired.') };
       }
       // 24SO has no 429: the limit shows as a fault until the quarantine ends. Text per the FAQ; timestamp format UNVERIFIED.
-      const endsAt = new Date(Math.ceil((Date.now() + retryAfterSeconds * 1000) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+      // The kit rounds the wait up to whole seconds; flooring lands back on the window's end (the full hour).
+      const endsAt = new Date(Math.floor((Date.now() + retryAfterSeconds * 1000) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
       let blocked = 1;
       if (context) {
         const c = counter(context);
