@@ -75,7 +75,7 @@ export const IdentityList = wireList('Identity', IdentityWire);
 export const AddressWire = z
   .object({ Street: wireString, State: wireString, PostalCode: wireString, PostalArea: wireString, Name: wireString, City: wireString, Country: wireString })
   .transform((a) => ({ street: a.Street, state: a.State, postalCode: a.PostalCode, postalArea: a.PostalArea, name: a.Name, city: a.City, country: a.Country }));
-export type Address = z.infer<typeof AddressWire>;
+export type Address = Partial<z.infer<typeof AddressWire>>;
 
 /** Addresses / PhoneNumbers / EmailAddresses: fixed named slots, each optional; keys come out camelCased. */
 const slots = (names: readonly string[], item: z.ZodType) =>
