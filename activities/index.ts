@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Connections } from './connections';
 import { createCustomerActivities } from './customers';
+import { createOrderLifecycleActivities } from './order-lifecycle';
 import { createPaymentActivities } from './payments';
 import { createProductActivities } from './products';
 import { createReconciliationActivities } from './reconciliation';
@@ -19,6 +20,7 @@ export function createActivities(connections: Connections, temporal: () => Clien
     ...createSalesDocumentActivities(connections),
     ...createPaymentActivities(connections),
     ...createReconciliationActivities(connections, temporal),
+    ...createOrderLifecycleActivities(connections, temporal),
   };
 }
 

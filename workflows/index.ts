@@ -1,3 +1,4 @@
 /** Every workflow the worker registers. Workflow code imports only @temporalio/workflow, domain/ and activity types. */
 export { exportOrder } from './order-export';
 export { reconcileShop } from './reconcile-shop';
+export { orderLifecycle, routeRackbeatOrderEvent, pollLifecycleOrders } from './order-lifecycle';
