@@ -43,6 +43,7 @@ function saveOne(ctx: SandboxContext, session: SessionRecord, input: WireRecord)
   const record: CompanyRecord = {
     clientId: session.clientId,
     client: clientName(session.clientId),
+    Type: 'None',
     ...fields,
     Id: ctx.store.nextId(`company:${session.clientId}`),
     DateCreated: now,
