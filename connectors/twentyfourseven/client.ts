@@ -39,6 +39,7 @@ export class TwentyFourSevenClient implements SoapCaller {
   private readonly transport: HttpTransport;
   private readonly limiter: WindowLimiter;
   private key: string;
+  private readonly loginKey: string;
   /** The configured identity; setIdentity changes it for this client. */
   private identityId?: string;
   private loggingIn?: Promise<string>;
@@ -57,8 +58,10 @@ export class TwentyFourSevenClient implements SoapCaller {
     const c = this.credentials;
     this.identityId = c.identityId;
     this.key = this.sessionKey();
+    // Pace and quarantine belong to the login on that host, whichever company (identity) a client works in.
+    this.loginKey = `24so|${c.baseUrl}|${c.applicationId}|${c.username.toLowerCase()}`;
     const pace = options.pace ?? { limit: 7000, windowMs: HOUR };
-    this.limiter = sharedLimiter(`24so|${c.baseUrl}|${c.applicationId}|${c.username.toLowerCase()}|${pace.limit}/${pace.windowMs}`, pace.limit, pace.windowMs);
+    this.limiter = sharedLimiter(`${this.loginKey}|${pace.limit}/${pace.windowMs}`, pace.limit, pace.windowMs);
   }
 
   // ---- session and identity --------------------------------------------------------------------------------
@@ -178,7 +181,7 @@ export class TwentyFourSevenClient implements SoapCaller {
   }
 
   private async post<S extends z.ZodType>(service: Service, operation: string, inner: string, schema: S, resource: string, sessionId?: string): Promise<z.infer<S>> {
-    const until = quarantines.get(this.key) ?? 0;
+    const until = quarantines.get(this.loginKey) ?? 0;
     if (Date.now() < until) {
       throw new ConnectorError(SYSTEM, 'rate-limit', `24SevenOffice quarantine is still on until ${new Date(until).toISOString()}; not calling ${resource}.`, {
         resource,
@@ -194,7 +197,7 @@ export class TwentyFourSevenClient implements SoapCaller {
     if (reply.kind === 'fault') {
       if (sessionId && isSessionFault(reply.fault)) throw new SessionLost(reply.fault.faultstring);
       const error = classifyFault(reply.fault, resource);
-      if (error.errorClass === 'rate-limit' && error.retryAfterMs) quarantines.set(this.key, Date.now() + error.retryAfterMs);
+      if (error.errorClass === 'rate-limit' && error.retryAfterMs) quarantines.set(this.loginKey, Date.now() + error.retryAfterMs);
       throw error;
     }
     if (reply.kind === 'unreadable') {

@@ -182,8 +182,9 @@ export async function getInvoices(caller: SoapCaller, search: InvoiceSearch, pro
 }
 
 export async function getInvoiceOrder(caller: SoapCaller, orderId: number, properties?: InvoiceProperties): Promise<InvoiceOrder | null> {
-  const hits = await getInvoices(caller, { orderIds: [orderId] }, properties);
-  return hits.find((o) => o.orderId === orderId) ?? hits[0] ?? null;
+  const order = properties?.order && [...new Set([...properties.order, 'orderId' as const])];
+  const hits = await getInvoices(caller, { orderIds: [orderId] }, { ...properties, order });
+  return hits.find((o) => o.orderId === orderId) ?? null;
 }
 
 export async function saveInvoiceOrders(caller: SoapCaller, orders: readonly InvoiceOrderInput[]): Promise<SaveOutcome<InvoiceOrder, InvoiceOrderInput>[]> {

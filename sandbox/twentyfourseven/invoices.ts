@@ -71,6 +71,10 @@ function saveOne(ctx: SandboxContext, session: SessionRecord, input: WireRecord)
   const { DateChanged: _d, InvoiceId: _i, OrderTotalIncVat: _t, OrderTotalVat: _v, InvoiceRows: rowInput, ...fields } = input;
   const orders = owned<InvoiceRecord>(ctx, 'invoices', session.clientId);
   try {
+    if (typeof fields.CustomerName === 'string' && fields.CustomerName.length > 100) throw new ItemError('CustomerName: must be at most 100 characters');
+    if (typeof fields.CustomerDeliveryName === 'string' && fields.CustomerDeliveryName.length > 250) {
+      throw new ItemError('CustomerDeliveryName: must be at most 250 characters');
+    }
     if (fields.CustomerId !== undefined) {
       const customer = owned<CompanyRecord>(ctx, 'companies', session.clientId).find((c) => c.Id === fields.CustomerId);
       if (!customer) throw new ItemError(`CustomerId: customer ${fields.CustomerId} does not exist`);

@@ -154,9 +154,7 @@ export function readEntity(fields: Field[], node: XNode): WireRecord {
 function writeScalar(field: Field, value: unknown): string | null {
   if (value === undefined) return null;
   if (value === null) return field.required ? `<${field.name} xsi:nil="true" />` : null;
-  let text: string;
-  if (field.kind === 'dateTime') text = String(value);
-  else text = String(value);
+  const text = String(value);
   if (field.def !== undefined && text === field.def) return null;
   return el(field.name, escapeXml(text));
 }

@@ -114,6 +114,12 @@ describe('24SevenOffice SOAP parsers', () => {
     expect(fault('fault-server.xml').errorClass).toBe('transient');
   });
 
+  test('a Login that faults over the credential gives the standard credentials message', () => {
+    const e = classifyFault({ faultcode: 'soap:Server', faultstring: 'System.Web.Services.Protocols.SoapException: Invalid username or password' }, 'login');
+    expect(e).toMatchObject({ errorClass: 'credentials', message: 'Invalid 24SevenOffice credentials: connection cannot be established. Check the application id, username and password.' });
+    expect(classifyFault({ faultcode: 'soap:Server', faultstring: 'Provided IdentityId is blocked. Please use GetIdentitiesWithCredential.' }, 'login').errorClass).toBe('credentials');
+  });
+
   test('a quarantine text without a readable end waits until the next full hour', () => {
     const e = classifyFault({ faultcode: 'soap:Server', faultstring: 'Limit exceeded by 1. Request is blocked.' }, 'x');
     const toHour = 3_600_000 - (Date.now() % 3_600_000);
