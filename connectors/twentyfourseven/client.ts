@@ -221,6 +221,10 @@ export class TwentyFourSevenClient implements SoapCaller {
   findCompanyByExternalId(externalId: string, properties?: readonly companies.CompanyProperty[]) {
     return companies.findCompanyByExternalId(this, externalId, properties);
   }
+  /** One page (from 1) of the company sync list; walk pages up to `totalPages` for a full sync. */
+  getCompanySyncPage(search: companies.CompanySyncSearch = {}, page = 1) {
+    return companies.getCompanySyncPage(this, search, page);
+  }
   saveCompanies(items: readonly companies.CompanyInput[]) {
     return companies.saveCompanies(this, items);
   }
@@ -260,6 +264,10 @@ export class TwentyFourSevenClient implements SoapCaller {
   /** Orders in the given statuses changed after the instant: what the order lifecycle polls. */
   getOrdersChangedSince(changedAfter: string | Date, orderStatuses?: OrderStatus[], properties?: invoices.InvoiceProperties) {
     return invoices.getInvoices(this, { changedAfter, orderStatuses }, properties);
+  }
+  /** OrderIds for a full sync (GetOrderSyncList); fetch them with getInvoices({ orderIds }), chunked at 1000. */
+  getOrderSyncList(params: { changedAfter?: string | Date; registeredAfter?: string | Date }) {
+    return invoices.getOrderSyncList(this, params);
   }
   getInvoiceOrder(orderId: number, properties?: invoices.InvoiceProperties) {
     return invoices.getInvoiceOrder(this, orderId, properties);

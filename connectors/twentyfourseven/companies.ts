@@ -4,6 +4,8 @@ import { outcomes, single, type SaveOutcome } from './save';
 import {
   ADDRESS_SLOTS,
   CompanyList,
+  PageOfSyncCompany,
+  type CompanySyncPage,
   EMAIL_SLOTS,
   PHONE_SLOTS,
   type Address,
@@ -163,3 +165,23 @@ export async function saveCompanies(caller: SoapCaller, companies: readonly Comp
 }
 
 export const saveCompany = async (caller: SoapCaller, company: CompanyInput): Promise<Company> => single(await saveCompanies(caller, [company]));
+
+export interface CompanySyncSearch {
+  changedAfter?: string | Date;
+  registeredAfter?: string | Date;
+  /** Only active (true) or inactive (false) companies; both when left out. */
+  active?: boolean;
+}
+
+const SYNC_FIELDS: WriteField<CompanySyncSearch & { page: number }>[] = [
+  { wire: 'Page', key: 'page', kind: 'int' },
+  { wire: 'Active', key: 'active', kind: 'nbool', required: true },
+  { wire: 'ChangedAfter', key: 'changedAfter', kind: 'dateTime' },
+  { wire: 'RegisteredAfter', key: 'registeredAfter', kind: 'dateTime' },
+];
+
+/** One page (from 1) of GetCompanySyncList: ids and change stamps for a full sync; details come from GetCompanies. */
+export async function getCompanySyncPage(caller: SoapCaller, search: CompanySyncSearch, page = 1): Promise<CompanySyncPage> {
+  const inner = el('syncSearchParameters', writeFields(SYNC_FIELDS, { ...search, page }));
+  return caller.call('company', 'GetCompanySyncList', inner, PageOfSyncCompany, 'company sync list');
+}

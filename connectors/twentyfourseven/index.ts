@@ -11,10 +11,12 @@ export {
   type InvoiceOrder,
   type InvoiceRow,
   type Identity,
+  type SyncCompany,
+  type CompanySyncPage,
   type Address,
   type Addresses,
 } from './schemas';
-export type { CompanyInput, CompanySearch, CompanyProperty } from './companies';
+export type { CompanyInput, CompanySearch, CompanyProperty, CompanySyncSearch } from './companies';
 export type { ProductInput, ProductSearch, ProductProperty, CategoryInput } from './products';
 export type { InvoiceOrderInput, InvoiceRowInput, InvoiceSearch, InvoiceProperties, RowChanges } from './invoices';
 export type { SaveOutcome } from './save';

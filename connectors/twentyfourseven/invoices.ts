@@ -3,9 +3,9 @@ import type { SoapCaller } from './caller';
 import { addressesXml } from './companies';
 import { SYSTEM } from './errors';
 import { outcomes, single, type SaveOutcome } from './save';
-import { InvoiceOrderList, type Addresses, type InvoiceOrder, type InvoiceRow, type OrderStatus } from './schemas';
+import { IntList, InvoiceOrderList, type Addresses, type InvoiceOrder, type InvoiceRow, type OrderStatus } from './schemas';
 import { el, list } from './soap';
-import { writeFields, type WriteField } from './wire';
+import { formatDateTime, SENTINEL, writeFields, type WriteField } from './wire';
 
 /** InvoiceService: sales orders and invoices are InvoiceOrder objects; OrderStatus tells which. */
 export interface InvoiceRowInput {
@@ -234,4 +234,17 @@ async function mustGet(caller: SoapCaller, orderId: number): Promise<InvoiceOrde
   const order = await getInvoiceOrder(caller, orderId);
   if (!order) throw new ConnectorError(SYSTEM, 'not-found', `24SevenOffice order ${orderId} was saved but cannot be read back`, { resource: 'invoice orders' });
   return order;
+}
+
+/**
+ * OrderIds changed (or registered) after the given instants, for a full sync: then GetInvoices in chunks of 1000.
+ * RegisteredAfter is required by the WSDL; left out, it goes as DateTime.MinValue, the service's "not set".
+ */
+export async function getOrderSyncList(caller: SoapCaller, params: { changedAfter?: string | Date; registeredAfter?: string | Date }): Promise<number[]> {
+  const inner = el(
+    'syncParams',
+    (params.changedAfter !== undefined ? el('ChangedAfter', formatDateTime(params.changedAfter)) : '') +
+      el('RegisteredAfter', params.registeredAfter !== undefined ? formatDateTime(params.registeredAfter) : SENTINEL.dateTime),
+  );
+  return caller.call('invoice', 'GetOrderSyncList', inner, IntList, 'order sync list');
 }

@@ -299,3 +299,15 @@ export const InvoiceOrderList = wireList('InvoiceOrder', InvoiceOrderWire);
 
 export const BooleanResult = wireBool.pipe(z.boolean({ message: 'expected true or false' }));
 export const StringResult = z.preprocess((v) => (v === undefined || v === null ? '' : v), z.string());
+
+export const SyncCompanyWire = z
+  .object({ CompanyId: wireInt, ExternalId: wireString, DateChanged: wireDateTime, DateRegistered: wireDateTime, Active: wireBool })
+  .transform((c) => ({ companyId: c.CompanyId, externalId: c.ExternalId, dateChanged: c.DateChanged, dateRegistered: c.DateRegistered, active: c.Active ?? true }));
+export type SyncCompany = z.infer<typeof SyncCompanyWire>;
+
+export const PageOfSyncCompany = z
+  .object({ CurrentPage: wireInt, TotalPages: wireInt, TotalItems: wireInt, ItemsPerPage: wireInt, Items: wireList('SyncCompany', SyncCompanyWire) })
+  .transform((p) => ({ currentPage: p.CurrentPage ?? 1, totalPages: p.TotalPages ?? 0, totalItems: p.TotalItems ?? 0, itemsPerPage: p.ItemsPerPage ?? 0, items: p.Items }));
+export type CompanySyncPage = z.infer<typeof PageOfSyncCompany>;
+
+export const IntList = wireList('int', wireInt.pipe(z.number({ message: 'expected an integer' })));

@@ -37,7 +37,7 @@ export function envelope(operation: string, inner: string): string {
 }
 
 /** Elements that are items of an ArrayOf… wrapper: always arrays, even with one item. */
-const LIST_ITEMS = new Set(['Company', 'Product', 'Category', 'InvoiceOrder', 'InvoiceRow', 'Identity', 'Server', 'int', 'string', 'OrderSlipStateType', 'CompanyMap', 'Relation', 'UserDefinedDimension']);
+const LIST_ITEMS = new Set(['SyncCompany', 'Company', 'Product', 'Category', 'InvoiceOrder', 'InvoiceRow', 'Identity', 'Server', 'int', 'string', 'OrderSlipStateType', 'CompanyMap', 'Relation', 'UserDefinedDimension']);
 
 const parser = new XMLParser({
   ignoreAttributes: true,

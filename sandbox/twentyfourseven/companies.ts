@@ -1,7 +1,7 @@
 import type { SandboxContext } from '../kit/server';
 import { changeStamp, clientName, owned, type OwnedRecord, type SessionRecord } from './state';
 import { COMPANY, field, intList, listOf, readEntity, searchScalar, SENTINEL, writeEntity, type WireRecord } from './wire';
-import { el, kid, kids, type XNode } from './xml';
+import { el, escapeXml, kid, kids, type XNode } from './xml';
 
 /** CompanyService: customers and suppliers are one entity told apart by Type. */
 export interface CompanyRecord extends OwnedRecord {
@@ -88,7 +88,53 @@ function search(ctx: SandboxContext, session: SessionRecord, params: XNode | und
   );
 }
 
+/** ItemsPerPage of GetCompanySyncList: 1000 on the real service; POST /__sandbox/paging scales it per sandbox. */
+export const syncPageSize = new WeakMap<SandboxContext, number>();
+
+const SYNC = {
+  page: field('Page', 'int', SENTINEL.int),
+  active: field('Active', 'nbool'),
+  changedAfter: field('ChangedAfter', 'dateTime', SENTINEL.dateTime),
+  registeredAfter: field('RegisteredAfter', 'dateTime', SENTINEL.dateTime),
+};
+
+/** UNVERIFIED: pages are numbered from 1, and a page past the end is empty. */
+function syncList(ctx: SandboxContext, session: SessionRecord, params: XNode | undefined): string {
+  const size = syncPageSize.get(ctx) ?? 1000;
+  const page = Math.max(1, (searchScalar(params, SYNC.page) as number | undefined) ?? 1);
+  const active = searchScalar(params, SYNC.active) as boolean | null | undefined;
+  const changed = searchScalar(params, SYNC.changedAfter) as string | undefined;
+  const registered = searchScalar(params, SYNC.registeredAfter) as string | undefined;
+  const all = owned<CompanyRecord>(ctx, 'companies', session.clientId).filter(
+    (c) =>
+      (active === undefined || active === null || (c.Active !== false) === active) &&
+      (changed === undefined || Date.parse(c.DateChanged as string) > Date.parse(changed)) &&
+      (registered === undefined || Date.parse(c.DateCreated as string) > Date.parse(registered)),
+  );
+  const items = all
+    .slice((page - 1) * size, page * size)
+    .map((c) =>
+      el(
+        'SyncCompany',
+        el('CompanyId', String(c.Id)) +
+          (c.ExternalId ? el('ExternalId', escapeXml(String(c.ExternalId))) : '') +
+          el('DateChanged', String(c.DateChanged)) +
+          el('DateRegistered', String(c.DateCreated)) +
+          el('Active', String(c.Active !== false)),
+      ),
+    )
+    .join('');
+  return (
+    el('CurrentPage', String(page)) +
+    el('TotalPages', String(Math.ceil(all.length / size))) +
+    el('TotalItems', String(all.length)) +
+    el('ItemsPerPage', String(size)) +
+    el('Items', items)
+  );
+}
+
 export function companyService(ctx: SandboxContext, session: SessionRecord, op: string, node: XNode): string {
+  if (op === 'GetCompanySyncList') return syncList(ctx, session, kid(node, 'syncSearchParameters'));
   if (op === 'GetCompanies') {
     const props = new Set(listOf(kid(node, 'returnProperties'), 'string'));
     return search(ctx, session, kid(node, 'searchParams'))
@@ -100,4 +146,4 @@ export function companyService(ctx: SandboxContext, session: SessionRecord, op: 
   return items.map((item) => el('Company', writeEntity(COMPANY, saveOne(ctx, session, item)))).join('');
 }
 
-export const COMPANY_OPERATIONS = ['GetCompanies', 'SaveCompanies'];
+export const COMPANY_OPERATIONS = ['GetCompanies', 'SaveCompanies', 'GetCompanySyncList'];

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SandboxContext, SandboxDefinition, WireReply } from '../kit/server';
 import { authenticate, AUTH_OPERATIONS, requireSession } from './auth';
-import { companyService, COMPANY_OPERATIONS } from './companies';
+import { companyService, COMPANY_OPERATIONS, syncPageSize } from './companies';
 import { invoiceService, INVOICE_OPERATIONS } from './invoices';
 import { productService, PRODUCT_OPERATIONS } from './products';
 import { seedClients } from './seed';
@@ -20,8 +20,9 @@ import { bodyOperation, faultEnvelope, NS, operationResponse, parseXml, SoapFaul
  *
  * Limits: 7,200 requests per hour per caller IP; beyond it every call is a SOAP fault with the quarantine text until
  * the hour is over (scale with POST /__sandbox/limits {"perHour": n}).
- * Extra control endpoint: POST /__sandbox/sessions/expire drops every session (as an idle timeout would).
- * Not emulated: SOAP 1.2, ?WSDL, the sync-list operations, login throttling, the APILimit* headers.
+ * Extra control endpoints: POST /__sandbox/sessions/expire drops every session (as an idle timeout would);
+ * POST /__sandbox/paging {"syncPageSize": n} scales GetCompanySyncList's 1000 items per page.
+ * Not emulated: SOAP 1.2, ?WSDL, login throttling, the APILimit* headers.
  */
 type Handler = (ctx: SandboxContext, session: SessionRecord, op: string, node: XNode) => string;
 
@@ -91,6 +92,13 @@ export function createDefinition(): SandboxDefinition {
     routes(app, ctx) {
       context = ctx;
       app.post('/__sandbox/sessions/expire', async () => ({ ok: true, expired: ctx.store.remove('sessions', () => true) }));
+      app.post('/__sandbox/paging', async (request, reply) => {
+        const raw = (request.body as Buffer | undefined)?.toString('utf8') || '{}';
+        const size = (JSON.parse(raw) as { syncPageSize?: unknown }).syncPageSize;
+        if (!Number.isInteger(size) || (size as number) < 1) return reply.code(400).send({ error: 'give syncPageSize, a positive integer' });
+        syncPageSize.set(ctx, size as number);
+        return { ok: true, syncPageSize: size };
+      });
       app.post('/*', async (request, reply) => handle(ctx, request, reply));
     },
     seed(ctx, seed, counts) {

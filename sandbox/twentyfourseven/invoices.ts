@@ -4,7 +4,7 @@ import { apiException, type CompanyRecord } from './companies';
 import type { ProductRecord } from './products';
 import { changeStamp, clientName, owned, type OwnedRecord, type SessionRecord } from './state';
 import { enumList, field, intList, INVOICE_ORDER, listOf, ORDER_STATES, readEntity, searchScalar, SENTINEL, writeEntity, type WireRecord } from './wire';
-import { el, kid, kids, type XNode } from './xml';
+import { el, kid, kids, SoapFault, type XNode } from './xml';
 
 /** InvoiceService: sales orders and invoices are both InvoiceOrder, told apart by OrderStatus. */
 export interface InvoiceRecord extends OwnedRecord {
@@ -144,7 +144,24 @@ function search(ctx: SandboxContext, session: SessionRecord, params: XNode | und
   );
 }
 
+/** OrderIds changed or registered after the given instants; RegisteredAfter is required by the WSDL. */
+function orderSyncList(ctx: SandboxContext, session: SessionRecord, params: XNode | undefined): string {
+  const changed = searchScalar(params, SEARCH.changedAfter) as string | undefined;
+  const registeredNode = kid(params, 'RegisteredAfter');
+  if (!registeredNode) throw new SoapFault('soap:Client', 'Server was unable to read request. ---> RegisteredAfter is required.');
+  const registered = searchScalar(params, field('RegisteredAfter', 'dateTime', SENTINEL.dateTime)) as string | undefined;
+  return owned<InvoiceRecord>(ctx, 'invoices', session.clientId)
+    .filter(
+      (o) =>
+        (changed === undefined || Date.parse(o.DateChanged as string) > Date.parse(changed)) &&
+        (registered === undefined || Date.parse(o.DateOrdered as string) > Date.parse(registered)),
+    )
+    .map((o) => el('int', String(o.OrderId)))
+    .join('');
+}
+
 export function invoiceService(ctx: SandboxContext, session: SessionRecord, op: string, node: XNode): string {
+  if (op === 'GetOrderSyncList') return orderSyncList(ctx, session, kid(node, 'syncParams'));
   if (op === 'GetInvoices') {
     const props = new Set(listOf(kid(node, 'invoiceReturnProperties'), 'string'));
     const rowProps = new Set(listOf(kid(node, 'rowReturnProperties'), 'string'));
@@ -158,4 +175,4 @@ export function invoiceService(ctx: SandboxContext, session: SessionRecord, op: 
     .join('');
 }
 
-export const INVOICE_OPERATIONS = ['GetInvoices', 'SaveInvoices'];
+export const INVOICE_OPERATIONS = ['GetInvoices', 'SaveInvoices', 'GetOrderSyncList'];

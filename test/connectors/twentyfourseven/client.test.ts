@@ -113,6 +113,20 @@ describe('CompanyService', () => {
     expect(record).toMatchObject({ client: 'Siirto Demo AS', ExternalId: 'RB-C-1001' });
   });
 
+  test('full sync: the company sync list pages through every company of the identity', async () => {
+    await control(url, 'paging', { syncPageSize: 4 });
+    const c = client();
+    const first = await c.getCompanySyncPage();
+    const ids = [...first.items.map((i) => i.companyId)];
+    for (let page = 2; page <= first.totalPages; page++) ids.push(...(await c.getCompanySyncPage({}, page)).items.map((i) => i.companyId));
+    const stored = (await state()).companies.filter((r: { clientId: number }) => r.clientId === 24001);
+    expect(first).toMatchObject({ currentPage: 1, itemsPerPage: 4, totalItems: stored.length, totalPages: Math.ceil(stored.length / 4) });
+    expect(ids).toEqual(stored.map((r: { Id: number }) => r.Id));
+    const recent = await c.getCompanySyncPage({ changedAfter: '2025-12-31T00:00:00Z' });
+    expect(recent.items.every((i) => Date.parse(i.dateChanged!) > Date.parse('2025-12-31T00:00:00Z'))).toBe(true);
+    expect(recent.totalItems).toBeLessThan(stored.length);
+  });
+
   test('SaveCompanies reports each refused item with its field while the others are saved', async () => {
     const results = await client().saveCompanies([{ name: 'Gyldig AS', externalId: 'RB-OK' }, { name: 'x'.repeat(201), externalId: 'RB-LONG' }, { id: 987654, name: 'Finnes Ikke AS' }]);
     expect(results.map((r) => r.ok)).toEqual([true, false, false]);
@@ -168,6 +182,16 @@ describe('InvoiceService', () => {
     expect(picked.map((o) => o.orderId).sort()).toEqual(all.map((o: { OrderId: number }) => o.OrderId).sort());
     expect(picked[0].invoiceRows?.length).toBeGreaterThan(0);
     expect(await client().getOrdersChangedSince(new Date(Date.now() + 60_000), ['Confirmed'])).toEqual([]);
+  });
+
+  test('full sync: order ids from the sync list, details in chunks by id', async () => {
+    const c = client();
+    const ids = await c.getOrderSyncList({ registeredAfter: '2000-01-01T00:00:00Z' });
+    const stored = (await state()).invoices.filter((o: { clientId: number }) => o.clientId === 24001).map((o: { OrderId: number }) => o.OrderId);
+    expect(ids).toEqual(stored);
+    const orders = await c.getInvoices({ orderIds: ids }, { order: ['orderId'], rows: ['rowId'] });
+    expect(orders.map((o) => o.orderId)).toEqual(ids);
+    expect(await c.getOrderSyncList({ changedAfter: new Date(Date.now() + 60_000) })).toEqual([]);
   });
 
   test('honours invoice and row return properties', async () => {

@@ -3,9 +3,9 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { parseResponse } from '../../../connectors/kit/parse';
 import type { SoapCaller } from '../../../connectors/twentyfourseven/caller';
-import { getCompanies } from '../../../connectors/twentyfourseven/companies';
+import { getCompanies, getCompanySyncPage } from '../../../connectors/twentyfourseven/companies';
 import { classifyFault } from '../../../connectors/twentyfourseven/errors';
-import { saveInvoiceOrders } from '../../../connectors/twentyfourseven/invoices';
+import { getOrderSyncList, saveInvoiceOrders } from '../../../connectors/twentyfourseven/invoices';
 import { saveProducts } from '../../../connectors/twentyfourseven/products';
 import { CompanyList, IdentityList, InvoiceOrderList, ProductList, StringResult } from '../../../connectors/twentyfourseven/schemas';
 import { envelope, readEnvelope, type Service } from '../../../connectors/twentyfourseven/soap';
@@ -171,6 +171,22 @@ describe('24SevenOffice request builders', () => {
       '<searchParams><ExternalId>RB-1</ExternalId><ChangedAfter>2025-01-02T03:04:05</ChangedAfter><OrganizationNumber>923609016</OrganizationNumber></searchParams>' +
         '<returnProperties><string>Id</string><string>Name</string></returnProperties>',
     );
+  });
+
+  test('sync lists: Active always present (nil = both), RegisteredAfter sent as the unset sentinel when not given', async () => {
+    const companies = fakeCaller('get-company-sync-list.xml', 'GetCompanySyncList');
+    const page = await getCompanySyncPage(companies, { changedAfter: '2025-05-01T00:00:00Z' }, 2);
+    expect(companies.sent[0]).toContain('<syncSearchParameters><Page>2</Page><Active xsi:nil="true" /><ChangedAfter>2025-05-01T00:00:00</ChangedAfter></syncSearchParameters>');
+    expect(page).toEqual({
+      currentPage: 2,
+      totalPages: 2,
+      totalItems: 1001,
+      itemsPerPage: 1000,
+      items: [{ companyId: 1001, externalId: 'RB-77', dateChanged: '2025-06-01T10:00:00.000Z', dateRegistered: '2020-01-15T08:30:00.000Z', active: false }],
+    });
+    const orders = fakeCaller('get-order-sync-list.xml', 'GetOrderSyncList');
+    expect(await getOrderSyncList(orders, { changedAfter: new Date('2025-05-01T00:00:00Z') })).toEqual([20417]);
+    expect(orders.sent[0]).toContain('<syncParams><ChangedAfter>2025-05-01T00:00:00</ChangedAfter><RegisteredAfter>0001-01-01T00:00:00</RegisteredAfter></syncParams>');
   });
 
   test('SaveProducts refuses a number that is not a plain decimal before sending', async () => {
