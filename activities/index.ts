@@ -5,6 +5,7 @@ import { createOrderLifecycleActivities } from './order-lifecycle';
 import { createPaymentActivities } from './payments';
 import { createProductActivities } from './products';
 import { createReconciliationActivities } from './reconciliation';
+import { createRegisterActivities } from './registers';
 import { createSalesDocumentActivities } from './sales-documents';
 import { createShopOrderActivities } from './shop-orders';
 
@@ -20,6 +21,7 @@ export function createActivities(connections: Connections, temporal: () => Clien
     ...createSalesDocumentActivities(connections),
     ...createPaymentActivities(connections),
     ...createReconciliationActivities(connections, temporal),
+    ...createRegisterActivities(connections, temporal),
     ...createOrderLifecycleActivities(connections, temporal),
   };
 }

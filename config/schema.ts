@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SyncSettings } from './sync-schema';
 import { LifecycleSettings } from './lifecycle-schema';
 
 /**
@@ -166,6 +167,7 @@ export const TenantConfig = z
     connections: Connections,
     shops: z.array(Shop).default([]),
     orderExport: OrderExportSettings.optional(),
+    sync: SyncSettings.optional(),
     lifecycle: LifecycleSettings.optional(),
   })
   .strict()

@@ -2,3 +2,5 @@
 export { exportOrder } from './order-export';
 export { reconcileShop } from './reconcile-shop';
 export { orderLifecycle, routeRackbeatOrderEvent, pollLifecycleOrders } from './order-lifecycle';
+export { migrateRegister } from './register-migration';
+export { registerSync, watchRegister } from './register-watch';

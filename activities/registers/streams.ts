@@ -1,0 +1,498 @@
+import type { PairSyncSettings } from '../../config/sync-schema';
+import { isConnectorError } from '../../connectors/kit/errors';
+import { toXmlDocument } from '../../connectors/netvisor/xml';
+import { DIMENSION_ITEM_ORDER } from '../../connectors/netvisor/element-order';
+import { orNull } from '../../connectors/rackbeat';
+import type { CostCentre, Party, PartyKind, Product } from '../../domain/model';
+import { DIGITS_ONLY, pairByCode, pairParty, project, type PartyCandidate } from '../../domain/mapping/pairing';
+import {
+  canonicalPartyToRackbeat,
+  canonicalProductToRackbeat,
+  NETVISOR_PARTY_KEYS,
+  NETVISOR_PRODUCT_KEYS,
+  rackbeatPartyToCanonical,
+  rackbeatProductToCanonical,
+  RACKBEAT_PARTY_KEYS,
+  RACKBEAT_PRODUCT_KEYS,
+  type Mapped,
+} from '../../domain/mapping/rackbeat-netvisor';
+import { NETVISOR_DIMENSION_KEYS, severaCostCenterToCanonical, severaCustomerToCanonical, severaProductToCanonical } from '../../domain/mapping/severa-netvisor';
+import type { Pairing, RegisterName, RegisterRecord, SyncSystem } from '../../domain/sync';
+import type { Connections } from '../connections';
+import { needsOperator } from '../failures';
+
+/**
+ * Every register of every system, declared once (STYLE.md, Airbyte): how to read it page by page with a cursor,
+ * whether it can be asked for changes since an instant, how to read one record, and, as a target, how to look up
+ * candidates by natural key, pair, compare and write. One engine (engine.ts) walks them all.
+ */
+export interface StreamContext {
+  connections: Connections;
+  tenant: string;
+  settings: PairSyncSettings;
+}
+
+export interface SourceItem {
+  sourceId: string;
+  mapped: Mapped<RegisterRecord>;
+}
+
+export interface SourcePage {
+  items: SourceItem[];
+  /** Absent on the last page. */
+  next?: string;
+  total?: number;
+}
+
+export interface SourceStream {
+  page(ctx: StreamContext, cursor: string | undefined, size: number): Promise<SourcePage>;
+  /** Records changed at or after `since` (ISO instant); absent where the system pushes changes instead (Rackbeat). */
+  changedSince?(ctx: StreamContext, since: string): Promise<SourceItem[]>;
+  readOne(ctx: StreamContext, sourceId: string): Promise<SourceItem | null>;
+}
+
+export interface Candidate extends PartyCandidate {
+  code?: string;
+}
+
+export interface TargetStream<R extends RegisterRecord = RegisterRecord> {
+  /** Fields the target stores: what "unchanged" compares. */
+  keys: readonly string[];
+  /** A per-record check before pairing (e.g. Rackbeat's 25-character product numbers). */
+  refuse?(ctx: StreamContext, record: R): string | null;
+  /** Candidates for a batch, looked up by natural keys (code, business ID, name). */
+  lookup(ctx: StreamContext, records: R[]): Promise<Candidate[]>;
+  pair(record: R, candidates: Candidate[]): Pairing;
+  /** Current content of paired target records, for the unchanged check. */
+  details(ctx: StreamContext, keys: string[]): Promise<Map<string, RegisterRecord>>;
+  create(ctx: StreamContext, record: R): Promise<string>;
+  update(ctx: StreamContext, targetKey: string, record: R): Promise<void>;
+  /** What a new target record is known by in the candidates list (so a later record in the batch sees it). */
+  candidate(targetKey: string, record: R): Candidate;
+}
+
+const partyCandidate = (targetKey: string, p: Party): Candidate => ({
+  targetKey,
+  ...(p.code ? { code: p.code } : {}),
+  name: p.name,
+  ...(p.businessId ?? p.organisationNumber ? { businessId: p.businessId ?? p.organisationNumber } : {}),
+});
+
+// ---- Rackbeat ---------------------------------------------------------------------------------------------------
+
+const rackbeatPartySource = (kind: PartyKind): SourceStream => {
+  const register = (ctx: StreamContext) => (kind === 'customer' ? ctx.connections.rackbeat(ctx.tenant).customers : ctx.connections.rackbeat(ctx.tenant).suppliers);
+  return {
+    async page(ctx, cursor, size) {
+      const page = Number(cursor ?? '1');
+      const p = await register(ctx).list({ page, limit: size });
+      return {
+        items: p.items.map((c) => ({ sourceId: String(c.number), mapped: rackbeatPartyToCanonical(kind, c) })),
+        ...(page < p.pages && p.items.length ? { next: String(page + 1) } : {}),
+        total: p.total,
+      };
+    },
+    async readOne(ctx, sourceId) {
+      const c = await register(ctx).find(Number(sourceId));
+      return c ? { sourceId, mapped: rackbeatPartyToCanonical(kind, c) } : null;
+    },
+  };
+};
+
+const rackbeatProductSource: SourceStream = {
+  async page(ctx, cursor, size) {
+    const page = Number(cursor ?? '1');
+    const p = await ctx.connections.rackbeat(ctx.tenant).products.list({ page, limit: size });
+    return {
+      items: p.items.map((x) => ({ sourceId: x.number, mapped: rackbeatProductToCanonical(x) })),
+      ...(page < p.pages && p.items.length ? { next: String(page + 1) } : {}),
+      total: p.total,
+    };
+  },
+  async readOne(ctx, sourceId) {
+    const x = await ctx.connections.rackbeat(ctx.tenant).products.findByNumber(sourceId);
+    return x ? { sourceId, mapped: rackbeatProductToCanonical(x) } : null;
+  },
+};
+
+const rackbeatPartyTarget = (kind: PartyKind): TargetStream<Party> => {
+  const register = (ctx: StreamContext) => (kind === 'customer' ? ctx.connections.rackbeat(ctx.tenant).customers : ctx.connections.rackbeat(ctx.tenant).suppliers);
+  const toCanonical = (c: Parameters<typeof rackbeatPartyToCanonical>[1]) => {
+    const m = rackbeatPartyToCanonical(kind, c);
+    return 'record' in m ? m.record : { kind, code: String(c.number), name: c.company_name, address: { street: '', postalCode: '', city: '', country: 'FI' } };
+  };
+  return {
+    keys: RACKBEAT_PARTY_KEYS,
+    async lookup(ctx, records) {
+      const found = new Map<string, Candidate>();
+      for (const r of records) {
+        const hits = [];
+        if (r.code && /^\d+$/.test(r.code)) hits.push(await register(ctx).find(Number(r.code)));
+        const reg = r.businessId ?? r.organisationNumber;
+        if (reg) hits.push(...(await register(ctx).findByVat(reg)));
+        // simple_filter on company_name: the filter style is verified for other keys (UNVERIFIED for this one).
+        hits.push(...(await register(ctx).list({ 'simple_filter[company_name]': r.name, limit: 10 })).items);
+        for (const h of hits) if (h) found.set(String(h.number), partyCandidate(String(h.number), toCanonical(h)));
+      }
+      return [...found.values()];
+    },
+    pair: (record, candidates) => pairParty(record, candidates, DIGITS_ONLY('Rackbeat'), 'Rackbeat'),
+    async details(ctx, keys) {
+      const out = new Map<string, RegisterRecord>();
+      for (const k of keys) {
+        const c = await register(ctx).find(Number(k));
+        if (c) out.set(k, toCanonical(c));
+      }
+      return out;
+    },
+    async create(ctx, record) {
+      const body = canonicalPartyToRackbeat(record, { paymentTermsId: ctx.settings.rackbeatPaymentTerm, currency: ctx.settings.currency, locale: ctx.settings.language });
+      return String((await register(ctx).create(body)).number);
+    },
+    async update(ctx, targetKey, record) {
+      const { payment_terms_id: _keep, ...body } = canonicalPartyToRackbeat(record, { paymentTermsId: ctx.settings.rackbeatPaymentTerm });
+      await register(ctx).update(Number(targetKey), body);
+    },
+    candidate: (k, r) => partyCandidate(k, r),
+  };
+};
+
+const rackbeatProductTarget: TargetStream<Product> = {
+  keys: RACKBEAT_PRODUCT_KEYS,
+  refuse(ctx, record) {
+    const m = canonicalProductToRackbeat(record, ctx.settings.rackbeatProductGroup);
+    return 'problem' in m ? m.problem : null;
+  },
+  async lookup(ctx, records) {
+    const out: Candidate[] = [];
+    for (const r of records) {
+      const p = await ctx.connections.rackbeat(ctx.tenant).products.findByNumber(r.code);
+      if (p) out.push({ targetKey: p.number, code: p.number, name: p.name });
+    }
+    return out;
+  },
+  pair: (record, candidates) => pairByCode(record.code, candidates as Array<{ targetKey: string; code: string }>, 'product', 'Rackbeat'),
+  async details(ctx, keys) {
+    const out = new Map<string, RegisterRecord>();
+    for (const k of keys) {
+      const p = await ctx.connections.rackbeat(ctx.tenant).products.findByNumber(k);
+      const m = p && rackbeatProductToCanonical(p);
+      if (m && 'record' in m) out.set(k, m.record);
+    }
+    return out;
+  },
+  async create(ctx, record) {
+    const m = canonicalProductToRackbeat(record, ctx.settings.rackbeatProductGroup);
+    if ('problem' in m) throw needsOperator(m.problem, 'Siirto.validation');
+    return (await ctx.connections.rackbeat(ctx.tenant).products.create(m.record)).number;
+  },
+  async update(ctx, targetKey, record) {
+    const m = canonicalProductToRackbeat(record, ctx.settings.rackbeatProductGroup);
+    if ('problem' in m) throw needsOperator(m.problem, 'Siirto.validation');
+    const { group: _keepGroup, ...body } = m.record;
+    await ctx.connections.rackbeat(ctx.tenant).products.update(targetKey, body);
+  },
+  candidate: (k, r) => ({ targetKey: k, code: r.code, name: r.name }),
+};
+
+// ---- Netvisor ---------------------------------------------------------------------------------------------------
+
+/** Netvisor lists have no paging: the whole key list comes in one reply, and the cursor is the last key done. */
+async function keysetPage<T>(all: T[], key: (t: T) => number, cursor: string | undefined, size: number) {
+  const after = cursor === undefined ? -Infinity : Number(cursor);
+  const sorted = all.filter((x) => key(x) > after).sort((a, b) => key(a) - key(b));
+  const slice = sorted.slice(0, size);
+  return { slice, next: sorted.length > size ? String(key(slice[slice.length - 1])) : undefined, total: all.length };
+}
+
+const netvisorCustomerSource: SourceStream = {
+  async page(ctx, cursor, size) {
+    const nv = ctx.connections.netvisor(ctx.tenant);
+    const { slice, next, total } = await keysetPage(await nv.listCustomers(), (c) => Number(c.netvisorKey), cursor, size);
+    const details = slice.length ? await nv.getCustomers(slice.map((c) => c.netvisorKey)) : [];
+    return { items: details.map((c) => ({ sourceId: c.netvisorKey, mapped: { record: stripNetvisor(c) } })), ...(next ? { next } : {}), total };
+  },
+  async changedSince(ctx, since) {
+    const nv = ctx.connections.netvisor(ctx.tenant);
+    const changed = await nv.listCustomers({ changedSince: netvisorInstant(since) });
+    const details = changed.length ? await nv.getCustomers(changed.map((c) => c.netvisorKey)) : [];
+    return details.map((c) => ({ sourceId: c.netvisorKey, mapped: { record: stripNetvisor(c) } }));
+  },
+  async readOne(ctx, sourceId) {
+    const c = await orNull(ctx.connections.netvisor(ctx.tenant).getCustomer(sourceId));
+    return c ? { sourceId, mapped: { record: stripNetvisor(c) } } : null;
+  },
+};
+
+const netvisorProductSource: SourceStream = {
+  async page(ctx, cursor, size) {
+    const nv = ctx.connections.netvisor(ctx.tenant);
+    const { slice, next, total } = await keysetPage(await nv.listProducts(), (p) => Number(p.netvisorKey), cursor, size);
+    const items: SourceItem[] = [];
+    for (const s of slice) {
+      const p = await nv.getProduct(s.netvisorKey);
+      if (p) items.push({ sourceId: s.netvisorKey, mapped: { record: stripNetvisor(p) } });
+    }
+    return { items, ...(next ? { next } : {}), total };
+  },
+  async changedSince(ctx, since) {
+    const nv = ctx.connections.netvisor(ctx.tenant);
+    const items: SourceItem[] = [];
+    for (const s of await nv.listProducts({ changedSince: netvisorInstant(since) })) {
+      const p = await nv.getProduct(s.netvisorKey);
+      if (p) items.push({ sourceId: s.netvisorKey, mapped: { record: stripNetvisor(p) } });
+    }
+    return items;
+  },
+  async readOne(ctx, sourceId) {
+    const p = await ctx.connections.netvisor(ctx.tenant).getProduct(sourceId);
+    return p ? { sourceId, mapped: { record: stripNetvisor(p) } } : null;
+  },
+};
+
+const ALL_VENDORS_SINCE = '2000-01-01';
+
+const netvisorVendorSource: SourceStream = {
+  async page(ctx, cursor, size) {
+    const all = await ctx.connections.netvisor(ctx.tenant).listVendors(ALL_VENDORS_SINCE);
+    const { slice, next, total } = await keysetPage(all, (v) => Number(v.netvisorKey), cursor, size);
+    return { items: slice.map((v) => ({ sourceId: v.netvisorKey, mapped: { record: stripNetvisor(v) } })), ...(next ? { next } : {}), total };
+  },
+  async changedSince(ctx, since) {
+    const all = await ctx.connections.netvisor(ctx.tenant).listVendors(netvisorInstant(since));
+    return all.map((v) => ({ sourceId: v.netvisorKey, mapped: { record: stripNetvisor(v) } }));
+  },
+  async readOne(ctx, sourceId) {
+    const v = await orNull(ctx.connections.netvisor(ctx.tenant).getVendor(sourceId));
+    return v ? { sourceId, mapped: { record: stripNetvisor(v) } } : null;
+  },
+};
+
+/** Netvisor wants `YYYY-MM-DDTHH:mm:ss`; the sandbox keeps UTC (the real service's zone is UNVERIFIED). */
+const netvisorInstant = (iso: string) => new Date(iso).toISOString().slice(0, 19);
+
+function stripNetvisor<T extends { netvisorKey: string }>(r: T): Omit<T, 'netvisorKey' | 'inventoryAmount' | 'active'> & Partial<T> {
+  const { netvisorKey: _k, inventoryAmount: _i, ...rest } = r as T & { inventoryAmount?: string };
+  return rest as never;
+}
+
+/**
+ * Netvisor's keyword is a substring search, so "Koivu Oy" would not find "koivu  OY": the name's first word finds
+ * the candidates and the name rule compares them normalised.
+ */
+const nameKeyword = (name: string): string => name.trim().split(/\s+/)[0] ?? name;
+
+const netvisorCustomerTarget: TargetStream<Party> = {
+  keys: NETVISOR_PARTY_KEYS,
+  async lookup(ctx, records) {
+    const nv = ctx.connections.netvisor(ctx.tenant);
+    const found = new Map<string, Candidate>();
+    const add = (list: Array<{ netvisorKey: string; code: string; name: string; businessId?: string }>) => {
+      for (const c of list) found.set(c.netvisorKey, { targetKey: c.netvisorKey, ...(c.code ? { code: c.code } : {}), name: c.name, ...(c.businessId ? { businessId: c.businessId } : {}) });
+    };
+    const codes = [...new Set(records.map((r) => r.code).filter((c): c is string => !!c && /^\d+$/.test(c)))];
+    for (let i = 0; i < codes.length; i += 100) add(await nv.listCustomers({ customerCodes: codes.slice(i, i + 100) }));
+    const byCode = new Set([...found.values()].map((c) => c.code));
+    for (const r of records) {
+      if (r.code && byCode.has(r.code)) continue;
+      const reg = r.businessId ?? r.organisationNumber;
+      const before = found.size;
+      // keyword searches name, code and business ID alike; exact comparison happens in the pairing rules.
+      if (reg) add(await nv.listCustomers({ keyword: reg }));
+      if (!reg || found.size === before) add(await nv.listCustomers({ keyword: nameKeyword(r.name) }));
+    }
+    return [...found.values()];
+  },
+  pair: (record, candidates) => pairParty(record, candidates, DIGITS_ONLY('Netvisor'), 'Netvisor'),
+  async details(ctx, keys) {
+    const list = keys.length ? await ctx.connections.netvisor(ctx.tenant).getCustomers(keys) : [];
+    return new Map(list.map((c) => [c.netvisorKey, stripNetvisor(c) as RegisterRecord]));
+  },
+  create: (ctx, record) => ctx.connections.netvisor(ctx.tenant).addCustomer(record),
+  // Matched by business ID or name: the card is overwritten with the source's data, customer code included.
+  update: (ctx, key, record) => ctx.connections.netvisor(ctx.tenant).editCustomer(key, record),
+  candidate: (k, r) => partyCandidate(k, r),
+};
+
+const netvisorVendorTarget: TargetStream<Party> = {
+  keys: NETVISOR_PARTY_KEYS,
+  async lookup(ctx) {
+    const all = await ctx.connections.netvisor(ctx.tenant).listVendors(ALL_VENDORS_SINCE);
+    return all.map((v) => partyCandidate(v.netvisorKey, v));
+  },
+  pair: (record, candidates) => pairParty(record, candidates, DIGITS_ONLY('Netvisor'), 'Netvisor'),
+  async details(ctx, keys) {
+    const all = await ctx.connections.netvisor(ctx.tenant).listVendors(ALL_VENDORS_SINCE);
+    return new Map(all.filter((v) => keys.includes(v.netvisorKey)).map((v) => [v.netvisorKey, stripNetvisor(v) as RegisterRecord]));
+  },
+  create: (ctx, record) => ctx.connections.netvisor(ctx.tenant).addVendor({ ...record, kind: 'supplier' }),
+  update: (ctx, key, record) => ctx.connections.netvisor(ctx.tenant).editVendor(key, { ...record, kind: 'supplier' }),
+  candidate: (k, r) => partyCandidate(k, r),
+};
+
+const netvisorProductTarget: TargetStream<Product> = {
+  keys: NETVISOR_PRODUCT_KEYS,
+  refuse: (_ctx, record) => (record.code.length > 50 ? `product code "${record.code}" is longer than Netvisor's 50 characters` : null),
+  async lookup(ctx, records) {
+    const nv = ctx.connections.netvisor(ctx.tenant);
+    const codes = [...new Set(records.map((r) => r.code))];
+    // One productlist call per batch: a comma list of codes is matched exactly (Netvisor's flow example);
+    // a code holding a comma cannot go in such a list and is looked up on its own.
+    const listable = codes.filter((c) => !c.includes(','));
+    const summaries = listable.length > 1 ? await nv.listProducts({ keyword: listable.join(',') }) : [];
+    const out: Candidate[] = summaries.filter((s) => codes.includes(s.code)).map((s) => ({ targetKey: s.netvisorKey, code: s.code, name: s.name }));
+    for (const c of codes.filter((c) => c.includes(',') || listable.length === 1)) {
+      const p = await nv.findProductByCode(c);
+      if (p && p.code === c) out.push({ targetKey: p.netvisorKey, code: p.code, name: p.name });
+    }
+    return out;
+  },
+  pair: (record, candidates) => pairByCode(record.code, candidates as Array<{ targetKey: string; code: string }>, 'product', 'Netvisor'),
+  async details(ctx, keys) {
+    const out = new Map<string, RegisterRecord>();
+    for (const k of keys) {
+      const p = await ctx.connections.netvisor(ctx.tenant).getProduct(k);
+      if (p) out.set(k, stripNetvisor(p) as RegisterRecord);
+    }
+    return out;
+  },
+  create: (ctx, record) => ctx.connections.netvisor(ctx.tenant).addProduct(record),
+  update: (ctx, key, record) => ctx.connections.netvisor(ctx.tenant).editProduct(key, record),
+  candidate: (k, r) => ({ targetKey: k, code: r.code, name: r.name }),
+};
+
+/** Cost centres become items of one Netvisor dimension; the item's code is the Severa identifier. */
+const netvisorDimensionTarget: TargetStream<CostCentre> = {
+  keys: NETVISOR_DIMENSION_KEYS,
+  async lookup(ctx) {
+    const header = await dimensionHeader(ctx);
+    // Items are edited by their current name (olditem), so the name is the target key.
+    return header.items.map((i) => ({ targetKey: i.name, code: i.code ?? '', name: i.name }));
+  },
+  pair: (record, candidates) => pairByCode(record.code, candidates as Array<{ targetKey: string; code: string }>, 'dimension item', 'Netvisor'),
+  async details(ctx, keys) {
+    const header = await dimensionHeader(ctx);
+    return new Map(header.items.filter((i) => keys.includes(i.name)).map((i) => [i.name, { code: i.code ?? '', name: i.name, active: !i.hidden }]));
+  },
+  async create(ctx, record) {
+    await ctx.connections.netvisor(ctx.tenant).addDimensionItem(ctx.settings.netvisorDimension, record);
+    return record.name;
+  },
+  async update(ctx, oldName, record) {
+    const body = toXmlDocument(
+      'dimensionitem',
+      { name: ctx.settings.netvisorDimension, item: record.name, olditem: oldName, code: record.code, ishidden: record.active ? 'False' : 'True' },
+      DIMENSION_ITEM_ORDER,
+    );
+    await ctx.connections.netvisor(ctx.tenant).connection.post('dimensionitem.nv', [['method', 'edit']], body);
+  },
+  candidate: (k, r) => ({ targetKey: k, code: r.code, name: r.name }),
+};
+
+async function dimensionHeader(ctx: StreamContext) {
+  const name = ctx.settings.netvisorDimension;
+  const dims = await ctx.connections.netvisor(ctx.tenant).listDimensions({ showHidden: true });
+  const header = dims.find((d) => d.name.toLowerCase() === name.toLowerCase());
+  if (!header) throw needsOperator(`Netvisor has no dimension "${name}": create it (Laskentakohteet) or set sync.pairs[].netvisorDimension`, 'Siirto.business');
+  return header;
+}
+
+// ---- Severa -----------------------------------------------------------------------------------------------------
+
+const SEVERA_MAX_ROWS = 100;
+
+const severaCustomerSource: SourceStream = {
+  async page(ctx, cursor, size) {
+    const p = await ctx.connections.severa(ctx.tenant).listCustomersPage({ rowCount: Math.min(size, SEVERA_MAX_ROWS) }, cursor);
+    return { items: p.items.map((c) => ({ sourceId: c.guid, mapped: severaCustomerToCanonical(c) })), ...(p.nextPageToken ? { next: p.nextPageToken } : {}) };
+  },
+  async changedSince(ctx, since) {
+    const out: SourceItem[] = [];
+    for await (const c of ctx.connections.severa(ctx.tenant).customers({ changedSince: since, rowCount: SEVERA_MAX_ROWS })) out.push({ sourceId: c.guid, mapped: severaCustomerToCanonical(c) });
+    return out;
+  },
+  async readOne(ctx, guid) {
+    const c = await notFoundAsNull(ctx.connections.severa(ctx.tenant).getCustomer(guid));
+    return c ? { sourceId: guid, mapped: severaCustomerToCanonical(c) } : null;
+  },
+};
+
+const severaProductSource: SourceStream = {
+  async page(ctx, cursor, size) {
+    const p = await ctx.connections.severa(ctx.tenant).listProductsPage({ rowCount: Math.min(size, SEVERA_MAX_ROWS) }, cursor);
+    return { items: p.items.map((x) => ({ sourceId: x.guid, mapped: severaProductToCanonical(x) })), ...(p.nextPageToken ? { next: p.nextPageToken } : {}) };
+  },
+  async changedSince(ctx, since) {
+    const out: SourceItem[] = [];
+    for await (const x of ctx.connections.severa(ctx.tenant).products({ changedSince: since, rowCount: SEVERA_MAX_ROWS })) out.push({ sourceId: x.guid, mapped: severaProductToCanonical(x) });
+    return out;
+  },
+  async readOne(ctx, guid) {
+    const x = await notFoundAsNull(ctx.connections.severa(ctx.tenant).getProduct(guid));
+    return x ? { sourceId: guid, mapped: severaProductToCanonical(x) } : null;
+  },
+};
+
+const severaCostCentreSource: SourceStream = {
+  async page(ctx, cursor, size) {
+    const p = await ctx.connections.severa(ctx.tenant).listCostCentersPage({ rowCount: Math.min(size, SEVERA_MAX_ROWS) }, Number(cursor ?? '0'));
+    return { items: p.items.map((c) => ({ sourceId: c.guid, mapped: severaCostCenterToCanonical(c) })), ...(p.nextFirstRow !== undefined ? { next: String(p.nextFirstRow) } : {}) };
+  },
+  async changedSince(ctx, since) {
+    const out: SourceItem[] = [];
+    for await (const c of ctx.connections.severa(ctx.tenant).costCenters({ changedSince: since, rowCount: SEVERA_MAX_ROWS })) out.push({ sourceId: c.guid, mapped: severaCostCenterToCanonical(c) });
+    return out;
+  },
+  async readOne(ctx, guid) {
+    const c = await notFoundAsNull(ctx.connections.severa(ctx.tenant).getCostCenter(guid));
+    return c ? { sourceId: guid, mapped: severaCostCenterToCanonical(c) } : null;
+  },
+};
+
+async function notFoundAsNull<T>(p: Promise<T>): Promise<T | null> {
+  try {
+    return await p;
+  } catch (err) {
+    if (isConnectorError(err) && err.errorClass === 'not-found') return null;
+    throw err;
+  }
+}
+
+// ---- the catalogue ----------------------------------------------------------------------------------------------
+
+const SOURCES: Partial<Record<`${SyncSystem}:${RegisterName}`, SourceStream>> = {
+  'rackbeat:customers': rackbeatPartySource('customer'),
+  'rackbeat:suppliers': rackbeatPartySource('supplier'),
+  'rackbeat:products': rackbeatProductSource,
+  'netvisor:customers': netvisorCustomerSource,
+  'netvisor:suppliers': netvisorVendorSource,
+  'netvisor:products': netvisorProductSource,
+  'severa:customers': severaCustomerSource,
+  'severa:products': severaProductSource,
+  'severa:cost-centres': severaCostCentreSource,
+};
+
+const TARGETS: Partial<Record<`${SyncSystem}:${RegisterName}`, TargetStream<never>>> = {
+  'rackbeat:customers': rackbeatPartyTarget('customer') as TargetStream<never>,
+  'rackbeat:suppliers': rackbeatPartyTarget('supplier') as TargetStream<never>,
+  'rackbeat:products': rackbeatProductTarget as TargetStream<never>,
+  'netvisor:customers': netvisorCustomerTarget as TargetStream<never>,
+  'netvisor:suppliers': netvisorVendorTarget as TargetStream<never>,
+  'netvisor:products': netvisorProductTarget as TargetStream<never>,
+  'netvisor:cost-centres': netvisorDimensionTarget as TargetStream<never>,
+};
+
+export function sourceStream(system: SyncSystem, register: RegisterName): SourceStream {
+  const s = SOURCES[`${system}:${register}`];
+  if (!s) throw needsOperator(`reading ${register} from ${system} is not supported yet`, 'Siirto.config');
+  return s;
+}
+
+export function targetStream(system: SyncSystem, register: RegisterName): TargetStream {
+  const t = TARGETS[`${system}:${register}`];
+  if (!t) throw needsOperator(`writing ${register} to ${system} is not supported yet`, 'Siirto.config');
+  return t as unknown as TargetStream;
+}
+
+/** What the target can hold of a record: the comparison basis for "unchanged" and echo suppression. */
+export const comparable = (target: TargetStream, record: RegisterRecord) => project(record as never, target.keys as never);
