@@ -161,12 +161,22 @@ export function pairRowsWithLines(rows: Array<{ rowId: number; itemNumber: strin
   return map;
 }
 
-/** The changes that make the 24SO rows match the Rackbeat lines, and which rows are already in step. */
+/** A 24SO product a Rackbeat line stands for (through the register sync's link). */
+export interface SoProductRef {
+  id: number;
+  no: string | null;
+}
+
+/**
+ * The changes that make the 24SO rows match the Rackbeat lines, and which rows are already in step. `products`
+ * gives the 24SO product of each Rackbeat line that no row claims yet (by line id).
+ */
 export function planWriteBack(
   rows: SoRow[],
   lines: RbLine[],
   lineMap: LineMap,
-): { changes: Required<Pick<RowChanges, 'edit' | 'remove'>> & { add: RbLine[] }; kept: LineMap; adopted: LineMap } {
+  products: ReadonlyMap<number, SoProductRef>,
+): { changes: Required<Pick<RowChanges, 'edit' | 'remove'>> & { add: Array<{ line: RbLine; product: SoProductRef }> }; kept: LineMap; adopted: LineMap } {
   const byRow = new Map(rows.map((r) => [r.rowId, r]));
   const byLine = new Map(lines.map((l) => [l.id, l]));
   const kept: LineMap = [];
@@ -186,17 +196,19 @@ export function planWriteBack(
   }
   const claimedRows = new Set(lineMap.map((m) => m.rowId));
   const mappedLines = new Set(lineMap.map((m) => m.lineId));
-  const add: RbLine[] = [];
+  const add: Array<{ line: RbLine; product: SoProductRef }> = [];
   for (const line of lines) {
     if (mappedLines.has(line.id)) continue;
+    const product = products.get(line.id);
+    if (!product) throw new Error(`no 24SO product resolved for Rackbeat line ${line.id}`);
     // A row that an earlier attempt added (reply lost) and no line claims yet: take it instead of adding again.
-    const orphan = rows.find((r) => !claimedRows.has(r.rowId) && r.productNo === line.itemNumber && same(r.quantity, line.quantity));
+    const orphan = rows.find((r) => !claimedRows.has(r.rowId) && r.productId === product.id && same(r.quantity, line.quantity));
     if (orphan) {
       claimedRows.add(orphan.rowId);
       adopted.push({ lineId: line.id, rowId: orphan.rowId });
       continue;
     }
-    add.push(line);
+    add.push({ line, product });
   }
   return { changes: { edit, remove, add }, kept, adopted };
 }
@@ -355,24 +367,42 @@ export function createOrderLifecycleActivities(connections: Connections, tempora
         if (current.status === 'Invoiced') {
           throw needsOperator(`24SO order ${input.orderId} is already invoiced; Rackbeat edits cannot be written back (skip, or correct the invoice by hand)`, 'Siirto.business');
         }
-        const { changes, kept, adopted } = planWriteBack(current.rows, input.lines, input.lineMap);
+        // The 24SO product behind each Rackbeat line no row claims yet: the register sync's field, else the same number.
+        const settings = settingsOf(input.tenant);
+        const rackbeat = connections.rackbeat(input.tenant);
+        const mapped = new Set(input.lineMap.map((m) => m.lineId));
+        const products = new Map<number, SoProductRef>();
+        for (const line of input.lines.filter((l) => !mapped.has(l.id))) {
+          const values = await orNull(rackbeat.products.fieldValues.read(line.itemNumber));
+          const linked = values?.find((v) => v.field.slug === settings.links.productField && v.value !== null && v.value !== '')?.value;
+          const product =
+            linked !== undefined && /^\d+$/.test(String(linked))
+              ? { id: Number(linked), no: null }
+              : await so.findProductByNo(line.itemNumber).then((p) => (p?.id !== undefined ? { id: p.id, no: p.no ?? null } : null));
+          if (!product) {
+            throw needsOperator(
+              `Rackbeat order line ${line.id}: product ${line.itemNumber} is not linked to a 24SO product (field "${settings.links.productField}" or the same number); run the product register sync, then retry`,
+              'Siirto.business',
+            );
+          }
+          products.set(line.id, product);
+        }
+        const { changes, kept, adopted } = planWriteBack(current.rows, input.lines, input.lineMap, products);
         const lineMap = [...kept, ...adopted];
         let added = 0;
         const anything = changes.edit.length + changes.remove.length + changes.add.length > 0;
         if (anything) {
-          const add: NonNullable<RowChanges['add']> = [];
-          for (const line of changes.add) {
-            const product = await so.findProductByNo(line.itemNumber);
-            if (!product?.id) {
-              throw needsOperator(`Rackbeat order line ${line.id}: product ${line.itemNumber} has no 24SO product with that number; run the product register sync, then retry`, 'Siirto.business');
-            }
-            add.push({ productId: product.id, quantity: new Decimal(line.quantity).toString(), price: line.price, ...(line.name ? { name: line.name } : {}) });
-          }
+          const add: NonNullable<RowChanges['add']> = changes.add.map(({ line, product }) => ({
+            productId: product.id,
+            quantity: new Decimal(line.quantity).toString(),
+            price: line.price,
+            ...(line.name ? { name: line.name } : {}),
+          }));
           const before = new Set(current.rows.map((r) => r.rowId));
           const after = await so.updateOrderRows(input.orderId, { edit: changes.edit, remove: changes.remove, add }, input.setStatus ? { orderStatus: input.setStatus } : {});
           const fresh = (after.invoiceRows ?? []).filter((r) => r.rowId !== undefined && !before.has(r.rowId));
-          for (const line of changes.add) {
-            const i = fresh.findIndex((r) => r.productNo === line.itemNumber);
+          for (const { line, product } of changes.add) {
+            const i = fresh.findIndex((r) => r.productId === product.id);
             if (i >= 0) {
               lineMap.push({ lineId: line.id, rowId: fresh[i].rowId! });
               fresh.splice(i, 1);
@@ -431,12 +461,13 @@ export function createOrderLifecycleActivities(connections: Connections, tempora
 /** The cursor of the Schedule's most recent completed poll (other than this one), if any. */
 async function previousCursor(client: Client, scheduleId: string | undefined): Promise<string | null> {
   if (!scheduleId) return null;
-  const self = Context.current().info.workflowExecution?.workflowId;
+  // Two runs started in the same second share a workflow id (the Schedule appends the time): tell them by run id.
+  const self = Context.current().info.workflowExecution?.runId;
   const description = await client.schedule.getHandle(scheduleId).describe();
   const recent = [...description.info.recentActions].reverse();
   for (const action of recent) {
     const wf = action.action.type === 'startWorkflow' ? action.action.workflow : undefined;
-    if (!wf || wf.workflowId === self) continue;
+    if (!wf || wf.firstExecutionRunId === self) continue;
     const handle = client.workflow.getHandle(wf.workflowId, wf.firstExecutionRunId);
     const info = await handle.describe();
     if (info.status.name !== 'COMPLETED') continue;
