@@ -3,6 +3,7 @@ import { NetvisorClient } from '../connectors/netvisor';
 import { ProcountorClient } from '../connectors/procountor';
 import { RackbeatClient } from '../connectors/rackbeat';
 import { SeveraClient } from '../connectors/severa';
+import { ShopifyClient } from '../connectors/shopify';
 import { TwentyFourSevenClient } from '../connectors/twentyfourseven';
 import { WooCommerceClient } from '../connectors/woocommerce';
 import { needsOperator } from './failures';
@@ -75,5 +76,11 @@ export class Connections {
     const shop = this.shop(tenantId, shopId);
     if (shop.system !== 'woocommerce') throw needsOperator(`shop "${shopId}" of tenant "${tenantId}" is not a WooCommerce shop`, 'Siirto.config');
     return this.cached(`woocommerce/${tenantId}/${shopId}`, () => new WooCommerceClient({ baseUrl: shop.baseUrl, consumerKey: shop.consumerKey, consumerSecret: shop.consumerSecret }));
+  }
+
+  shopify(tenantId: string, shopId: string): ShopifyClient {
+    const shop = this.shop(tenantId, shopId);
+    if (shop.system !== 'shopify') throw needsOperator(`shop "${shopId}" of tenant "${tenantId}" is not a Shopify shop`, 'Siirto.config');
+    return this.cached(`shopify/${tenantId}/${shopId}`, () => new ShopifyClient({ baseUrl: shop.baseUrl, accessToken: shop.accessToken }));
   }
 }

@@ -21,8 +21,8 @@ export function createActivities(connections: Connections, temporal: () => Clien
     ...createSalesDocumentActivities(connections),
     ...createPaymentActivities(connections),
     ...createReconciliationActivities(connections, temporal),
-    ...createRegisterActivities(connections, temporal),
     ...createOrderLifecycleActivities(connections, temporal),
+    ...createRegisterActivities(connections, temporal),
   };
 }
 

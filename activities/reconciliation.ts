@@ -2,7 +2,7 @@ import { heartbeat } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { startOrderExport } from '../client/temporal';
 import type { Connections } from './connections';
-import { classified, needsOperator } from './failures';
+import { classified } from './failures';
 
 export interface ReconcileInput {
   tenant: string;
@@ -24,16 +24,24 @@ export interface ReconcileResult {
  * workflow started, with the same id a webhook would use, so an order a webhook already brought is not exported twice.
  */
 export function createReconciliationActivities(connections: Connections, temporal: () => Client) {
+  /** The shop's orders changed since the window start, as id and export-relevant status. */
+  async function* changedOrders(input: ReconcileInput): AsyncGenerator<{ id: number; status: string }> {
+    const shop = connections.shop(input.tenant, input.shop);
+    if (shop.system === 'woocommerce') {
+      for await (const o of connections.woocommerce(input.tenant, input.shop).ordersModifiedAfter(input.since)) yield { id: o.id, status: o.status };
+    } else {
+      for await (const o of connections.shopify(input.tenant, input.shop).ordersUpdatedSince(input.since)) yield { id: o.id, status: o.financial_status ?? 'unknown' };
+    }
+  }
+
   return {
     async reconcileShopOrders(input: ReconcileInput): Promise<ReconcileResult> {
       return classified(async () => {
-        const settings = connections.orderExportSettings(input.tenant);
         const shop = connections.shop(input.tenant, input.shop);
-        if (shop.system !== 'woocommerce') throw needsOperator(`reconciliation for ${shop.system} shops is not available in this version`, 'Siirto.config');
         const result: ReconcileResult = { seen: 0, started: 0, alreadyExported: 0, ignored: 0 };
-        for await (const order of connections.woocommerce(input.tenant, input.shop).ordersModifiedAfter(input.since)) {
+        for await (const order of changedOrders(input)) {
           result.seen++;
-          if (!settings.shopStatuses.includes(order.status)) {
+          if (!shop.exportStatuses.includes(order.status)) {
             result.ignored++;
             continue;
           }

@@ -1,3 +1,4 @@
+import { shopifyOrderToSalesDocument } from '../domain/mapping/shopify';
 import { wooOrderToSalesDocument } from '../domain/mapping/woocommerce';
 import type { SalesDocument } from '../domain/model';
 import { documentNumber } from '../domain/numbering';
@@ -23,30 +24,51 @@ export interface PreparedOrder {
  * sales document with its number from the tenant's range. Bad data is an operator's problem, named precisely.
  */
 export function createShopOrderActivities(connections: Connections) {
+  async function fetchAndMap(ref: ShopOrderRef, kind: 'invoice' | 'order'): Promise<{ document: SalesDocument; status: string }> {
+    const shop = connections.shop(ref.tenant, ref.shop);
+    if (!/^\d+$/.test(ref.orderId)) throw needsOperator(`"${ref.orderId}" is not a ${shop.system} order id`, 'Siirto.validation');
+    const map = <T>(order: T, mapper: (o: T) => SalesDocument): SalesDocument => {
+      try {
+        return mapper(order);
+      } catch (err) {
+        throw needsOperator(`${shop.system} order ${ref.orderId} cannot be exported: ${(err as Error).message}`, 'Siirto.validation');
+      }
+    };
+    if (shop.system === 'woocommerce') {
+      const order = await connections.woocommerce(ref.tenant, ref.shop).getOrder(Number(ref.orderId));
+      return { document: map(order, (o) => wooOrderToSalesDocument(o, { kind })), status: order.status };
+    }
+    const order = await connections.shopify(ref.tenant, ref.shop).getOrder(Number(ref.orderId));
+    return { document: map(order, (o) => shopifyOrderToSalesDocument(o, { kind })), status: order.financial_status ?? 'unknown' };
+  }
+
   return {
     async fetchShopOrder(ref: ShopOrderRef): Promise<PreparedOrder> {
       return classified(async () => {
         const settings = connections.orderExportSettings(ref.tenant);
         const shop = connections.shop(ref.tenant, ref.shop);
-        if (shop.system !== 'woocommerce') {
-          throw needsOperator(`order export from ${shop.system} is not available in this version (shop "${ref.shop}")`, 'Siirto.config');
-        }
-        if (!/^\d+$/.test(ref.orderId)) throw needsOperator(`"${ref.orderId}" is not a WooCommerce order id`, 'Siirto.validation');
-        const order = await connections.woocommerce(ref.tenant, ref.shop).getOrder(Number(ref.orderId));
-        let document: SalesDocument;
-        try {
-          document = wooOrderToSalesDocument(order, { kind: settings.document.type });
-        } catch (err) {
-          throw needsOperator(`WooCommerce order ${ref.orderId} cannot be exported: ${(err as Error).message}`, 'Siirto.validation');
+        const kind = shop.exportTo === 'netvisor' ? settings.document.type : 'invoice';
+        const { document, status } = await fetchAndMap(ref, kind);
+        if (!shop.exportStatuses.includes(status)) {
+          throw needsOperator(
+            `order ${document.source.number} is "${status}" in the shop, not one of ${shop.exportStatuses.join(', ')}: skip it, or retry once it is paid`,
+            'Siirto.business',
+          );
         }
         const numbered = documentNumber(document.source.number, settings.numbering);
         if (!numbered.ok) throw needsOperator(numbered.reason, 'Siirto.conflict');
         return {
-          document: { ...document, number: numbered.number },
+          document: { ...document, number: numbered.number, channel: pickChannel(document, settings.channel) },
           number: numbered.number,
-          registerPayment: settings.document.registerPayment && settings.document.type === 'invoice' && document.payments.length > 0,
+          registerPayment: settings.document.registerPayment && kind === 'invoice' && document.payments.length > 0,
         };
       });
     },
   };
+}
+
+/** Email when the order has a billing email, otherwise the configured default; or the default always when forced. */
+function pickChannel(document: SalesDocument, channel: { default: SalesDocument['channel'] & string; forced: boolean }): NonNullable<SalesDocument['channel']> {
+  if (channel.forced) return channel.default;
+  return document.customer.email ? 'email' : channel.default;
 }

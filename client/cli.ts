@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerOrdersCommand } from './commands/orders';
 import { registerSandboxCommand } from './commands/sandbox';
 import { registerServerCommand } from './commands/server';
 import { registerStackCommand } from './commands/stack';
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   registerSandboxCommand(program);
   registerWorkerCommand(program);
   registerServerCommand(program);
+  registerOrdersCommand(program);
   return program;
 }
 

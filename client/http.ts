@@ -4,6 +4,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import type { ResolvedTenant } from '../config/load';
 import { registerCodecRoutes } from './codec-routes';
 import { registerWebhookRoutes } from './webhook-routes';
+import { registerRackbeatWebhookRoute } from './rackbeat-webhook-route';
 
 export interface HttpServerDeps {
   tenants: ReadonlyMap<string, ResolvedTenant>;
@@ -25,6 +26,7 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   app.get('/healthz', async () => ({ ok: true, tenants: [...deps.tenants.keys()] }));
   registerWebhookRoutes(app, deps);
+  registerRackbeatWebhookRoute(app, deps);
   registerCodecRoutes(app, deps.codec, deps.uiOrigins, deps.codecToken ?? process.env.SIIRTO_CODEC_TOKEN);
   return app;
 }

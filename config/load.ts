@@ -47,11 +47,11 @@ function resolve(value: unknown, at: Array<string | number>, env: NodeJS.Process
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v, [...at, k], env, problems)]));
   }
   if (typeof value === 'string' && at[at.length - 1] === 'baseUrl' && value.startsWith('sandbox:')) {
-    const system = value.slice('sandbox:'.length);
+    const [system, ...rest] = value.slice('sandbox:'.length).split('/');
     const variable = sandboxUrlVariable(system);
     const url = env[variable];
     if (!url) problems.push(`${at.join('.')}: ${value} needs a running sandbox; start it with "siirto sandbox ${system}" and set ${variable}`);
-    return url ?? value;
+    return url ? [url, ...rest].join('/') : value;
   }
   return value;
 }

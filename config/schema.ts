@@ -5,7 +5,8 @@ import { LifecycleSettings } from './lifecycle-schema';
 /**
  * The tenant configuration: one YAML file per company under config/. Secrets are never written in the file:
  * a secret field holds `{ env: NAME }` and its value comes from that environment variable when the file is loaded.
- * A base URL may be `sandbox:<system>` to point at a running sandbox (resolved from SIIRTO_SANDBOX_<SYSTEM>_URL).
+ * A base URL may be `sandbox:<system>[/path]` to point at a running sandbox (resolved from SIIRTO_SANDBOX_<SYSTEM>_URL,
+ * the path appended: Procountor's API lives under /api as on the real host).
  */
 export const SecretRef = z
   .object({ env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name such as NETVISOR_CUSTOMER_KEY') })
@@ -21,7 +22,7 @@ const secret = z.union([SecretRef, z.string()]).superRefine((value, ctx) => {
 
 const BaseUrl = z
   .string()
-  .refine((v) => /^https?:\/\/\S+$/.test(v) || /^sandbox:[a-z0-9]+$/.test(v), 'must be an http(s) URL or sandbox:<system>');
+  .refine((v) => /^https?:\/\/\S+$/.test(v) || /^sandbox:[a-z0-9]+(\/\S*)?$/.test(v), 'must be an http(s) URL or sandbox:<system>[/path]');
 
 export const NetvisorConnection = z
   .object({
@@ -76,6 +77,8 @@ export const WooCommerceShop = z
     id: z.string().regex(/^[a-z0-9-]+$/, 'use lower-case letters, digits and hyphens'),
     system: z.literal('woocommerce'),
     exportTo: ExportTarget,
+    /** Order statuses that are exported: paid orders are "processing", shipped ones "completed". */
+    exportStatuses: z.array(z.string().min(1)).min(1).default(['processing', 'completed']),
     baseUrl: BaseUrl,
     consumerKey: secret,
     consumerSecret: secret,
@@ -88,6 +91,8 @@ export const ShopifyShop = z
     id: z.string().regex(/^[a-z0-9-]+$/, 'use lower-case letters, digits and hyphens'),
     system: z.literal('shopify'),
     exportTo: ExportTarget,
+    /** Financial statuses that are exported (orders/create arrives before payment; orders/paid after it). */
+    exportStatuses: z.array(z.string().min(1)).min(1).default(['paid']),
     baseUrl: BaseUrl,
     accessToken: secret,
     appSecret: secret,
@@ -150,8 +155,6 @@ export const OrderExportSettings = z
       .object({ createMissing: z.boolean().default(true) })
       .strict()
       .default({ createMissing: true }),
-    /** Shop order statuses that are exported (WooCommerce: paid orders are "processing", shipped ones "completed"). */
-    shopStatuses: z.array(z.string().min(1)).min(1).default(['processing', 'completed']),
     /** How often the reconciliation poll looks for orders a lost webhook missed. */
     reconcileEvery: Duration.default('5m'),
     /** How far back each reconciliation looks; overlapping windows are harmless because exports are idempotent. */

@@ -4,6 +4,7 @@ import { PAIRS, contentHash, parseDirection, type PairName, type PlanEntry, type
 import type { Connections } from '../connections';
 import { classified } from '../failures';
 import { pairAndWrite, streamContext } from './engine';
+import { project } from '../../domain/mapping/pairing';
 import { comparable, sourceStream, targetStream } from './streams';
 
 /**
@@ -62,8 +63,7 @@ export function createRegisterSyncActivities(connections: Connections, temporal:
         if (!item) return { outcome: 'deleted', reason: `${where} no longer exists; not deleted on the other side` };
         if ('problem' in item.mapped) return { outcome: 'skipped', reason: item.mapped.problem };
         if (change.system !== roles.master) {
-          const ownTarget = targetStream(change.system, input.register);
-          if (input.echoHash && contentHash(comparable(ownTarget, item.mapped.record)) === input.echoHash) return { outcome: 'echo' };
+          if (input.echoHash && echoMatches(input.echoHash, item.mapped.record)) return { outcome: 'echo' };
           return { outcome: 'not-master', reason: `${where} changed, but ${roles.master} is the master of ${input.register}: the change is not copied; make it in ${roles.master}` };
         }
         const target = targetStream(roles.other, input.register);
@@ -74,7 +74,7 @@ export function createRegisterSyncActivities(connections: Connections, temporal:
             entry,
             targetSystem: roles.other,
             targetKey: entry.targetKey!,
-            writtenHash: contentHash(comparable(target, item.mapped.record)),
+            writtenHash: echoFingerprint(comparable(target, item.mapped.record)),
           };
         }
         return { outcome: entry.action === 'conflict' ? 'conflict' : 'skipped', reason: entry.reason ?? entry.action, entry };
@@ -115,6 +115,22 @@ export function createRegisterSyncActivities(connections: Connections, temporal:
       });
     },
   };
+}
+
+/**
+ * What echo suppression remembers of a write: the fields we wrote and a hash of their values. A change event from
+ * that record is our own echo when the same fields still hold the same values (the target may hold more fields,
+ * such as a barcode we never wrote, so the whole record is not compared).
+ */
+export function echoFingerprint(written: object): string {
+  const keys = Object.keys(written).filter((k) => (written as Record<string, unknown>)[k] !== undefined).sort();
+  return `${contentHash(written)}|${keys.join(',')}`;
+}
+
+export function echoMatches(fingerprint: string, current: object): boolean {
+  const [hash, keys = ''] = fingerprint.split('|');
+  const projected = project(current as Record<string, unknown>, keys.split(',').filter(Boolean));
+  return contentHash(projected) === hash;
 }
 
 /** Which systems of a pair are polled for a register: the master, unless it pushes webhooks (Rackbeat). */

@@ -1,7 +1,7 @@
 import type { ProcountorClient, ProcountorInvoiceChannel } from '../../connectors/procountor';
 import { toProcountorInvoice } from '../../connectors/procountor';
 import { dec } from '../../domain/money';
-import type { OrderTarget, TargetCustomer, TargetDocument } from './target';
+import type { OrderTarget, TargetCustomer } from './target';
 
 type Partner = NonNullable<Awaited<ReturnType<ProcountorClient['findBusinessPartner']>>>;
 
@@ -51,9 +51,9 @@ export function procountorTarget(procountor: ProcountorClient): OrderTarget {
     async findDocument(_kind, number) {
       const hit = await procountor.findInvoiceByOriginalNumber(number);
       if (!hit) return null;
-      // The search matched on originalInvoiceNumber, which is where we stamp our number.
-      const found: TargetDocument = { id: String(hit.id), number, ourReference: hit.originalInvoiceNumber ?? undefined, status: hit.status };
-      return found;
+      // Our document number sits in originalInvoiceNumber and the shop's order number in orderReference.
+      const invoice = await procountor.getInvoice(hit.id);
+      return { id: String(hit.id), number, ourReference: invoice.orderReference ?? undefined, customerCode: invoice.counterParty?.customerNumber ?? undefined, status: invoice.status };
     },
     async createDocument(document, customerCode, settings) {
       const partner = await partnerByCode(customerCode);
@@ -69,7 +69,6 @@ export function procountorTarget(procountor: ProcountorClient): OrderTarget {
         registerPartner: settings.registerCustomerData ? partner : undefined,
         channel: CHANNEL[settings.channel.default],
         forceChannel: settings.channel.forced,
-        paymentMethod: document.paymentMethod,
         productIds,
       });
       return String((await procountor.createSalesInvoice(body)).id);

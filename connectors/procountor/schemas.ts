@@ -124,6 +124,8 @@ export const Invoice = z.object({
   date: z.string(),
   invoiceNumber: num,
   originalInvoiceNumber: text,
+  /** Free text up to 70 characters; Siirto stamps the shop's order number here. */
+  orderReference: text,
   invoiceChannel: text,
   counterParty: z
     .object({

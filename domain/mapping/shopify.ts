@@ -105,7 +105,7 @@ export function shopifyOrderToSalesDocument(order: ShopifyOrder, opts: ShopifyMa
 
   return SalesDocument.parse({
     kind: opts.kind,
-    source: { system: 'shopify', id: String(order.id), number: order.name },
+    source: { system: 'shopify', id: String(order.id), number: String(order.order_number) },
     date,
     currency: order.currency,
     customer: customerOf(order, opts, fail),

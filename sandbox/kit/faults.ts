@@ -10,6 +10,8 @@ export const FaultConfig = z.object({
   kinds: z.array(FaultKind).min(1).default(['500']),
   /** Substrings of the request path; faults hit only matching requests. All requests when absent. */
   paths: z.array(z.string().min(1)).optional(),
+  /** HTTP methods faults hit, e.g. ["POST"] to fail writes but not the lookups on the same path. All when absent. */
+  methods: z.array(z.string().min(1).transform((m) => m.toUpperCase())).optional(),
   /** How long a "timeout" fault stalls before the request is processed anyway (the write may still land). */
   timeoutMs: z.number().int().min(0).max(600_000).default(10_000),
   /** Retry-After seconds sent with an injected 429. */
@@ -36,10 +38,11 @@ export class FaultInjector {
   }
 
   /** Decides whether this request gets a fault, and which. */
-  draw(path: string): FaultKind | null {
-    const { rate, kinds, paths } = this.config;
+  draw(path: string, method = 'GET'): FaultKind | null {
+    const { rate, kinds, paths, methods } = this.config;
     if (rate <= 0) return null;
     if (paths && !paths.some((p) => path.includes(p))) return null;
+    if (methods && !methods.includes(method.toUpperCase())) return null;
     if (this.dice.next() >= rate) return null;
     const kind = kinds[Math.floor(this.dice.next() * kinds.length)];
     this.injected[kind]++;

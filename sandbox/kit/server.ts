@@ -93,7 +93,7 @@ export async function startSandbox(
 
   app.addHook('onRequest', async (request, reply) => {
     if (isControl(request)) return;
-    const fault: FaultKind | null = ctx.faults.draw(request.url);
+    const fault: FaultKind | null = ctx.faults.draw(request.url, request.method);
     if (fault === 'reset') {
       request.raw.socket.destroy();
       return reply.hijack();

@@ -50,6 +50,8 @@ export interface LifecycleHarness {
   taskQueue: string;
   /** Webhook deliveries the receiver got, per tenant. */
   received: Array<{ tenant: string; event: string; key: string }>;
+  /** The payload key in SIIRTO_PAYLOAD_KEY form, so a CLI run in the test decodes what the worker encodes. */
+  payloadKey: string;
   stop(): Promise<void>;
 }
 
@@ -64,7 +66,8 @@ export async function startLifecycleHarness(taskQueue: string, tenantList: (urls
   const { sandboxes, stop: stopSandboxes } = await startTestSandboxes(['rackbeat', '24so']);
   const urls = { rackbeat: sandboxes.rackbeat.url, so: sandboxes['24so'].url };
   const tenants = new Map(tenantList(urls).map((t) => [t.tenant, t]));
-  const codec = new EncryptionCodec({ id: 'test', key: crypto.randomBytes(32) });
+  const key = crypto.randomBytes(32);
+  const codec = new EncryptionCodec({ id: 'test', key });
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, dataConverter: { payloadCodecs: [codec] } });
   const { worker, close: closeWorker } = await createWorker({ address, tenants, codec, taskQueue, options: { workflowBundle: await workflowBundle() } });
@@ -107,6 +110,7 @@ export async function startLifecycleHarness(taskQueue: string, tenantList: (urls
     worker,
     taskQueue,
     received,
+    payloadKey: `test:${key.toString('base64')}`,
     async stop() {
       await new Promise<void>((resolve) => receiver.close(() => resolve()));
       worker.shutdown();

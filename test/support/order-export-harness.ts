@@ -26,22 +26,27 @@ export function temporalAddress(): string {
   return address;
 }
 
-export function demoLikeTenant(id: string, urls: { netvisor: string; woocommerce: string }, overrides: Record<string, unknown> = {}): ResolvedTenant {
+/** The Netvisor sandbox's default credentials (README, "Sandboxes"). */
+export const NETVISOR_SANDBOX = {
+  customerId: 'SIIRTO-SANDBOX',
+  customerKey: 'sandbox-customer-key',
+  partnerId: 'SIIRTO_SANDBOX',
+  partnerKey: 'sandbox-partner-key',
+  organisationId: '1234567-1',
+  language: 'FI' as const,
+};
+
+export type SandboxUrls = Record<'netvisor' | 'woocommerce' | 'procountor' | 'shopify', string>;
+
+export function demoLikeTenant(id: string, urls: Pick<SandboxUrls, 'netvisor' | 'woocommerce'> & Partial<SandboxUrls>, overrides: Record<string, unknown> = {}): ResolvedTenant {
   return {
     tenant: id,
     name: `${id} Oy`,
     connections: {
-      netvisor: {
-        baseUrl: urls.netvisor,
-        customerId: 'SIIRTO-SANDBOX',
-        customerKey: 'sandbox-customer-key',
-        partnerId: 'SIIRTO_SANDBOX',
-        partnerKey: 'sandbox-partner-key',
-        organisationId: '1234567-1',
-        language: 'FI',
-      },
+      netvisor: { baseUrl: urls.netvisor, ...NETVISOR_SANDBOX },
+      ...(urls.procountor ? { procountor: { baseUrl: `${urls.procountor}/api`, clientId: 'sandbox-client', clientSecret: 'sandbox-secret', apiKey: 'sandbox-api-key' } } : {}),
     },
-    shops: [{ id: 'woo', system: 'woocommerce', exportTo: 'netvisor', baseUrl: urls.woocommerce, consumerKey: 'ck_sandbox', consumerSecret: 'cs_sandbox', webhookSecret: WEBHOOK_SECRET }],
+    shops: [{ id: 'woo', system: 'woocommerce', exportTo: 'netvisor', exportStatuses: ['processing', 'completed'], baseUrl: urls.woocommerce, consumerKey: 'ck_sandbox', consumerSecret: 'cs_sandbox', webhookSecret: WEBHOOK_SECRET }],
     // Through the schema, so the defaults are the ones a tenant file gets.
     orderExport: OrderExportSettings.parse({ numbering: { offset: 900000, max: 999999 }, ...overrides }),
   };
@@ -49,6 +54,7 @@ export function demoLikeTenant(id: string, urls: { netvisor: string; woocommerce
 
 export interface Harness {
   tenants: Map<string, ResolvedTenant>;
+  urls: SandboxUrls;
   netvisorUrl: string;
   wooUrl: string;
   serverUrl: string;
@@ -61,11 +67,11 @@ export interface Harness {
 }
 
 /** Sandboxes, a worker on its own task queue, and the HTTP server, wired like the stack but inside the test. */
-export async function startHarness(taskQueue: string, tenantList: (urls: { netvisor: string; woocommerce: string }) => ResolvedTenant[]): Promise<Harness> {
+export async function startHarness(taskQueue: string, tenantList: (urls: SandboxUrls) => ResolvedTenant[]): Promise<Harness> {
   installRuntime('ERROR');
   const address = temporalAddress();
-  const { sandboxes, stop: stopSandboxes } = await startTestSandboxes(['netvisor', 'woocommerce']);
-  const urls = { netvisor: sandboxes.netvisor.url, woocommerce: sandboxes.woocommerce.url };
+  const { sandboxes, stop: stopSandboxes } = await startTestSandboxes(['netvisor', 'woocommerce', 'procountor', 'shopify']);
+  const urls: SandboxUrls = { netvisor: sandboxes.netvisor.url, woocommerce: sandboxes.woocommerce.url, procountor: sandboxes.procountor.url, shopify: sandboxes.shopify.url };
   const tenants = new Map(tenantList(urls).map((t) => [t.tenant, t]));
   const codec = new EncryptionCodec({ id: 'test', key: crypto.randomBytes(32) });
   const connection = await Connection.connect({ address });
@@ -75,9 +81,10 @@ export async function startHarness(taskQueue: string, tenantList: (urls: { netvi
   const running = worker.run();
   const app: FastifyInstance = buildHttpServer({ tenants, temporal: client, codec, uiOrigins: [], taskQueue });
   const serverUrl = await listen(app, 0);
-  const credentials = [...tenants.values()][0].connections.netvisor!;
+  const credentials = { baseUrl: urls.netvisor, ...NETVISOR_SANDBOX };
   return {
     tenants,
+    urls,
     netvisorUrl: urls.netvisor,
     wooUrl: urls.woocommerce,
     serverUrl,

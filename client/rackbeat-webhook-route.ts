@@ -1,0 +1,78 @@
+import type { Client } from '@temporalio/client';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ResolvedTenant } from '../config/load';
+import { isConnectorError } from '../connectors/kit/errors';
+import { readWebhookDelivery, type WebhookDelivery } from '../connectors/rackbeat/webhooks';
+import { PAIRS, type PairName, type RegisterName } from '../domain/sync';
+import { TASK_QUEUE } from '../worker/worker';
+import { log } from './log';
+import { handleRackbeatOrderEvent } from './rackbeat-order-events';
+
+/** Rackbeat event prefixes that are register changes, and the register each one is. */
+const REGISTER_EVENTS: Record<string, RegisterName> = { customer: 'customers', supplier: 'suppliers', product: 'products' };
+
+/**
+ * `POST /webhooks/rackbeat/<tenant>`. Rackbeat does not sign deliveries: the token it returned when the hook was
+ * created travels in Rackbeat-Webhook-Token, so that is checked first (401 and nothing started when no configured
+ * token matches). Register events (customer/supplier/product) are signalled, with start, to the register's sync
+ * entity `sync/<tenant>/<pair>/<register>`, which applies them one at a time; order events go to the order
+ * lifecycle. Rackbeat may deliver twice: the entity's upsert is idempotent, so a duplicate writes nothing.
+ */
+export function registerRackbeatWebhookRoute(app: FastifyInstance, deps: { tenants: ReadonlyMap<string, ResolvedTenant>; temporal: Client; taskQueue?: string }): void {
+  app.post<{ Params: { tenant: string } }>('/webhooks/rackbeat/:tenant', async (request, reply) => {
+    const tenantId = request.params.tenant;
+    const tenant = deps.tenants.get(tenantId);
+    if (!tenant) return refuse(reply, 404, `unknown tenant "${tenantId}"`);
+    const raw = ((request.body as Buffer | undefined) ?? Buffer.alloc(0)).toString('utf8');
+    const tokens = (tenant.sync?.rackbeatWebhookTokens ?? []) as unknown as string[];
+
+    let delivery: WebhookDelivery | undefined;
+    for (const token of tokens) {
+      try {
+        delivery = readWebhookDelivery(request.headers, raw, token);
+        break;
+      } catch (err) {
+        if (isConnectorError(err) && err.errorClass === 'credentials') continue;
+        const message = isConnectorError(err) ? err.message : (err as Error).message;
+        log.warn({ tenant: tenantId, problem: message }, 'Rackbeat webhook refused: body is not a Rackbeat delivery');
+        return refuse(reply, 400, message);
+      }
+    }
+    if (!delivery) {
+      log.warn({ tenant: tenantId }, 'Rackbeat webhook refused: token does not match any configured hook token');
+      return refuse(reply, 401, 'Rackbeat-Webhook-Token does not match');
+    }
+
+    const taskQueue = deps.taskQueue ?? TASK_QUEUE;
+    const { event, body } = delivery;
+    const [prefix, action] = event.split('.');
+    if (prefix === 'order') {
+      await handleRackbeatOrderEvent(deps.temporal, tenantId, { event, key: body.key, body }, taskQueue);
+      return reply.code(202).send({ accepted: event });
+    }
+    const register = REGISTER_EVENTS[prefix];
+    if (!register) return reply.code(200).send({ ignored: event });
+
+    const workflowIds: string[] = [];
+    for (const p of tenant.sync?.pairs ?? []) {
+      const pair = p.pair as PairName;
+      if (!(PAIRS[pair].systems as readonly string[]).includes('rackbeat') || !p.registers[register]) continue;
+      const workflowId = `sync/${tenantId}/${pair}/${register}`;
+      await deps.temporal.workflow.signalWithStart('registerSync', {
+        workflowId,
+        taskQueue,
+        args: [{ tenant: tenantId, pair, register }],
+        signal: 'change',
+        signalArgs: [{ system: 'rackbeat', sourceId: body.key, event: action === 'deleted' ? 'delete' : 'upsert' }],
+      });
+      workflowIds.push(workflowId);
+    }
+    if (!workflowIds.length) return reply.code(200).send({ ignored: `${register} of tenant ${tenantId} are not synced` });
+    log.info({ tenant: tenantId, event, key: body.key, workflowIds }, 'Rackbeat webhook accepted');
+    return reply.code(202).send({ workflowIds });
+  });
+}
+
+function refuse(reply: FastifyReply, status: number, error: string): FastifyReply {
+  return reply.code(status).send({ error });
+}
