@@ -153,7 +153,11 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<Lifecy
     state.lastEventAt = latestEventAt;
     checkRequested = true;
   });
-  setHandler(stateQuery, () => state);
+  let transfer: Transfer | undefined;
+  setHandler(stateQuery, () => {
+    const t = transfer?.state;
+    return t?.status === 'needs-attention' ? { ...state, needsAttention: `${t.step}: ${t.error?.message ?? 'failed'}` } : state;
+  });
   setHandler(
     operatorUpdate,
     (op) => {
@@ -180,7 +184,7 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<Lifecy
     { key: SiirtoEntity, value: 'order' },
     { key: SiirtoSourceId, value: `24so/${input.orderId}` },
   ]);
-  const transfer = new Transfer(`24SO order ${input.orderId} → Rackbeat`);
+  transfer = new Transfer(`24SO order ${input.orderId} → Rackbeat`);
   if (state.rackbeatNumber !== undefined) transfer.target(String(state.rackbeatNumber));
   const publish = () => upsertMemo({ summary: describe(state), phase: state.phase });
 

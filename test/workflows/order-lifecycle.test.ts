@@ -1,4 +1,8 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildProgram } from '../../client/cli';
 import { manualGet } from '../../client/order-lifecycle';
 import { ensureLifecycleSchedules } from '../../client/lifecycle-schedules';
 import { handleRackbeatOrderEvent } from '../../client/rackbeat-order-events';
@@ -15,6 +19,7 @@ import {
 } from '../../workflows/order-lifecycle';
 import { SiirtoFlow, SiirtoStatus, SiirtoTargetId } from '../../workflows/search-attributes';
 import { control } from '../support/sandboxes';
+import { temporalAddress } from '../support/order-export-harness';
 import { lifecycleState, lifecycleTenant, rackbeatOrdersFor, soOrder, startLifecycleHarness, waitFor, type LifecycleHarness } from '../support/lifecycle-harness';
 
 const taskQueue = `order-lifecycle-${crypto.randomUUID()}`;
@@ -173,6 +178,39 @@ describe('manual GET', () => {
     expect(await rackbeatOrdersFor(h, orderId)).toHaveLength(1);
     const state = await lifecycleState(h, orderLifecycleWorkflowId('t-booked', orderId));
     expect(state.pickUps).toBe(5);
+  });
+});
+
+describe('siirto orders get', () => {
+  it('prints "new" the first time and "already followed" after, with the state; --json for scripts', async () => {
+    const orderId = await soOrderWith([['P1010', 2]], 'Web');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'siirto-config-'));
+    fs.writeFileSync(path.join(dir, 't-booked.yaml'), 'tenant: t-booked\n');
+    const saved = { key: process.env.SIIRTO_PAYLOAD_KEY, config: process.env.SIIRTO_CONFIG_DIR };
+    process.env.SIIRTO_PAYLOAD_KEY = h.payloadKey;
+    process.env.SIIRTO_CONFIG_DIR = dir;
+    const out: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out.push(String(chunk));
+      return true;
+    });
+    const run = (...args: string[]) => buildProgram().exitOverride().parseAsync(['node', 'siirto', 'orders', 'get', ...args, '--address', temporalAddress(), '--task-queue', taskQueue]);
+    try {
+      await run('t-booked', String(orderId));
+      await run('t-booked', String(orderId), '--json');
+      await expect(run('t-nope', String(orderId))).rejects.toThrow(/unknown tenant "t-nope"/);
+    } finally {
+      write.mockRestore();
+      process.env.SIIRTO_PAYLOAD_KEY = saved.key;
+      process.env.SIIRTO_CONFIG_DIR = saved.config;
+      if (saved.key === undefined) delete process.env.SIIRTO_PAYLOAD_KEY;
+      if (saved.config === undefined) delete process.env.SIIRTO_CONFIG_DIR;
+    }
+    expect(out[0]).toMatch(new RegExp(`^24SO order ${orderId} \\(t-booked\\): new — now followed as order/t-booked/24so/${orderId}`));
+    expect(out[0]).toMatch(/phase: +(picked-up|in-rackbeat)/);
+    const json = JSON.parse(out[1]);
+    expect(json).toMatchObject({ workflowId: `order/t-booked/24so/${orderId}`, outcome: 'already followed', finished: false });
+    await rackbeatOrderOf('t-booked', orderId);
   });
 });
 
@@ -352,6 +390,7 @@ describe('faults and operators', () => {
     const parked = await waitFor(() => handle.query(statusQuery), (s) => s.status === 'needs-attention', 'needs-attention');
     expect(parked.error?.message).toMatch(new RegExp(`24SO customer ${UNLINKED} .* is not linked to a Rackbeat customer`));
     expect(parked.error?.type).toBe('Siirto.business');
+    expect((await lifecycleState(h, wf)).needsAttention).toMatch(/^create in Rackbeat: 24SO customer/);
     expect(await rackbeatOrdersFor(h, orderId)).toHaveLength(0);
     // The register sync links the customer; the operator retries.
     await h.rackbeat.customers.create({ number: UNLINKED, company_name: 'Nordlys Verksted AS', payment_terms_id: 1 });
