@@ -1,13 +1,11 @@
 import crypto from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import type { ResolvedTenant } from '../../config/load';
 import type { LifecycleSettings } from '../../config/lifecycle-schema';
 import { RackbeatClient } from '../../connectors/rackbeat';
 import { TwentyFourSevenClient, type InvoiceOrder } from '../../connectors/twentyfourseven';
-import { handleRackbeatOrderEvent } from '../../client/rackbeat-order-events';
+import { buildHttpServer, listen } from '../../client/http';
 import { EncryptionCodec } from '../../worker/payload-codec';
 import { createWorker, installRuntime } from '../../worker/worker';
 import { stateQuery, type LifecycleState } from '../../workflows/order-lifecycle';
@@ -41,25 +39,23 @@ export function lifecycleTenant(id: string, urls: { rackbeat: string; so: string
 export interface LifecycleHarness {
   rackbeatUrl: string;
   soUrl: string;
-  /** Where the Rackbeat sandbox delivers webhooks: `<receiver>/webhooks/rackbeat/<tenant>` (what the server route does). */
-  receiverUrl: string;
+  /** Siirto's HTTP server; Rackbeat delivers to `<serverUrl>/webhooks/rackbeat/<tenant>`. */
+  serverUrl: string;
+  /** The tenants the worker and the server read (a test may add the webhook tokens it got to `sync`). */
+  tenants: Map<string, ResolvedTenant>;
+  /** Deliveries the Rackbeat sandbox made, as it recorded them. */
+  webhookDeliveries(): Promise<Array<{ url: string; topic: string; status: number | string }>>;
   client: Client;
   rackbeat: RackbeatClient;
   so: TwentyFourSevenClient;
   worker: Worker;
   taskQueue: string;
-  /** Webhook deliveries the receiver got, per tenant. */
-  received: Array<{ tenant: string; event: string; key: string }>;
   /** The payload key in SIIRTO_PAYLOAD_KEY form, so a CLI run in the test decodes what the worker encodes. */
   payloadKey: string;
   stop(): Promise<void>;
 }
 
-/**
- * Rackbeat and 24SO sandboxes, a worker on its own task queue, and a small receiver standing in for the server's
- * Rackbeat webhook route: it reads the event from the Rackbeat-Webhook-Event header and the order number from the
- * body, and calls handleRackbeatOrderEvent as the route does.
- */
+/** Rackbeat and 24SO sandboxes, a worker on its own task queue, and Siirto's HTTP server with its Rackbeat route. */
 export async function startLifecycleHarness(taskQueue: string, tenantList: (urls: { rackbeat: string; so: string }) => ResolvedTenant[]): Promise<LifecycleHarness> {
   installRuntime('ERROR');
   const address = temporalAddress();
@@ -73,46 +69,27 @@ export async function startLifecycleHarness(taskQueue: string, tenantList: (urls
   const { worker, close: closeWorker } = await createWorker({ address, tenants, codec, taskQueue, options: { workflowBundle: await workflowBundle() } });
   const running = worker.run();
 
-  const received: LifecycleHarness['received'] = [];
-  const receiver = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const m = /^\/webhooks\/rackbeat\/([a-z0-9-]+)$/.exec(req.url ?? '');
-      const event = String(req.headers['rackbeat-webhook-event'] ?? '');
-      let body: { key?: string | number } = {};
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { key?: string | number };
-      } catch {
-        // answered 400 below
-      }
-      if (!m || !event || body.key === undefined) {
-        res.writeHead(400).end();
-        return;
-      }
-      received.push({ tenant: m[1], event, key: String(body.key) });
-      handleRackbeatOrderEvent(client, m[1], { event, key: body.key, body }, taskQueue).then(
-        () => res.writeHead(202).end(),
-        () => res.writeHead(500).end(),
-      );
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  // The stack's HTTP server: Rackbeat deliveries go through the real route (token check, then handleRackbeatOrderEvent).
+  const app = buildHttpServer({ tenants, temporal: client, codec, uiOrigins: [], taskQueue });
+  const serverUrl = await listen(app, 0);
 
   return {
     rackbeatUrl: urls.rackbeat,
     soUrl: urls.so,
-    receiverUrl,
+    serverUrl,
+    tenants,
+    async webhookDeliveries() {
+      const res = await fetch(`${urls.rackbeat}/__sandbox/state`);
+      return ((await res.json()) as { webhookDeliveries?: Array<{ url: string; topic: string; status: number | string }> }).webhookDeliveries ?? [];
+    },
     client,
     rackbeat: new RackbeatClient({ baseUrl: `${urls.rackbeat}/api`, apiToken: RACKBEAT_TOKEN }, { pacing: { limit: 10_000, windowMs: 60_000 } }),
     so: new TwentyFourSevenClient({ baseUrl: urls.so, ...SO_CREDENTIALS }),
     worker,
     taskQueue,
-    received,
     payloadKey: `test:${key.toString('base64')}`,
     async stop() {
-      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+      await app.close();
       worker.shutdown();
       await running;
       await closeWorker();
