@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerOrdersCommand } from './commands/orders';
+import { registerHistoryCommands } from './commands/history';
 import { registerSandboxCommand } from './commands/sandbox';
+import { registerMigrateCommand } from './commands/migrate';
 import { registerServerCommand } from './commands/server';
 import { registerStackCommand } from './commands/stack';
 import { registerWorkerCommand } from './commands/worker';
@@ -13,8 +15,10 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerStackCommand(program);
   registerSandboxCommand(program);
+  registerMigrateCommand(program);
   registerWorkerCommand(program);
   registerServerCommand(program);
+  registerHistoryCommands(program);
   registerOrdersCommand(program);
   return program;
 }

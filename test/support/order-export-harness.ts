@@ -67,13 +67,13 @@ export interface Harness {
 }
 
 /** Sandboxes, a worker on its own task queue, and the HTTP server, wired like the stack but inside the test. */
-export async function startHarness(taskQueue: string, tenantList: (urls: SandboxUrls) => ResolvedTenant[]): Promise<Harness> {
+export async function startHarness(taskQueue: string, tenantList: (urls: SandboxUrls) => ResolvedTenant[], codecKey: Buffer = crypto.randomBytes(32)): Promise<Harness> {
   installRuntime('ERROR');
   const address = temporalAddress();
   const { sandboxes, stop: stopSandboxes } = await startTestSandboxes(['netvisor', 'woocommerce', 'procountor', 'shopify']);
   const urls: SandboxUrls = { netvisor: sandboxes.netvisor.url, woocommerce: sandboxes.woocommerce.url, procountor: sandboxes.procountor.url, shopify: sandboxes.shopify.url };
   const tenants = new Map(tenantList(urls).map((t) => [t.tenant, t]));
-  const codec = new EncryptionCodec({ id: 'test', key: crypto.randomBytes(32) });
+  const codec = new EncryptionCodec({ id: 'test', key: codecKey });
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, dataConverter: { payloadCodecs: [codec] } });
   const rawClient = new Client({ connection });
