@@ -62,7 +62,10 @@ export interface Harness {
   rawClient: Client;
   woo: WooCommerceClient;
   netvisor: NetvisorClient;
+  /** The running worker; `stopWorker` and `startWorker` replace it, as a crashed and restarted worker process would be. */
   worker: Worker;
+  stopWorker(): Promise<void>;
+  startWorker(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -77,8 +80,20 @@ export async function startHarness(taskQueue: string, tenantList: (urls: Sandbox
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, dataConverter: { payloadCodecs: [codec] } });
   const rawClient = new Client({ connection });
-  const { worker, close: closeWorker } = await createWorker({ address, tenants, codec, taskQueue, options: { workflowBundle: await workflowBundle() } });
-  const running = worker.run();
+  let current: { worker: Worker; running: Promise<void>; close(): Promise<void> } | undefined;
+  const startWorker = async () => {
+    const { worker, close } = await createWorker({ address, tenants, codec, taskQueue, options: { workflowBundle: await workflowBundle() } });
+    current = { worker, running: worker.run(), close };
+  };
+  const stopWorker = async () => {
+    if (!current) return;
+    const { worker, running, close } = current;
+    current = undefined;
+    worker.shutdown();
+    await running;
+    await close();
+  };
+  await startWorker();
   const app: FastifyInstance = buildHttpServer({ tenants, temporal: client, codec, uiOrigins: [], taskQueue });
   const serverUrl = await listen(app, 0);
   const credentials = { baseUrl: urls.netvisor, ...NETVISOR_SANDBOX };
@@ -90,14 +105,16 @@ export async function startHarness(taskQueue: string, tenantList: (urls: Sandbox
     serverUrl,
     client,
     rawClient,
-    worker,
+    get worker() {
+      return current!.worker;
+    },
+    startWorker,
+    stopWorker,
     woo: new WooCommerceClient({ baseUrl: urls.woocommerce, consumerKey: 'ck_sandbox', consumerSecret: 'cs_sandbox' }),
     netvisor: new NetvisorClient(credentials),
     async stop() {
       await app.close();
-      worker.shutdown();
-      await running;
-      await closeWorker();
+      await stopWorker();
       await connection.close();
       await stopSandboxes();
     },
