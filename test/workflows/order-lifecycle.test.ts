@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildProgram } from '../../client/cli';
+import { Connections } from '../../activities/connections';
+import { createOrderLifecycleActivities } from '../../activities/order-lifecycle';
 import { manualGet } from '../../client/order-lifecycle';
 import { ensureLifecycleSchedules } from '../../client/lifecycle-schedules';
 import { handleRackbeatOrderEvent } from '../../client/rackbeat-order-events';
@@ -397,6 +399,29 @@ describe('faults and operators', () => {
     expect((await rowsOf(orderId)).map((r) => [r.no, r.quantity])).toEqual([['P1000', 1], ['P1006', 2], ['P1007', 1]]);
     expect((await soOrder(h, orderId)).orderStatus).toBe('Confirmed');
   }, 60_000);
+
+  it('a write-back retried after its reply was lost changes nothing twice (the same activity input, run again)', async () => {
+    const orderId = await soOrderWith([['P1000', 3], ['P1003', 2]]);
+    await follow('t-draft', orderId);
+    const rb = await rackbeatOrderOf('t-draft', orderId);
+    const wf = orderLifecycleWorkflowId('t-draft', orderId);
+    const { lineMap } = await lifecycleState(h, wf);
+    // A draft: the workflow writes back only once the order is booked, so the activity runs here alone.
+    await h.rackbeat.orders.deleteLine(rb.number, rb.lines[1].id);
+    await h.rackbeat.orders.addLine(rb.number, { item_id: 'P1006', quantity: 2 });
+    await h.rackbeat.orders.updateLine(rb.number, rb.lines[0].id, { quantity: 1 });
+    const activities = createOrderLifecycleActivities(new Connections(h.tenants), () => h.client);
+    const { lines } = await activities.readRackbeatOrder({ tenant: 't-draft', number: rb.number });
+    const input = { tenant: 't-draft', orderId, lines, lineMap, setStatus: 'Confirmed' as const };
+    const first = await activities.writeBackEdits(input);
+    const retry = await activities.writeBackEdits(input);
+    expect(first).toMatchObject({ edited: 1, removed: 1, added: 1 });
+    expect(retry).toMatchObject({ edited: 0, removed: 0 });
+    const byLine = (m: typeof lineMap) => [...m].sort((a, b) => a.lineId - b.lineId);
+    expect(byLine(retry.lineMap)).toEqual(byLine(first.lineMap));
+    expect((await rowsOf(orderId)).map((r) => [r.no, r.quantity])).toEqual([['P1000', 1], ['P1006', 2]]);
+    await h.client.workflow.getHandle(wf).executeUpdate(operatorUpdate, { args: [{ action: 'cancel-follow' }] });
+  });
 
   it('parks an order whose customer is not linked, with the reason, and goes on after the link and a retry', async () => {
     const orderId = await soOrderWith([['P1000', 1]], 'Confirmed', UNLINKED);
