@@ -43,7 +43,7 @@ const opt = (v: string | null | undefined) => (v && v.trim() ? v.trim() : undefi
 export function rackbeatPartyToCanonical(kind: PartyKind, p: RackbeatPartyIn): Mapped<Party> {
   const country = countryCode(p.address_country, 'FI');
   const reg = registrationNumber(p.company_vat, country);
-  if ('problem' in reg) return { problem: `${kind} ${p.number} "${p.company_name}": ${reg.problem}` };
+  if ('problem' in reg) return { problem: `${kind} ${p.number} "${p.company_name.trim()}": ${reg.problem}` };
   const record: Party = {
     kind,
     code: String(p.number),

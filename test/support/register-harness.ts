@@ -7,7 +7,7 @@ import { PairSyncSettings } from '../../config/sync-schema';
 import { NetvisorClient } from '../../connectors/netvisor';
 import { RackbeatClient } from '../../connectors/rackbeat';
 import { buildHttpServer, listen } from '../../client/http';
-import { EncryptionCodec } from '../../worker/payload-codec';
+import { codecFromEnvironment, EncryptionCodec } from '../../worker/payload-codec';
 import { createWorker, installRuntime } from '../../worker/worker';
 import { temporalAddress, workflowBundle } from './order-export-harness';
 import { control, startTestSandboxes } from './sandboxes';
@@ -66,7 +66,8 @@ export async function startRegisterHarness(tenantList: (urls: SandboxUrls) => Re
   const { sandboxes, stop: stopSandboxes } = await startTestSandboxes(['netvisor', 'rackbeat', 'severa']);
   const urls = { netvisor: sandboxes.netvisor.url, rackbeat: sandboxes.rackbeat.url, severa: sandboxes.severa.url };
   const tenants = new Map(tenantList(urls).map((t) => [t.tenant, t]));
-  const codec = new EncryptionCodec({ id: 'test', key: crypto.randomBytes(32) });
+  // With SIIRTO_PAYLOAD_KEY set, the CLI (which reads the same variable) can talk to this worker's workflows.
+  const codec = process.env.SIIRTO_PAYLOAD_KEY ? codecFromEnvironment('/nonexistent') : new EncryptionCodec({ id: 'test', key: crypto.randomBytes(32) });
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, dataConverter: { payloadCodecs: [codec] } });
   const bundle = await workflowBundle();

@@ -1,4 +1,6 @@
+import crypto from 'node:crypto';
 import { WorkflowIdConflictPolicy } from '@temporalio/client';
+import { buildProgram } from '../../client/cli';
 import { businessIdCheckDigit } from '../../domain/business-id';
 import { migrateRegister, migrationWorkflowId, progressQuery, type RegisterMigrationInput } from '../../workflows/register-migration';
 import { SiirtoProgress, SiirtoStatus } from '../../workflows/search-attributes';
@@ -22,6 +24,7 @@ const invalidId = (() => {
 })();
 
 beforeAll(async () => {
+  process.env.SIIRTO_PAYLOAD_KEY = `test:${crypto.randomBytes(32).toString('base64')}`;
   h = await startRegisterHarness((urls) => [registerTenant('t-reg', urls)]);
 }, 120_000);
 
@@ -176,5 +179,32 @@ describe('Severa → Netvisor: resumable, exactly once', () => {
     const byKey = Object.fromEntries(result.entries.map((e) => [e.key, e]));
     expect(byKey['100']).toMatchObject({ action: 'update', rule: 'code', targetKey: 'Hallinto' });
     expect(byKey['500']).toMatchObject({ action: 'create', name: 'Huolto' });
+  });
+});
+
+describe('siirto migrate', () => {
+  async function cli(args: string[]): Promise<string> {
+    let out = '';
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out += String(chunk);
+      return true;
+    });
+    try {
+      await buildProgram().exitOverride().parseAsync(['node', 'siirto', 'migrate', 't-reg', ...args, '--address', process.env.SIIRTO_TEST_TEMPORAL_ADDRESS!, '--task-queue', h.taskQueue]);
+    } finally {
+      spy.mockRestore();
+    }
+    return out;
+  }
+
+  it('--dry-run --json prints the plan; without --json a table; a wrong direction is refused before anything starts', async () => {
+    await control(h.urls.severa, 'seed', { seed: 1, counts: {} });
+    await control(h.urls.netvisor, 'seed', { seed: 1, counts: {} });
+    const json = JSON.parse(await cli(['severa-netvisor', 'cost-centres', '--direction', 'severa-to-netvisor', '--dry-run', '--json']));
+    expect(json).toMatchObject({ register: 'cost-centres', workflowId: 'migration/t-reg/severa-netvisor/cost-centres/dry-run', dryRun: true, counts: { read: 5, create: 1, update: 4 } });
+    const text = await cli(['severa-netvisor', 'cost-centres', '--direction', 'severa-to-netvisor', '--dry-run']);
+    expect(text).toMatch(/cost-centres \(dry run: nothing written\)/);
+    expect(text).toMatch(/create\s+\S+\s+500\s+Huolto/);
+    await expect(cli(['severa-netvisor', 'products', '--direction', 'netvisor-to-severa'])).rejects.toThrow(/goes severa-to-netvisor/);
   });
 });

@@ -1,3 +1,4 @@
+import { ensureSyncSchedules } from '../../client/sync-schedules';
 import { registerSync, syncStateQuery, watchRegister } from '../../workflows/register-watch';
 import { control } from '../support/sandboxes';
 import { eventually, registerTenant, startRegisterHarness, state, type RegisterHarness } from '../support/register-harness';
@@ -81,7 +82,7 @@ describe('ongoing register sync', () => {
       const p = await h.rackbeat.products.findByNumber('P1000');
       return p && p.sales_price === '77.7' && p;
     }, 20_000, 'Rackbeat product updated');
-    expect(rb.name).toBe(nvProduct.name);
+    expect(rb!.name).toBe(nvProduct.name);
     // Rackbeat fires product.updated for our own write; the entity must recognise it as an echo.
     const s = await eventually(async () => {
       const x = await syncState('rackbeat-netvisor', 'products');
@@ -112,6 +113,20 @@ describe('ongoing register sync', () => {
     // Polling again without changes writes nothing new.
     const again = await poll('severa-netvisor', 'customers');
     expect(again.counts.written).toBe(s.counts.written);
+  });
+
+  it('ensures one Schedule per polled register (none for Rackbeat-mastered ones); a scheduled run makes the entity poll', async () => {
+    const ids = await ensureSyncSchedules(h.client, h.tenants, h.taskQueue);
+    try {
+      expect(ids.sort()).toEqual([`sync/${T}/rackbeat-netvisor/products`, `sync/${T}/severa-netvisor/customers`]);
+      // Idempotent: a second call updates instead of failing.
+      expect((await ensureSyncSchedules(h.client, h.tenants, h.taskQueue)).length).toBe(2);
+      const before = (await syncState('severa-netvisor', 'customers')).counts.polls;
+      await h.client.schedule.getHandle(`sync/${T}/severa-netvisor/customers`).trigger();
+      await eventually(async () => (await syncState('severa-netvisor', 'customers')).counts.polls > before, 20_000, 'scheduled poll');
+    } finally {
+      for (const id of ids) await h.client.schedule.getHandle(id).delete().catch(() => undefined);
+    }
   });
 });
 
