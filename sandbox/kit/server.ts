@@ -89,10 +89,15 @@ export async function startSandbox(
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   const isControl = (request: FastifyRequest) => request.url.startsWith('/__sandbox/');
+  // Requests to the API itself, by method and path: benchmarks report API calls per record from these.
+  const stats = { requests: 0, byPath: {} as Record<string, number> };
   const commitThenFail = new WeakSet<FastifyRequest>();
 
   app.addHook('onRequest', async (request, reply) => {
     if (isControl(request)) return;
+    const key = `${request.method} ${request.url.split('?')[0]}`;
+    stats.requests++;
+    stats.byPath[key] = (stats.byPath[key] ?? 0) + 1;
     const fault: FaultKind | null = ctx.faults.draw(request.url, request.method);
     if (fault === 'reset') {
       request.raw.socket.destroy();
@@ -123,8 +128,11 @@ export async function startSandbox(
   });
 
   app.get('/__sandbox/state', async () => store.snapshot());
+  app.get('/__sandbox/stats', async () => stats);
   app.post('/__sandbox/reset', async () => {
     store.reset();
+    stats.requests = 0;
+    stats.byPath = {};
     rate?.reset();
     ctx.faults.configure(FaultConfig.parse({ rate: 0 }), ctx.seed);
     def.seed(ctx, ctx.seed, {});
