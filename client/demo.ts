@@ -61,8 +61,9 @@ export async function runDemo(tenant: ResolvedTenant, serverUrl: string, tempora
     shipping: { first_name: 'Aino', last_name: 'Virtanen', company: 'Revontuli Design Oy', address_1: 'Satamakatu 3', city: 'Tampere', postcode: '33200', country: 'FI' },
     meta_data: [{ key: '_billing_business_id', value: '2345678-0' }],
     line_items: [
-      { product_id: 1, sku: 'DEMO-KAHVI', name: 'Kahvipaketti 500 g', quantity: 3, total: '23.85' },
-      { product_id: 2, sku: 'DEMO-SUKKA', name: 'Villasukat', quantity: 1, total: '19.90' },
+      // Products of the sandbox shop's seed (the Netvisor sandbox has the same codes, so they are matched by code).
+      { sku: 'P1001', quantity: 3 },
+      { sku: 'P1004', quantity: 1 },
     ],
     shipping_lines: [{ method_id: 'flat_rate', method_title: 'Posti', total: '5.90' }],
   });

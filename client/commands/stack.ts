@@ -100,7 +100,14 @@ async function runStack(opts: StackOptions): Promise<void> {
 
   const demoTenant = tenants.get('demo');
   if (opts.demo && demoTenant) {
-    const demo = await runDemo(demoTenant, serverUrl, client);
+    let demo: Awaited<ReturnType<typeof runDemo>>;
+    try {
+      demo = await runDemo(demoTenant, serverUrl, client);
+    } catch (err) {
+      // The stack stays up: everything else is usable, and the error says what to look at.
+      say({ demo: { status: 'failed', error: (err as Error).message } }, `Demo failed: ${(err as Error).message}`);
+      return;
+    }
     const netvisor = sandboxes.find((s) => s.system === 'netvisor')!;
     const workflowUrl = `http://localhost:${opts.uiPort}/namespaces/default/workflows/${encodeURIComponent(demo.workflowId)}`;
     say(
