@@ -6,9 +6,14 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
+const os = require('node:os');
+
 const ROOT = path.resolve(__dirname, '..');
 const TOOLS_BIN = path.join(ROOT, 'tools', 'bin');
-const CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
+const CLI_VERSION = 'v1.5.1';
+const CLI_MODULE = `github.com/temporalio/cli/cmd/temporal@${CLI_VERSION}`;
+// A machine-wide copy, so that a fresh clone on a warm machine (CI) reuses the build instead of redoing it.
+const SHARED_BIN = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'siirto', `temporal-cli-${CLI_VERSION}`);
 
 /** A `go install` build reports version 0.0.0-DEV, so the check is that the binary runs, not its version string. */
 function runs(file) {
@@ -34,7 +39,28 @@ function findTemporalCli() {
   if (runs(fromPath)) return { path: fromPath, via: 'PATH' };
   const built = path.join(TOOLS_BIN, 'temporal');
   if (runs(built)) return { path: built, via: 'tools/bin' };
+  const shared = path.join(SHARED_BIN, 'temporal');
+  if (runs(shared)) {
+    install(shared, built);
+    return { path: built, via: `the machine's earlier build (${SHARED_BIN})` };
+  }
   return null;
+}
+
+function install(from, to) {
+  fs.mkdirSync(path.dirname(to), { recursive: true });
+  fs.copyFileSync(from, `${to}.tmp`);
+  fs.chmodSync(`${to}.tmp`, 0o755);
+  fs.renameSync(`${to}.tmp`, to);
+}
+
+/** Keeps a copy of a fresh build for the next clone on this machine; failing to is not an error. */
+function share(built) {
+  try {
+    install(built, path.join(SHARED_BIN, 'temporal'));
+  } catch {
+    // read-only home: the next clone builds again
+  }
 }
 
 function goInstall(log) {
@@ -48,6 +74,7 @@ function goInstall(log) {
   });
   const built = path.join(TOOLS_BIN, 'temporal');
   if (r.status !== 0 || !runs(built)) throw new Error('go install of the Temporal CLI failed; see the output above.');
+  share(built);
   return { path: built, via: 'go install' };
 }
 
@@ -66,9 +93,8 @@ async function sdkDownload(log) {
     .map((f) => path.join(downloadDir, f))
     .find((f) => fs.statSync(f).isFile() && runs(f));
   if (!found) throw new Error(`the SDK download left no runnable CLI in ${downloadDir}`);
-  fs.mkdirSync(TOOLS_BIN, { recursive: true });
-  fs.copyFileSync(found, path.join(TOOLS_BIN, 'temporal'));
-  fs.chmodSync(path.join(TOOLS_BIN, 'temporal'), 0o755);
+  install(found, path.join(TOOLS_BIN, 'temporal'));
+  share(path.join(TOOLS_BIN, 'temporal'));
   return { path: path.join(TOOLS_BIN, 'temporal'), via: '@temporalio/testing download' };
 }
 
