@@ -54,7 +54,7 @@ describe('siirto stack --json', () => {
     expect(demo.status).toBe('done');
     expect(demo.documentNumber).toMatch(/^9\d{5}$/);
     const netvisor = lines.find((l) => l.system === 'netvisor')!;
-    const state = await (await fetch(`${netvisor.url}/__sandbox/state`)).json();
+    const state = (await (await fetch(`${netvisor.url}/__sandbox/state`)).json()) as { salesInvoices: unknown[] };
     expect(JSON.stringify(state.salesInvoices)).toContain(demo.documentNumber);
     // The UI serves, and the server's health check lists the demo tenant.
     expect((await fetch(`http://localhost:${uiPort}/`)).status).toBe(200);
