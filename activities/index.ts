@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Connections } from './connections';
 import { createCustomerActivities } from './customers';
+import { createOnboardingActivities } from './onboarding';
 import { createOrderLifecycleActivities } from './order-lifecycle';
 import { createPaymentActivities } from './payments';
 import { createProductActivities } from './products';
@@ -23,6 +24,7 @@ export function createActivities(connections: Connections, temporal: () => Clien
     ...createReconciliationActivities(connections, temporal),
     ...createOrderLifecycleActivities(connections, temporal),
     ...createRegisterActivities(connections, temporal),
+    ...createOnboardingActivities(connections, temporal),
   };
 }
 

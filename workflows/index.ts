@@ -4,3 +4,4 @@ export { reconcileShop } from './reconcile-shop';
 export { orderLifecycle, routeRackbeatOrderEvent, pollLifecycleOrders } from './order-lifecycle';
 export { migrateRegister } from './register-migration';
 export { registerSync, watchRegister } from './register-watch';
+export { onboarding } from './onboarding';

@@ -1,0 +1,383 @@
+import {
+  ActivityFailure,
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineUpdate,
+  executeChild,
+  ParentClosePolicy,
+  proxyActivities,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { CheckLine, Checklist, GoLiveState, MigrationLine, OnboardingPair, Step, StepName } from '../domain/onboarding';
+import { emptyChecklist, isOrderExportPair, parseGoLiveAt, refuseStep, stepOf } from '../domain/onboarding';
+import { checkRoute, type PairName, type RegisterName } from '../domain/sync';
+import { apiCall } from './profiles';
+import { migrateRegister, migrationWorkflowId, type RegisterMigrationInput } from './register-migration';
+import { SiirtoEntity, SiirtoFlow, SiirtoStatus, SiirtoTenant } from './search-attributes';
+
+/**
+ * `onboarding/<tenant>/<pair>`: a company's onboarding for one pair as a long-lived entity. Its state is the
+ * checklist (the `checklist` query); each step is an update the CLI sends (`siirto onboard`), validated so that a
+ * step taken out of order is refused with the reason; an operator may stop and come back days later, since the
+ * workflow only waits. A later go-live is a durable timer that `cancelGoLive` stops. After go-live the workflow
+ * stays, so that `checkCredentials` can confirm a fix when the other side revokes the credentials.
+ */
+export interface OnboardingInput {
+  tenant: string;
+  pair: OnboardingPair;
+  /** The task queue the flows' Schedules start their workflows on (the worker's, by default this one). */
+  taskQueue?: string;
+  /** Carried over continue-as-new. */
+  checklist?: Checklist;
+  /** Passed to the migration children (tests use short heartbeats). */
+  migrationTuning?: RegisterMigrationInput['tuning'];
+}
+
+export interface PrerequisitesArgs {
+  /** Create what is missing (the operator agreed). */
+  create: boolean;
+  /** 24SevenOffice: the company (identity) to work in, when the login sees several. */
+  identityId?: string;
+}
+
+export interface RegistersArgs {
+  /** The registers to migrate and sync; none for order export. */
+  registers: string[];
+  /** Register → direction, e.g. { customers: 'rackbeat-to-netvisor' }; the tenant file's direction otherwise. */
+  directions?: Record<string, string>;
+}
+
+export const checklistQuery = defineQuery<Checklist>('checklist');
+export const checkCredentialsUpdate = defineUpdate<Step, []>('checkCredentials');
+export const checkPermissionsUpdate = defineUpdate<Step, []>('checkPermissions');
+export const checkPrerequisitesUpdate = defineUpdate<Step, [PrerequisitesArgs]>('checkPrerequisites');
+export const confirmRegistersUpdate = defineUpdate<Step, [RegistersArgs]>('confirmRegisters');
+export const runMigrationsUpdate = defineUpdate<Step, [{ dryRun: boolean }]>('runMigrations');
+export const goLiveUpdate = defineUpdate<GoLiveState, [{ at?: string }]>('goLive');
+export const cancelGoLiveUpdate = defineUpdate<GoLiveState, []>('cancelGoLive');
+
+const checks = proxyActivities<Activities>({
+  startToCloseTimeout: '2m',
+  // A check reports a system that stays down within a minute instead of retrying for half an hour.
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 4 },
+});
+const writes = proxyActivities<Activities>({ ...apiCall, startToCloseTimeout: '10m' });
+
+const MAX_PLAN_LINES = 20;
+
+export async function onboarding(input: OnboardingInput): Promise<void> {
+  const c: Checklist = input.checklist ?? emptyChecklist(input.tenant, input.pair);
+  const taskQueue = input.taskQueue ?? workflowInfo().taskQueue;
+  let described = c.systems.length > 0 || c.problem !== undefined;
+
+  upsertSearchAttributes([
+    { key: SiirtoTenant, value: input.tenant },
+    { key: SiirtoFlow, value: 'onboarding' },
+    { key: SiirtoEntity, value: input.pair },
+  ]);
+  const publish = () => {
+    const failed = c.steps.filter((s) => s.status === 'failed');
+    const status = c.problem || failed.length ? 'needs-attention' : c.goLive?.status === 'live' ? 'done' : 'running';
+    upsertSearchAttributes([{ key: SiirtoStatus, value: status }]);
+    const where = c.steps.map((s) => `${s.name} ${s.status}`).join(', ');
+    const firstProblem = c.problem ?? failed[0]?.lines.find((l) => !l.ok)?.message ?? failed[0]?.notes[0] ?? null;
+    upsertMemo({ summary: `onboarding ${input.pair} for ${input.tenant}: ${where}`, problem: firstProblem });
+  };
+
+  setHandler(checklistQuery, () => c);
+
+  const begin = (name: StepName): Step => {
+    const step = stepOf(c, name);
+    step.status = 'running';
+    step.at = new Date().toISOString();
+    publish();
+    return step;
+  };
+  const finish = (step: Step, lines: CheckLine[], notes: string[] = []): Step => {
+    step.lines = lines;
+    step.notes = notes;
+    step.status = lines.every((l) => l.ok) ? 'ok' : 'failed';
+    publish();
+    return step;
+  };
+  /** An activity that failed after its retries: the step failed, with the reason, and may be run again. */
+  const failed = (step: Step, err: unknown): Step => {
+    if (!(err instanceof ActivityFailure)) throw err;
+    const message = err.cause?.message ?? err.message;
+    step.status = 'failed';
+    step.notes = [message];
+    publish();
+    return step;
+  };
+  const validate = (name: StepName) => () => {
+    const refusal = refuseStep(c, name);
+    if (refusal) throw new Error(refusal);
+  };
+
+  setHandler(
+    checkCredentialsUpdate,
+    async () => {
+      // The first update may come before the tenant's configuration has been read.
+      await condition(() => described);
+      const step = begin('credentials');
+      if (c.problem) {
+        step.status = 'failed';
+        step.notes = [c.problem];
+        publish();
+        return step;
+      }
+      try {
+        const results = await Promise.all(c.systems.map((system) => checks.checkCredentials(input.tenant, system)));
+        return finish(step, results.map((r, i) => ({ system: c.systems[i], ok: r.ok, message: r.message })));
+      } catch (err) {
+        return failed(step, err);
+      }
+    },
+    { validator: validate('credentials') },
+  );
+
+  setHandler(
+    checkPermissionsUpdate,
+    async () => {
+      const step = begin('permissions');
+      try {
+        const lines: CheckLine[] = [];
+        for (const system of c.systems) lines.push(...(await checks.checkPermissions(input.tenant, input.pair, system)));
+        return finish(step, lines);
+      } catch (err) {
+        return failed(step, err);
+      }
+    },
+    { validator: validate('permissions') },
+  );
+
+  setHandler(
+    checkPrerequisitesUpdate,
+    async (args) => {
+      const step = begin('prerequisites');
+      try {
+        const ask = { tenant: input.tenant, pair: input.pair, identityId: args.identityId ?? c.identityId };
+        let result = await checks.checkPrerequisites(ask);
+        const notes: string[] = [];
+        const missing = result.lines.filter((l) => !l.ok && l.creatable);
+        if (args.create && missing.length) {
+          result = await writes.createPrerequisites(ask);
+          notes.push(`created: ${result.lines.filter((l) => l.message === 'created').map((l) => l.item).join(', ') || 'nothing (already there)'}`);
+        } else if (missing.length) {
+          notes.push(`missing and creatable: ${missing.map((l) => l.item).join(', ')} (run again with create to create them)`);
+        }
+        if (result.identityId) c.identityId = result.identityId;
+        c.identityChoices = result.identityChoices;
+        if (result.identityChoices?.length) notes.push(`choose the 24SevenOffice company: ${result.identityChoices.map((i) => `${i.id} (${i.company})`).join(', ')}`);
+        return finish(step, result.lines, notes);
+      } catch (err) {
+        return failed(step, err);
+      }
+    },
+    { validator: (args) => (validate('prerequisites')(), checkArgs(args)) },
+  );
+
+  setHandler(
+    confirmRegistersUpdate,
+    async (args) => {
+      const step = begin('registers');
+      c.registers = resolveDirections(c, args);
+      c.planned = false;
+      c.migrations = [];
+      const entries = Object.entries(c.registers);
+      const migrations = stepOf(c, 'migrations');
+      if (!entries.length) {
+        migrations.status = 'skipped';
+        migrations.notes = [isOrderExportPair(input.pair) ? 'order export has no registers to migrate' : 'no registers chosen: nothing to migrate'];
+      } else {
+        migrations.status = 'pending';
+        migrations.notes = [];
+        migrations.lines = [];
+      }
+      return finish(
+        step,
+        entries.map(([register, direction]) => ({ system: direction.split('-to-')[1], ok: true, item: register, message: direction })),
+        entries.length ? [] : [migrations.notes[0]],
+      );
+    },
+    {
+      validator: (args) => {
+        validate('registers')();
+        resolveDirections(c, args);
+      },
+    },
+  );
+
+  setHandler(
+    runMigrationsUpdate,
+    async ({ dryRun }) => {
+      const step = begin('migrations');
+      const lines: CheckLine[] = [];
+      const notes: string[] = [];
+      const results: MigrationLine[] = [];
+      for (const [register, direction] of Object.entries(c.registers ?? {})) {
+        const workflowId = migrationWorkflowId(input.tenant, input.pair, register, dryRun);
+        const line: MigrationLine = { register, direction, workflowId, dryRun, status: 'running', summary: 'running' };
+        results.push(line);
+        c.migrations = [...c.migrations.filter((m) => m.dryRun !== dryRun || m.register !== register), line];
+        try {
+          const r = await executeChild(migrateRegister, {
+            workflowId,
+            taskQueue,
+            args: [{ tenant: input.tenant, pair: input.pair as PairName, register: register as RegisterName, direction, dryRun, ...(input.migrationTuning ? { tuning: input.migrationTuning } : {}) }],
+            // A migration outlives the onboarding run that started it (continue-as-new, cancellation).
+            parentClosePolicy: ParentClosePolicy.ABANDON,
+          });
+          const k = r.counts;
+          const verb = dryRun ? 'to ' : '';
+          line.status = r.status;
+          line.summary = `${k.read} read; ${verb}create ${k.create}, ${verb}update ${k.update}, unchanged ${k.unchanged}, conflicts ${k.conflict}, skipped ${k.skip}`;
+          line.entries = r.entries.slice(0, MAX_PLAN_LINES).map((e) => ({ sourceId: e.sourceId, key: e.key, name: e.name, action: e.action, reason: e.reason }));
+          const ok = r.status === 'done' && (dryRun || k.conflict + k.skip === 0);
+          lines.push({ system: direction.split('-to-')[1], ok: r.status === 'done', item: `${register} ${direction}`, message: line.summary });
+          if (!ok && !dryRun && r.status === 'done') notes.push(`${register}: ${k.conflict + k.skip} record(s) not written; see ${workflowId} in the Temporal UI`);
+        } catch (err) {
+          line.status = 'failed';
+          const message = (err as Error).name === 'WorkflowExecutionAlreadyStartedError'
+            ? `a ${register} migration is already running as ${workflowId} (siirto migrate?); wait for it and run this step again`
+            : ((err as { cause?: Error }).cause?.message ?? (err as Error).message);
+          line.summary = message;
+          lines.push({ system: direction.split('-to-')[1], ok: false, item: `${register} ${direction}`, message });
+        }
+      }
+      if (dryRun) {
+        c.planned = lines.every((l) => l.ok);
+        step.lines = lines;
+        step.notes = [c.planned ? 'plan shown: run the migrations for real to go on' : 'the plan could not be made for every register', ...notes];
+        step.status = c.planned ? 'pending' : 'failed';
+        publish();
+        return step;
+      }
+      return finish(step, lines, notes);
+    },
+    {
+      validator: ({ dryRun }) => {
+        validate('migrations')();
+        if (!c.registers || !Object.keys(c.registers).length) throw new Error('no registers confirmed: there is nothing to migrate');
+        if (!dryRun && !c.planned) throw new Error('show the plan first: run the migrations as a dry run, then for real');
+      },
+    },
+  );
+
+  const goLiveNow = async (): Promise<GoLiveState> => {
+    const step = begin('go-live');
+    try {
+      const schedules = await writes.ensureFlowSchedules(input.tenant, input.pair, taskQueue);
+      c.goLive = { status: 'live', at: new Date().toISOString(), schedules };
+      finish(step, [{ system: c.systems[c.systems.length - 1], ok: true, message: `live: ${schedules.length ? schedules.join(', ') : 'no Schedules for this pair (its flows run on webhooks and signals)'}` }]);
+    } catch (err) {
+      failed(step, err);
+      c.goLive = undefined;
+    }
+    return c.goLive ?? { status: 'cancelled', at: new Date().toISOString(), schedules: [] };
+  };
+
+  setHandler(
+    goLiveUpdate,
+    async ({ at }) => {
+      const when = parseGoLiveAt(at, Date.now());
+      if (!when.ok) throw ApplicationFailure.nonRetryable(when.message);
+      if (when.at <= Date.now()) return goLiveNow();
+      c.goLive = { status: 'scheduled', at: new Date(when.at).toISOString(), schedules: [] };
+      const step = stepOf(c, 'go-live');
+      step.status = 'waiting';
+      step.at = new Date().toISOString();
+      step.lines = [];
+      step.notes = [`go-live scheduled for ${c.goLive.at} (cancel with cancelGoLive)`];
+      publish();
+      return c.goLive;
+    },
+    {
+      validator: ({ at }) => {
+        validate('go-live')();
+        if (c.goLive?.status === 'scheduled') throw new Error(`go-live is already scheduled for ${c.goLive.at}; cancel it first`);
+        const when = parseGoLiveAt(at, Date.now());
+        if (!when.ok) throw new Error(when.message);
+      },
+    },
+  );
+
+  setHandler(
+    cancelGoLiveUpdate,
+    async () => {
+      c.goLive = { ...c.goLive!, status: 'cancelled' };
+      const step = stepOf(c, 'go-live');
+      step.status = 'pending';
+      step.notes = [`go-live planned for ${c.goLive.at} was cancelled`];
+      publish();
+      return c.goLive;
+    },
+    {
+      validator: () => {
+        if (c.goLive?.status !== 'scheduled') throw new Error(`no go-live is scheduled for ${input.pair} of ${input.tenant}`);
+      },
+    },
+  );
+
+  publish();
+  if (!described) {
+    const plan = await checks.describeOnboarding(input.tenant, input.pair);
+    if ('problem' in plan) c.problem = plan.problem;
+    else {
+      c.systems = plan.systems;
+      c.registersAvailable = plan.registers;
+      c.registersConfigured = plan.configured;
+    }
+    described = true;
+    publish();
+  }
+
+  for (;;) {
+    await condition(() => c.goLive?.status === 'scheduled' || workflowInfo().continueAsNewSuggested);
+    const planned = c.goLive;
+    if (planned?.status === 'scheduled') {
+      const dueIn = Math.max(1, Date.parse(planned.at) - Date.now());
+      // The durable timer: fires at the go-live time unless cancelled (or re-planned) first.
+      const changed = await condition(() => c.goLive !== planned || planned.status !== 'scheduled', dueIn);
+      if (!changed) await goLiveNow();
+      continue;
+    }
+    await condition(allHandlersFinished);
+    await continueAsNew<typeof onboarding>({ ...input, checklist: c });
+  }
+}
+
+function checkArgs(args: PrerequisitesArgs): void {
+  if (typeof args?.create !== 'boolean') throw new Error('checkPrerequisites needs { create: true | false }');
+  if (args.identityId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(args.identityId)) {
+    throw new Error(`"${args.identityId}" is not a 24SevenOffice identity id (a GUID)`);
+  }
+}
+
+/** register → direction for the confirmed registers; throws the operator's reason when one cannot run. */
+function resolveDirections(c: Checklist, args: RegistersArgs): Record<string, string> {
+  if (!Array.isArray(args?.registers)) throw new Error('confirmRegisters needs { registers: [...] }');
+  if (isOrderExportPair(c.pair)) {
+    if (args.registers.length) throw new Error(`${c.pair} is order export: it has no registers to migrate (confirm with none)`);
+    return {};
+  }
+  const out: Record<string, string> = {};
+  for (const register of args.registers) {
+    const allowed = c.registersAvailable?.[register];
+    if (!allowed) throw new Error(`pair ${c.pair} has no register "${register}": use ${Object.keys(c.registersAvailable ?? {}).join(', ')}`);
+    const direction = args.directions?.[register] ?? c.registersConfigured?.[register] ?? (allowed.length === 1 ? allowed[0] : undefined);
+    if (!direction) throw new Error(`choose a direction for ${register}: ${allowed.join(' or ')}`);
+    const problem = checkRoute(c.pair, register, direction);
+    if (problem) throw new Error(problem);
+    out[register] = direction;
+  }
+  return out;
+}
+
