@@ -8,12 +8,13 @@ const path = require('node:path');
 const ROOT = path.resolve(__dirname, '..');
 const log = (m) => console.error(`[bootstrap] ${m}`);
 
-function run(cmd, args) {
+function run(cmd, args, { optional = false } = {}) {
   const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) {
+  if (r.status !== 0 && !optional) {
     log(`"${cmd} ${args.join(' ')}" failed with exit code ${r.status}`);
     process.exit(r.status || 1);
   }
+  return r.status === 0;
 }
 
 const mtime = (f) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0);
@@ -22,8 +23,12 @@ function ensureDependencies() {
   const lock = path.join(ROOT, 'package-lock.json');
   const installed = path.join(ROOT, 'node_modules', '.package-lock.json');
   if (fs.existsSync(installed) && mtime(installed) >= mtime(lock)) return;
-  log('installing dependencies (npm ci)...');
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+  log('installing dependencies from the lock file (npm ci)...');
+  if (run('npm', ['ci', '--no-audit', '--no-fund'], { optional: true })) return;
+  // npm ci refuses a lock file that lacks optional packages for other platforms (e.g. @swc/core's darwin builds,
+  // absent from some registry mirrors); npm install still follows the lock's versions and changes no file.
+  log('npm ci refused the lock file; installing the same versions with npm install --no-save...');
+  run('npm', ['install', '--no-audit', '--no-fund', '--no-save']);
 }
 
 function build() {
