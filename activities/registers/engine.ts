@@ -4,7 +4,7 @@ import { isConnectorError } from '../../connectors/kit/errors';
 import { parseDirection, sameContent, type PairName, type PlanEntry, type RegisterName, type RegisterRecord } from '../../domain/sync';
 import type { Connections } from '../connections';
 import { classified } from '../failures';
-import { comparable, sourceStream, targetStream, type SourceItem, type StreamContext, type TargetStream } from './streams';
+import { comparable, sourceStream, targetStream, withSourceId, type SourceItem, type StreamContext, type TargetStream } from './streams';
 
 export interface MigrateBatchInput {
   tenant: string;
@@ -46,7 +46,7 @@ export async function pairAndWrite(ctx: StreamContext, target: TargetStream, ite
       entries.push({ sourceId: item.sourceId, key: keyOf(item.mapped.record), name: nameOf(item.mapped.record), action: 'skip', reason: refusal });
       continue;
     }
-    ready.push({ item, record: item.mapped.record });
+    ready.push({ item, record: withSourceId(item.mapped.record, item.sourceId) });
   }
   if (!ready.length) return entries;
 
@@ -66,7 +66,8 @@ export async function pairAndWrite(ctx: StreamContext, target: TargetStream, ite
     }
     if (pairing.action === 'update' || pairing.action === 'unchanged') {
       const now = current.get(pairing.targetKey);
-      const unchanged = now !== undefined && sameContent(comparable(target, record), now);
+      const linked = !target.expectedLink || candidates.some((c) => c.targetKey === pairing.targetKey && c.link === target.expectedLink!(record as never));
+      const unchanged = linked && now !== undefined && sameContent(comparable(target, record), now);
       const action = unchanged ? 'unchanged' : 'update';
       if (!unchanged && !dryRun) {
         const failed = await write(() => target.update(ctx, pairing.targetKey, record as never));
@@ -127,7 +128,7 @@ export function createRegisterMigrationActivities(connections: Connections) {
           // Heartbeats carry only the batch's own progress; the cursor lives in the workflow.
           if (inActivity()) Context.current().heartbeat({ cursor: input.cursor ?? null, done: done++ });
         };
-        const entries = await pairAndWrite(ctx, targetStream(target, input.register), page.items, input.dryRun, heartbeat);
+        const entries = await pairAndWrite(ctx, targetStream(target, input.register, input.pair), page.items, input.dryRun, heartbeat);
         return { entries, ...(page.next !== undefined ? { next: page.next } : {}), ...(page.total !== undefined ? { total: page.total } : {}) };
       });
     },

@@ -1,4 +1,3 @@
-import type { PairSyncSettings } from '../../config/sync-schema';
 import { isConnectorError } from '../../connectors/kit/errors';
 import { toXmlDocument } from '../../connectors/netvisor/xml';
 import { DIMENSION_ITEM_ORDER } from '../../connectors/netvisor/element-order';
@@ -18,7 +17,8 @@ import {
 } from '../../domain/mapping/rackbeat-netvisor';
 import { NETVISOR_DIMENSION_KEYS, severaCostCenterToCanonical, severaCustomerToCanonical, severaProductToCanonical } from '../../domain/mapping/severa-netvisor';
 import type { Pairing, RegisterName, RegisterRecord, SyncSystem } from '../../domain/sync';
-import type { Connections } from '../connections';
+import { TWENTYFOURSEVEN_SOURCES, TWENTYFOURSEVEN_TARGETS } from './streams-24so';
+import type { Candidate, SourceItem, SourceStream, StreamContext, TargetStream } from './stream-types';
 import { needsOperator } from '../failures';
 
 /**
@@ -26,50 +26,7 @@ import { needsOperator } from '../failures';
  * whether it can be asked for changes since an instant, how to read one record, and, as a target, how to look up
  * candidates by natural key, pair, compare and write. One engine (engine.ts) walks them all.
  */
-export interface StreamContext {
-  connections: Connections;
-  tenant: string;
-  settings: PairSyncSettings;
-}
-
-export interface SourceItem {
-  sourceId: string;
-  mapped: Mapped<RegisterRecord>;
-}
-
-export interface SourcePage {
-  items: SourceItem[];
-  /** Absent on the last page. */
-  next?: string;
-  total?: number;
-}
-
-export interface SourceStream {
-  page(ctx: StreamContext, cursor: string | undefined, size: number): Promise<SourcePage>;
-  /** Records changed at or after `since` (ISO instant); absent where the system pushes changes instead (Rackbeat). */
-  changedSince?(ctx: StreamContext, since: string): Promise<SourceItem[]>;
-  readOne(ctx: StreamContext, sourceId: string): Promise<SourceItem | null>;
-}
-
-export interface Candidate extends PartyCandidate {
-  code?: string;
-}
-
-export interface TargetStream<R extends RegisterRecord = RegisterRecord> {
-  /** Fields the target stores: what "unchanged" compares. */
-  keys: readonly string[];
-  /** A per-record check before pairing (e.g. Rackbeat's 25-character product numbers). */
-  refuse?(ctx: StreamContext, record: R): string | null;
-  /** Candidates for a batch, looked up by natural keys (code, business ID, name). */
-  lookup(ctx: StreamContext, records: R[]): Promise<Candidate[]>;
-  pair(record: R, candidates: Candidate[]): Pairing;
-  /** Current content of paired target records, for the unchanged check. */
-  details(ctx: StreamContext, keys: string[]): Promise<Map<string, RegisterRecord>>;
-  create(ctx: StreamContext, record: R): Promise<string>;
-  update(ctx: StreamContext, targetKey: string, record: R): Promise<void>;
-  /** What a new target record is known by in the candidates list (so a later record in the batch sees it). */
-  candidate(targetKey: string, record: R): Candidate;
-}
+export * from './stream-types';
 
 const partyCandidate = (targetKey: string, p: Party): Candidate => ({
   targetKey,
@@ -483,13 +440,14 @@ const TARGETS: Partial<Record<`${SyncSystem}:${RegisterName}`, TargetStream<neve
 };
 
 export function sourceStream(system: SyncSystem, register: RegisterName): SourceStream {
-  const s = SOURCES[`${system}:${register}`];
+  const s = SOURCES[`${system}:${register}`] ?? TWENTYFOURSEVEN_SOURCES[`${system}:${register}`];
   if (!s) throw needsOperator(`reading ${register} from ${system} is not supported yet`, 'Siirto.config');
   return s;
 }
 
-export function targetStream(system: SyncSystem, register: RegisterName): TargetStream {
-  const t = TARGETS[`${system}:${register}`];
+/** The target side of a register; a pair may declare its own (Rackbeat records are linked by field in the 24SO pair). */
+export function targetStream(system: SyncSystem, register: RegisterName, pair?: string): TargetStream {
+  const t = (pair ? TWENTYFOURSEVEN_TARGETS[`${pair}:${system}:${register}`] : undefined) ?? TARGETS[`${system}:${register}`];
   if (!t) throw needsOperator(`writing ${register} to ${system} is not supported yet`, 'Siirto.config');
   return t as unknown as TargetStream;
 }

@@ -66,7 +66,7 @@ export function createRegisterSyncActivities(connections: Connections, temporal:
           if (input.echoHash && echoMatches(input.echoHash, item.mapped.record)) return { outcome: 'echo' };
           return { outcome: 'not-master', reason: `${where} changed, but ${roles.master} is the master of ${input.register}: the change is not copied; make it in ${roles.master}` };
         }
-        const target = targetStream(roles.other, input.register);
+        const target = targetStream(roles.other, input.register, input.pair);
         const [entry] = await pairAndWrite(ctx, target, [item], false);
         if (entry.action === 'create' || entry.action === 'update' || entry.action === 'unchanged') {
           return {

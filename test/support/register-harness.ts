@@ -6,6 +6,7 @@ import type { ResolvedTenant } from '../../config/load';
 import { PairSyncSettings } from '../../config/sync-schema';
 import { NetvisorClient } from '../../connectors/netvisor';
 import { RackbeatClient } from '../../connectors/rackbeat';
+import { TwentyFourSevenClient } from '../../connectors/twentyfourseven';
 import { buildHttpServer, listen } from '../../client/http';
 import { codecFromEnvironment, EncryptionCodec } from '../../worker/payload-codec';
 import { createWorker, installRuntime } from '../../worker/worker';
@@ -18,7 +19,10 @@ export interface SandboxUrls {
   netvisor: string;
   rackbeat: string;
   severa: string;
+  so: string;
 }
+
+export const SO_CREDENTIALS = { applicationId: '00000000-0000-0000-0000-000000000024', username: 'single@siirto.test', password: 'sandbox' };
 
 /** A tenant wired to the Netvisor, Rackbeat and Severa sandboxes with their default credentials. */
 export function registerTenant(id: string, urls: SandboxUrls, pairs: Array<Record<string, unknown>> = [], rackbeatWebhookTokens: string[] = []): ResolvedTenant {
@@ -36,6 +40,7 @@ export function registerTenant(id: string, urls: SandboxUrls, pairs: Array<Recor
         language: 'FI',
       },
       rackbeat: { baseUrl: urls.rackbeat, apiToken: RACKBEAT_TOKEN },
+      twentyfourseven: { baseUrl: urls.so, ...SO_CREDENTIALS },
       severa: { baseUrl: urls.severa, clientId: 'sandbox-client', clientSecret: 'sandbox-secret', scopes: ['customers:read', 'settings:read'] },
     },
     shops: [],
@@ -50,6 +55,7 @@ export interface RegisterHarness {
   serverUrl: string;
   netvisor: NetvisorClient;
   rackbeat: RackbeatClient;
+  so: TwentyFourSevenClient;
   taskQueue: string;
   /** Starts a worker on the harness's task queue (a "new process" after a kill). */
   startWorker(): Promise<void>;
@@ -63,8 +69,8 @@ export async function startRegisterHarness(tenantList: (urls: SandboxUrls) => Re
   installRuntime('ERROR');
   const taskQueue = `registers-${crypto.randomUUID()}`;
   const address = temporalAddress();
-  const { sandboxes, stop: stopSandboxes } = await startTestSandboxes(['netvisor', 'rackbeat', 'severa']);
-  const urls = { netvisor: sandboxes.netvisor.url, rackbeat: sandboxes.rackbeat.url, severa: sandboxes.severa.url };
+  const { sandboxes, stop: stopSandboxes } = await startTestSandboxes(['netvisor', 'rackbeat', 'severa', '24so']);
+  const urls = { netvisor: sandboxes.netvisor.url, rackbeat: sandboxes.rackbeat.url, severa: sandboxes.severa.url, so: sandboxes['24so'].url };
   const tenants = new Map(tenantList(urls).map((t) => [t.tenant, t]));
   // With SIIRTO_PAYLOAD_KEY set, the CLI (which reads the same variable) can talk to this worker's workflows.
   const codec = process.env.SIIRTO_PAYLOAD_KEY ? codecFromEnvironment('/nonexistent') : new EncryptionCodec({ id: 'test', key: crypto.randomBytes(32) });
@@ -97,6 +103,7 @@ export async function startRegisterHarness(tenantList: (urls: SandboxUrls) => Re
     taskQueue,
     netvisor: new NetvisorClient(nvCreds),
     rackbeat: new RackbeatClient({ baseUrl: urls.rackbeat, apiToken: RACKBEAT_TOKEN }),
+    so: new TwentyFourSevenClient({ baseUrl: urls.so, ...SO_CREDENTIALS }),
     startWorker,
     stopWorker,
     async stop() {

@@ -1,0 +1,70 @@
+import type { PairSyncSettings } from '../../config/sync-schema';
+import type { PartyCandidate } from '../../domain/mapping/pairing';
+import type { Mapped } from '../../domain/mapping/rackbeat-netvisor';
+import type { Pairing, RegisterRecord } from '../../domain/sync';
+import type { Connections } from '../connections';
+
+/** The shapes every register declaration fills in (streams.ts, streams-24so.ts). */
+export interface StreamContext {
+  connections: Connections;
+  tenant: string;
+  settings: PairSyncSettings;
+}
+
+export interface SourceItem {
+  sourceId: string;
+  mapped: Mapped<RegisterRecord>;
+}
+
+export interface SourcePage {
+  items: SourceItem[];
+  /** Absent on the last page. */
+  next?: string;
+  total?: number;
+}
+
+export interface SourceStream {
+  page(ctx: StreamContext, cursor: string | undefined, size: number): Promise<SourcePage>;
+  /** Records changed at or after `since` (ISO instant); absent where the system pushes changes instead (Rackbeat). */
+  changedSince?(ctx: StreamContext, since: string): Promise<SourceItem[]>;
+  readOne(ctx: StreamContext, sourceId: string): Promise<SourceItem | null>;
+}
+
+export interface Candidate extends PartyCandidate {
+  code?: string;
+  /** The partner id stored on the target record (a Rackbeat link field, a 24SO ExternalId). */
+  link?: string;
+}
+
+export interface TargetStream<R extends RegisterRecord = RegisterRecord> {
+  /** Fields the target stores: what "unchanged" compares. */
+  keys: readonly string[];
+  /** A per-record check before pairing (e.g. Rackbeat's 25-character product numbers). */
+  refuse?(ctx: StreamContext, record: R): string | null;
+  /** Candidates for a batch, looked up by natural keys (code, business ID, name). */
+  lookup(ctx: StreamContext, records: R[]): Promise<Candidate[]>;
+  pair(record: R, candidates: Candidate[]): Pairing;
+  /** Current content of paired target records, for the unchanged check. */
+  details(ctx: StreamContext, keys: string[]): Promise<Map<string, RegisterRecord>>;
+  create(ctx: StreamContext, record: R): Promise<string>;
+  update(ctx: StreamContext, targetKey: string, record: R): Promise<void>;
+  /**
+   * For targets linked by reference: the partner id the paired target record must carry. A record whose content
+   * matches but whose link is missing is still updated, so that the link gets written.
+   */
+  expectedLink?(record: R): string;
+  /** What a new target record is known by in the candidates list (so a later record in the batch sees it). */
+  candidate(targetKey: string, record: R): Candidate;
+}
+
+
+/**
+ * The source id a record came from, for targets that link by reference (the 24SO id kept in a Rackbeat field).
+ * Set by the engine as a non-enumerable property, so it never reaches content comparison, hashes or payloads.
+ */
+const SOURCE_ID = Symbol('sourceId');
+export function withSourceId<T extends object>(record: T, sourceId: string): T {
+  Object.defineProperty(record, SOURCE_ID, { value: sourceId, enumerable: false, configurable: true });
+  return record;
+}
+export const sourceIdOf = (record: object): string => (record as Record<symbol, string>)[SOURCE_ID] ?? '';
