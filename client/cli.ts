@@ -4,6 +4,7 @@ import { registerOrdersCommand } from './commands/orders';
 import { registerHistoryCommands } from './commands/history';
 import { registerSandboxCommand } from './commands/sandbox';
 import { registerMigrateCommand } from './commands/migrate';
+import { registerOnboardCommand } from './commands/onboard';
 import { registerServerCommand } from './commands/server';
 import { registerStackCommand } from './commands/stack';
 import { registerWorkerCommand } from './commands/worker';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerServerCommand(program);
   registerHistoryCommands(program);
   registerOrdersCommand(program);
+  registerOnboardCommand(program);
   return program;
 }
 
