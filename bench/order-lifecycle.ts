@@ -2,7 +2,7 @@
  * Order lifecycle latency (issue 8): from a status change in 24SevenOffice to the order in Rackbeat, and from a
  * shipment in Rackbeat to Sent in 24SO, p50/p95 over N orders, beside the old integration's 15-minute cron.
  *
- *   node dist/bench/order-lifecycle.js [--orders 1000] [--rate 10] [--poll-every 5s]
+ *   node dist/bench/order-lifecycle.js [--orders 1000] [--rate 5] [--poll-every 5s]
  *
  * Everything runs here: a Temporal dev server (client/dev-server.ts), the Rackbeat and 24SO sandboxes in-process,
  * a worker and Siirto's HTTP server (Rackbeat webhooks arrive through the real route). Latencies are measured
@@ -89,7 +89,7 @@ async function waitUntil(check: () => boolean, timeoutMs: number, what: string):
 
 async function main(): Promise<void> {
   const orders = Number(arg('orders', '1000'));
-  const rate = Number(arg('rate', '10'));
+  const rate = Number(arg('rate', '5'));
   const pollEvery = arg('poll-every', '5s');
   const pollMs = durationMs(pollEvery);
   installRuntime('ERROR');

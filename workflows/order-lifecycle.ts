@@ -38,6 +38,11 @@ export interface OrderLifecycleInput {
   requestId: string;
   /** State carried over continue-as-new. */
   carried?: LifecycleState;
+  /**
+   * History length (events) after which the workflow continues as new even before the server suggests it; a long
+   * followed order then keeps a short history. Default 10,000.
+   */
+  historyBudget?: number;
 }
 
 /** A Rackbeat order event as a hint: the workflow reads the order's actual state, so order and repeats do not matter. */
@@ -76,6 +81,8 @@ export interface LifecycleState {
   /** Recent event ids, for duplicate detection across continue-as-new. */
   recentEventIds: string[];
   needsAttention?: string;
+  /** How many times the workflow has continued as new, carrying this state. */
+  generation?: number;
 }
 
 export type OperatorAction = { action: 'resync' } | { action: 'cancel-follow'; reason?: string };
@@ -257,8 +264,11 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<Lifecy
 
   while (state.phase !== 'sent') {
     if (stopIfAsked()) return state;
-    if (workflowInfo().continueAsNewSuggested && !checkRequested) {
+    const info = workflowInfo();
+    if ((info.continueAsNewSuggested || info.historyLength > (input.historyBudget ?? 10_000)) && !checkRequested) {
       await condition(allHandlersFinished);
+      note(`continuing as new after ${info.historyLength} history events`);
+      state.generation = (state.generation ?? 0) + 1;
       return continueAsNew<typeof orderLifecycle>({ ...input, carried: { ...state, lastEventAt: latestEventAt || undefined } });
     }
     const woken = await condition(() => checkRequested || stopRequested !== null, settings.rackbeatCheckEvery as Duration);

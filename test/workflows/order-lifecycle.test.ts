@@ -13,6 +13,7 @@ import { retrySignal, statusQuery } from '../../workflows/transfer';
 import {
   lifecycleScheduleId,
   operatorUpdate,
+  orderLifecycle,
   orderLifecycleWorkflowId,
   pollLifecycleOrders,
   rackbeatEventSignal,
@@ -333,6 +334,30 @@ describe('events: duplicated, late, reordered, lost', () => {
     expect(result.phase).toBe('done');
     expect(result.eventsReceived).toBe(0);
     expect((await soOrder(h, orderId)).orderStatus).toBe('OrderState_Sent');
+  });
+
+  it('continues as new when its history grows, carrying the state, and still ends at Sent', async () => {
+    const orderId = await soOrderWith([['P1004', 2]]);
+    const wf = orderLifecycleWorkflowId('t-backstop', orderId);
+    // Started as followOrder would, with a tiny history budget so that the timer checks (every 1s) exhaust it soon.
+    await h.client.workflow.start(orderLifecycle, {
+      taskQueue,
+      workflowId: wf,
+      args: [{ tenant: 't-backstop', orderId, trigger: 'manual', requestId: 'budget-test', historyBudget: 40 }],
+    });
+    const rb = await rackbeatOrderOf('t-backstop', orderId);
+    const first = await h.client.workflow.getHandle(wf).describe();
+    const carried = await waitFor(() => lifecycleState(h, wf), (s) => (s.generation ?? 0) >= 2, 'two continue-as-new', 30_000);
+    expect(carried).toMatchObject({ rackbeatNumber: rb.number, startedBy: 'budget-test' });
+    expect(carried.lineMap).toHaveLength(1);
+    expect(carried.path.map((p) => p.what)).toContainEqual(expect.stringMatching(/^continuing as new after \d+ history events/));
+    expect((await h.client.workflow.getHandle(wf).describe()).runId).not.toBe(first.runId);
+    const shipment = await h.rackbeat.orders.createShipment(rb.number);
+    await h.rackbeat.orders.markShipped(shipment.id);
+    const result: LifecycleState = await h.client.workflow.getHandle(wf).result();
+    expect(result.phase).toBe('done');
+    expect((await soOrder(h, orderId)).orderStatus).toBe('OrderState_Sent');
+    expect(await rackbeatOrdersFor(h, orderId)).toHaveLength(1);
   });
 
   it('routes a delivery handed to handleRackbeatOrderEvent to the order it came from', async () => {
