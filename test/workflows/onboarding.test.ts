@@ -6,7 +6,10 @@ import type { ResolvedTenant } from '../../config/load';
 import { LifecycleSettings } from '../../config/lifecycle-schema';
 import { OrderExportSettings } from '../../config/schema';
 import { PairSyncSettings } from '../../config/sync-schema';
-import { stepOf, type Checklist, type OnboardingPair } from '../../domain/onboarding';
+import { credentialsAdvice, isCredentialsProblem, stepOf, type Checklist, type OnboardingPair } from '../../domain/onboarding';
+import { startOrderExport } from '../../client/temporal';
+import { migrateRegister } from '../../workflows/register-migration';
+import { statusQuery, type TransferState } from '../../workflows/transfer';
 import { EncryptionCodec } from '../../worker/payload-codec';
 import { createWorker, installRuntime } from '../../worker/worker';
 import {
@@ -354,5 +357,43 @@ describe('Rackbeat → Netvisor: the plan before the migration', () => {
     expect(real.status).toBe('ok');
     expect(real.lines[0].message).toBe('3 read; create 3, update 0, unchanged 0, conflicts 0, skipped 0');
     expect(await codes()).toHaveLength(4);
+  });
+});
+
+describe('credentials removed on the other side', () => {
+  /** The tenant whose Netvisor key no longer works stands for "the API user was deleted" (the sandbox refuses it alike). */
+  const waitParked = async (workflowId: string): Promise<TransferState> => {
+    const h = client.workflow.getHandle(workflowId);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const s = await h.query(statusQuery).catch(() => undefined);
+      if (s?.status === 'needs-attention' || Date.now() > deadline) return s!;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  };
+
+  test('each affected flow pauses in needs-attention as a credentials problem; the credentials check names the same fix', async () => {
+    await control(urls.rackbeat, 'seed', { seed: 7, counts: { customers: 2, suppliers: 0, orders: 0 } });
+    const orders = (await control(urls.woocommerce, 'state')).orders as Array<{ id: number; status: string }>;
+    const paid = orders.find((o) => o.status === 'processing')!;
+    const exported = await startOrderExport(client, { tenant: T.badNetvisor, shop: 'woo', orderId: String(paid.id), trigger: 'manual' }, taskQueue);
+    const migration = await client.workflow.start(migrateRegister, {
+      taskQueue,
+      workflowId: `migration/${T.badNetvisor}/rackbeat-netvisor/customers`,
+      args: [{ tenant: T.badNetvisor, pair: 'rackbeat-netvisor', register: 'customers', direction: 'rackbeat-to-netvisor' }],
+    });
+    for (const workflowId of [exported.workflowId, migration.workflowId]) {
+      const parked = await waitParked(workflowId);
+      expect(parked).toMatchObject({ status: 'needs-attention', error: { message: NETVISOR_MESSAGE, type: 'Siirto.credentials' } });
+      expect(isCredentialsProblem(parked.error?.type)).toBe(true);
+      // Paused, not failed: the workflow is still open, waiting for retry or skip.
+      expect((await client.workflow.getHandle(workflowId).describe()).status.name).toBe('RUNNING');
+    }
+    const onboardingCheck = await (await start(T.badNetvisor, 'shop-netvisor')).executeUpdate(checkCredentialsUpdate);
+    expect(onboardingCheck.lines.find((l) => l.system === 'netvisor')).toEqual({ system: 'netvisor', ok: false, message: NETVISOR_MESSAGE });
+    expect(credentialsAdvice(T.badNetvisor, NETVISOR_MESSAGE)).toBe(
+      `${NETVISOR_MESSAGE} The flow is paused: fix the credentials, confirm with "siirto onboard config/${T.badNetvisor}.yaml" (the credentials check), then retry the paused transfers.`,
+    );
+    for (const workflowId of [exported.workflowId, migration.workflowId]) await client.workflow.getHandle(workflowId).terminate('test over');
   });
 });

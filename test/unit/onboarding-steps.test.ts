@@ -1,0 +1,44 @@
+import { emptyChecklist, isCredentialsProblem, nextStep, parseGoLiveAt, refuseStep, stepOf } from '../../domain/onboarding';
+
+describe('onboarding step order', () => {
+  test('each step needs the ones before it; credentials may always be checked again', () => {
+    const c = emptyChecklist('acme', 'rackbeat-netvisor');
+    expect(refuseStep(c, 'credentials')).toBeNull();
+    expect(refuseStep(c, 'permissions')).toBe('Permissions comes after Credentials, which has not been done: run credentials first');
+    stepOf(c, 'credentials').status = 'failed';
+    expect(refuseStep(c, 'go-live')).toBe('Go-live comes after Credentials, which failed: run credentials first');
+    stepOf(c, 'credentials').status = 'ok';
+    stepOf(c, 'permissions').status = 'running';
+    expect(refuseStep(c, 'permissions')).toMatch(/already running/);
+    expect(refuseStep(c, 'prerequisites')).toBe('Prerequisites comes after Permissions, which is still running: run permissions first');
+    for (const s of c.steps.slice(1, 4)) s.status = 'ok';
+    stepOf(c, 'migrations').status = 'skipped';
+    expect(nextStep(c)).toBe('go-live');
+    expect(refuseStep(c, 'go-live')).toBeNull();
+    c.goLive = { status: 'live', at: '2026-01-01T00:00:00.000Z', schedules: [] };
+    expect(nextStep(c)).toBeNull();
+    expect(refuseStep(c, 'go-live')).toMatch(/already live/);
+    expect(refuseStep(c, 'credentials')).toBeNull();
+  });
+
+  test('a configuration problem refuses every step with the reason', () => {
+    const c = { ...emptyChecklist('acme', 'shop-procountor'), problem: 'no shop of tenant "acme" exports to procountor' };
+    expect(refuseStep(c, 'credentials')).toBe('onboarding of shop-procountor for acme cannot go on: no shop of tenant "acme" exports to procountor');
+  });
+
+  test('go-live time: now, a later instant, or a clear refusal', () => {
+    const now = Date.parse('2026-11-22T12:00:00Z');
+    expect(parseGoLiveAt(undefined, now)).toEqual({ ok: true, at: now });
+    expect(parseGoLiveAt('now', now)).toEqual({ ok: true, at: now });
+    expect(parseGoLiveAt('2026-12-01T06:00:00Z', now)).toEqual({ ok: true, at: Date.parse('2026-12-01T06:00:00Z') });
+    expect(parseGoLiveAt('2020-01-01T00:00:00+02:00', now)).toEqual({ ok: true, at: now });
+    expect(parseGoLiveAt('tomorrow', now)).toEqual({ ok: false, message: 'go-live time "tomorrow" is not an ISO time with a zone, such as 2026-12-01T06:00:00Z' });
+    expect(parseGoLiveAt('2026-12-01T06:00', now)).toMatchObject({ ok: false });
+  });
+
+  test('credentials problems are recognised by the failure type the activities give them', () => {
+    expect(isCredentialsProblem('Siirto.credentials')).toBe(true);
+    expect(isCredentialsProblem('Siirto.permission')).toBe(false);
+    expect(isCredentialsProblem(undefined)).toBe(false);
+  });
+});
