@@ -2,12 +2,14 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { ensureLifecycleSchedules } from '../client/lifecycle-schedules';
 import { ensureReconcileSchedules } from '../client/schedules';
+import { ensureSyncSchedules } from '../client/sync-schedules';
 import type { ResolvedTenant } from '../config/load';
 import { pairSettings } from '../config/sync-schema';
 import { isConnectorError } from '../connectors/kit/errors';
 import type { PermissionProbe } from '../connectors/netvisor';
 import { TwentyFourSevenClient } from '../connectors/twentyfourseven';
 import { listIdentitiesWithCredential } from '../connectors/twentyfourseven/identities';
+import { LINK_FIELDS } from '../domain/mapping/rackbeat-twentyfourseven';
 import { isOrderExportPair, type CheckLine, type IdentityChoice, type OnboardingPair } from '../domain/onboarding';
 import { PAIRS, type PairName } from '../domain/sync';
 import type { Connections } from './connections';
@@ -48,14 +50,20 @@ export interface PrerequisitesInput {
   identityId?: string;
 }
 
-/** The Rackbeat ids fields the rackbeat-24so pair keeps 24SO ids in (lifecycle.links names two of them). */
+/**
+ * The Rackbeat user-defined fields the rackbeat-24so pair keeps 24SO ids in: the register sync's LINK_FIELDS, and the
+ * order lifecycle's `lifecycle.links` when a tenant names other ones.
+ */
 export function twentyFourSevenIdFields(tenant: ResolvedTenant): Array<{ owner: 'customer' | 'item' | 'supplier'; slug: string; name: string }> {
-  const links = tenant.lifecycle?.links;
-  return [
-    { owner: 'customer', slug: links?.customerField ?? '24so-customer-id', name: '24SO customer id' },
-    { owner: 'item', slug: links?.productField ?? '24so-product-id', name: '24SO product id' },
-    { owner: 'supplier', slug: '24so-supplier-id', name: '24SO supplier id' },
+  const fields: Array<{ owner: 'customer' | 'item' | 'supplier'; slug: string; name: string }> = [
+    { owner: 'customer', slug: LINK_FIELDS.customers, name: '24SO customer id' },
+    { owner: 'item', slug: LINK_FIELDS.products, name: '24SO product id' },
+    { owner: 'supplier', slug: LINK_FIELDS.suppliers, name: '24SO supplier id' },
   ];
+  const links = tenant.lifecycle?.links;
+  if (links && links.customerField !== LINK_FIELDS.customers) fields.push({ owner: 'customer', slug: links.customerField, name: `24SO customer id (${links.customerField})` });
+  if (links && links.productField !== LINK_FIELDS.products) fields.push({ owner: 'item', slug: links.productField, name: `24SO product id (${links.productField})` });
+  return fields;
 }
 
 /** The systems a pair uses in this tenant; a missing connection is the operator's to fix in the file. */
@@ -251,7 +259,8 @@ export function createOnboardingActivities(connections: Connections, temporal: (
 
     /**
      * Go-live: the Schedules of the pair's ongoing flows, created or brought in line with the configuration
-     * (client/schedules.ts for shop reconciliation, client/lifecycle-schedules.ts for the 24SO → Rackbeat pick-up).
+     * (client/schedules.ts for shop reconciliation, client/sync-schedules.ts for the register change polls,
+     * client/lifecycle-schedules.ts for the 24SO → Rackbeat pick-up).
      */
     async ensureFlowSchedules(tenant: string, pair: OnboardingPair, taskQueue: string): Promise<string[]> {
       try {
@@ -262,7 +271,9 @@ export function createOnboardingActivities(connections: Connections, temporal: (
           const only = { ...t, shops: t.shops.filter((s) => s.exportTo === target) };
           return await ensureReconcileSchedules(client, new Map([[tenant, only]]), taskQueue);
         }
-        const ids: string[] = [];
+        // The register polls of this pair as the tenant file configures them; Rackbeat-mastered registers run on webhooks.
+        const only = { ...t, sync: t.sync ? { ...t.sync, pairs: t.sync.pairs.filter((p) => p.pair === pair) } : t.sync };
+        const ids = await ensureSyncSchedules(client, new Map([[tenant, only as ResolvedTenant]]), taskQueue);
         if (pair === 'rackbeat-24so') ids.push(...(await ensureLifecycleSchedules(client, new Map([[tenant, t]]), taskQueue)));
         return ids;
       } catch (err) {

@@ -201,10 +201,14 @@ export async function onboarding(input: OnboardingInput): Promise<void> {
         migrations.notes = [];
         migrations.lines = [];
       }
+      // The ongoing sync follows the tenant file (sync.pairs); a register confirmed here but absent there is migrated only.
+      const unsynced = entries.filter(([r]) => !c.registersConfigured?.[r]).map(([r]) => r);
+      const notes = entries.length ? [] : [migrations.notes[0]];
+      if (unsynced.length) notes.push(`not in sync.pairs of config/${input.tenant}.yaml, so migrated but not kept in sync after go-live: ${unsynced.join(', ')}`);
       return finish(
         step,
         entries.map(([register, direction]) => ({ system: direction.split('-to-')[1], ok: true, item: register, message: direction })),
-        entries.length ? [] : [migrations.notes[0]],
+        notes,
       );
     },
     {

@@ -67,7 +67,7 @@ function tenant(id: string, u: Urls, over: { severaSecret?: string; netvisorKey?
     },
     shops: [{ id: 'woo', system: 'woocommerce', exportTo: 'netvisor', exportStatuses: ['processing'], baseUrl: u.woocommerce, consumerKey: 'ck_sandbox', consumerSecret: 'cs_sandbox', webhookSecret: 'whs' }],
     orderExport: OrderExportSettings.parse({ numbering: over.numbering ?? { offset: 900000, max: 999999 } }),
-    sync: { pairs: [PairSyncSettings.parse({ pair: 'rackbeat-netvisor', registers: { customers: { direction: 'rackbeat-to-netvisor' } } })], rackbeatWebhookTokens: [] },
+    sync: { pairs: [PairSyncSettings.parse({ pair: 'rackbeat-netvisor', registers: { customers: { direction: 'rackbeat-to-netvisor' }, products: { direction: 'netvisor-to-rackbeat' } } })], rackbeatWebhookTokens: [] },
     lifecycle: LifecycleSettings.parse({}),
   } as unknown as ResolvedTenant;
 }
@@ -357,6 +357,13 @@ describe('Rackbeat → Netvisor: the plan before the migration', () => {
     expect(real.status).toBe('ok');
     expect(real.lines[0].message).toBe('3 read; create 3, update 0, unchanged 0, conflicts 0, skipped 0');
     expect(await codes()).toHaveLength(4);
+
+    // Go-live: the change poll of the Netvisor-mastered register runs on a Schedule (Rackbeat's come by webhook).
+    const live = await h.executeUpdate(goLiveUpdate, { args: [{ at: 'now' }] });
+    schedules.push(...live.schedules);
+    expect(live).toMatchObject({ status: 'live', schedules: [`sync/${T.good}/rackbeat-netvisor/products`] });
+    const poll = await client.schedule.getHandle(`sync/${T.good}/rackbeat-netvisor/products`).describe();
+    expect(poll.action).toMatchObject({ type: 'startWorkflow', workflowType: 'watchRegister', taskQueue });
   });
 });
 
