@@ -1,5 +1,7 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { ResolvedTenant } from '../config/load';
+import { ensureLifecycleSchedules } from './lifecycle-schedules';
+import { ensureSyncSchedules } from './sync-schedules';
 import { reconcileScheduleId, reconcileShop } from '../workflows/reconcile-shop';
 import { TASK_QUEUE } from '../worker/worker';
 
@@ -38,4 +40,17 @@ export async function ensureReconcileSchedules(client: Client, tenants: Readonly
     }
   }
   return ids;
+}
+
+/**
+ * Every Schedule the tenants' configuration implies: shop reconciliation, register sync polling and the order
+ * lifecycle's pick-up. Onboarding's go-live calls the per-flow functions for one tenant; `siirto stack` calls this
+ * for the tenants it loads, because a local stack is live by definition.
+ */
+export async function ensureAllSchedules(client: Client, tenants: ReadonlyMap<string, ResolvedTenant>, taskQueue = TASK_QUEUE): Promise<string[]> {
+  return [
+    ...(await ensureReconcileSchedules(client, tenants, taskQueue)),
+    ...(await ensureSyncSchedules(client, tenants, taskQueue)),
+    ...(await ensureLifecycleSchedules(client, tenants, taskQueue)),
+  ];
 }

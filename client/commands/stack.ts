@@ -11,7 +11,7 @@ import { buildHttpServer, listen } from '../http';
 import { log } from '../log';
 import { configDir, dataDir } from '../paths';
 import { onShutdown, shutdown } from '../shutdown';
-import { ensureReconcileSchedules } from '../schedules';
+import { ensureAllSchedules } from '../schedules';
 import { connectClient } from '../temporal';
 import { parseInteger } from './sandbox';
 
@@ -86,7 +86,7 @@ async function runStack(opts: StackOptions): Promise<void> {
     await running.catch(() => undefined);
     await close();
   });
-  await ensureReconcileSchedules(client, tenants);
+  await ensureAllSchedules(client, tenants);
 
   const app = buildHttpServer({ tenants, temporal: client, codec, uiOrigins: [`http://localhost:${opts.uiPort}`, `http://127.0.0.1:${opts.uiPort}`] });
   await listen(app, serverPort);

@@ -4,11 +4,12 @@ import { codecFromEnvironment } from '../../worker/payload-codec';
 import { createWorker, installRuntime, TASK_QUEUE } from '../../worker/worker';
 import { log } from '../log';
 import { configDir, dataDir } from '../paths';
-import { ensureReconcileSchedules } from '../schedules';
 import { onShutdown } from '../shutdown';
-import { connectClient } from '../temporal';
 
-/** `siirto worker`: the worker process alone, against a Temporal server that runs elsewhere. */
+/**
+ * `siirto worker`: the worker process alone, against a Temporal server that runs elsewhere. It creates no
+ * Schedules: a tenant's flows start at its go-live (`siirto onboard`), not whenever a worker starts.
+ */
 export function registerWorkerCommand(program: Command): void {
   program
     .command('worker')
@@ -27,10 +28,6 @@ export function registerWorkerCommand(program: Command): void {
         await running.catch(() => undefined);
         await close();
       });
-      const client = await connectClient(opts.address, codec, opts.namespace);
-      const schedules = await ensureReconcileSchedules(client, tenants);
-      await client.connection.close();
-      log.info({ schedules }, 'reconciliation schedules in place');
       log.info({ address: opts.address, taskQueue: TASK_QUEUE, tenants: [...tenants.keys()] }, 'worker running');
       await running;
     });
