@@ -53,6 +53,12 @@ export interface TargetStream<R extends RegisterRecord = RegisterRecord> {
    * matches but whose link is missing is still updated, so that the link gets written.
    */
   expectedLink?(record: R): string;
+  /**
+   * Deletion propagation (only with propagateDeletes, only where the deleted source record's id is also its
+   * natural key in the target): deactivates or deletes the paired target record. Returns what was done, or null
+   * when there was nothing to retire.
+   */
+  retire?(ctx: StreamContext, naturalKey: string): Promise<string | null>;
   /** What a new target record is known by in the candidates list (so a later record in the batch sees it). */
   candidate(targetKey: string, record: R): Candidate;
 }

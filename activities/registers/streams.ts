@@ -129,6 +129,12 @@ const rackbeatProductTarget: TargetStream<Product> = {
     return out;
   },
   pair: (record, candidates) => pairByCode(record.code, candidates as Array<{ targetKey: string; code: string }>, 'product', 'Rackbeat'),
+  async retire(ctx, code) {
+    const products = ctx.connections.rackbeat(ctx.tenant).products;
+    if (!(await products.findByNumber(code))) return null;
+    await products.delete(code);
+    return `Rackbeat product ${code} deleted`;
+  },
   async details(ctx, keys) {
     const out = new Map<string, RegisterRecord>();
     for (const k of keys) {
@@ -315,6 +321,14 @@ const netvisorProductTarget: TargetStream<Product> = {
   },
   create: (ctx, record) => ctx.connections.netvisor(ctx.tenant).addProduct(record),
   update: (ctx, key, record) => ctx.connections.netvisor(ctx.tenant).editProduct(key, record),
+  // Netvisor keeps products with history; a deleted source product is made inactive, not deleted.
+  async retire(ctx, code) {
+    const nv = ctx.connections.netvisor(ctx.tenant);
+    const p = await nv.findProductByCode(code);
+    if (!p || p.code !== code || !p.active) return null;
+    await nv.editProduct(p.netvisorKey, { ...stripNetvisor(p), active: false } as Product);
+    return `Netvisor product ${code} set inactive`;
+  },
   candidate: (k, r) => ({ targetKey: k, code: r.code, name: r.name }),
 };
 

@@ -55,8 +55,14 @@ export function createRegisterSyncActivities(connections: Connections, temporal:
         const ctx = streamContext(connections, input.tenant, input.pair);
         const where = `${input.register} ${change.sourceId} in ${change.system}`;
         if (change.event === 'delete') {
-          // Deletions are reported: a record gone on one side is an operator's decision on the other.
-          const note = roles.propagateDeletes && change.system === roles.master ? ' (propagateDeletes is on, but deleting on the other side is not supported for this register yet: delete it by hand)' : '';
+          // Deletions are reported: a record gone on one side is an operator's decision on the other, unless the
+          // tenant turned propagateDeletes on and the target can retire the record by the same natural key.
+          const target = targetStream(roles.other, input.register, input.pair);
+          if (roles.propagateDeletes && change.system === roles.master && change.system === 'rackbeat' && input.register === 'products' && target.retire) {
+            const done = await target.retire(ctx, change.sourceId);
+            return { outcome: 'deleted', reason: `${where} was deleted; ${done ?? `nothing to retire in ${roles.other}`} (propagateDeletes)` };
+          }
+          const note = roles.propagateDeletes && change.system === roles.master ? ' (propagateDeletes is on, but this register cannot be retired by key on the other side: do it by hand)' : '';
           return { outcome: 'deleted', reason: `${where} was deleted; not deleted on the other side${note}` };
         }
         const item = await sourceStream(change.system, input.register).readOne(ctx, change.sourceId);

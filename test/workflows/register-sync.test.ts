@@ -5,6 +5,8 @@ import { eventually, registerTenant, startRegisterHarness, state, type RegisterH
 
 let h: RegisterHarness;
 const T = 't-sync';
+/** A second tenant whose products are mastered in Rackbeat, with propagateDeletes on. */
+const T_DEL = 't-sync-del';
 
 const PAIRS = [
   // Customers: Rackbeat is the master, its webhooks drive the sync. Products: Netvisor is the master, polled.
@@ -13,7 +15,12 @@ const PAIRS = [
 ];
 
 beforeAll(async () => {
-  h = await startRegisterHarness((urls) => [registerTenant(T, urls, PAIRS)]);
+  h = await startRegisterHarness((urls) => [
+    registerTenant(T, urls, PAIRS),
+    registerTenant(T_DEL, urls, [{ pair: 'rackbeat-netvisor', registers: { products: { direction: 'rackbeat-to-netvisor' } }, propagateDeletes: true }]),
+  ]);
+  const delTokens = h.tenants.get(T_DEL)!.sync!.rackbeatWebhookTokens as unknown as string[];
+  for (const event of ['product.created', 'product.deleted']) delTokens.push((await h.rackbeat.webhooks.ensure(event, `${h.serverUrl}/webhooks/rackbeat/${T_DEL}`)).token!);
   const url = `${h.serverUrl}/webhooks/rackbeat/${T}`;
   const tokens = h.tenants.get(T)!.sync!.rackbeatWebhookTokens as unknown as string[];
   for (const event of ['customer.created', 'customer.updated', 'customer.deleted', 'product.updated', 'product.created']) {
@@ -127,6 +134,17 @@ describe('ongoing register sync', () => {
     } finally {
       for (const id of ids) await h.client.schedule.getHandle(id).delete().catch(() => undefined);
     }
+  });
+
+  it('with propagateDeletes, a product deleted in Rackbeat (the master) is set inactive in Netvisor', async () => {
+    await h.rackbeat.products.create({ number: 'DEL-1', name: 'Poistuva tuote', group: 1, sales_price: '5' });
+    const created = await eventually(async () => (await state(h.urls.netvisor)).products.find((p) => p.code === 'DEL-1'), 20_000, 'product created in Netvisor');
+    expect(created.isActive).toBe(true);
+    await h.rackbeat.products.delete('DEL-1');
+    const gone = await eventually(async () => (await state(h.urls.netvisor)).products.find((p) => p.code === 'DEL-1' && !p.isActive), 20_000, 'product set inactive');
+    expect(gone.name).toBe('Poistuva tuote');
+    const s = await h.client.workflow.getHandle(`sync/${T_DEL}/rackbeat-netvisor/products`).query(syncStateQuery);
+    expect(s.reports.find((r) => r.kind === 'deleted')!.reason).toMatch(/Netvisor product DEL-1 set inactive \(propagateDeletes\)/);
   });
 });
 
