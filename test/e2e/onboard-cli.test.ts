@@ -161,6 +161,21 @@ test('stops for agreement, then continues where it was: prerequisites created, p
   expect(third.stdout).toContain('  ✔ Go-live (live ');
 });
 
+test('go-live at a later time is scheduled, shown on the next run, and cancelled with --cancel-go-live', async () => {
+  const at = new Date(Date.now() + 86_400_000).toISOString();
+  const first = await cli([good, '--pair', 'severa-netvisor', '--go-live', at]);
+  expect(first.stderr).toBe('');
+  expect(first.code).toBe(0);
+  expect(first.stdout).toContain('✔ Registers and directions\n    no registers chosen: nothing to migrate\n');
+  expect(first.stdout).toContain(`⏱ Go-live scheduled for ${at}\n`);
+  const again = await cli([good, '--pair', 'severa-netvisor']);
+  expect(again.code).toBe(0);
+  expect(again.stdout).toContain(`Go-live is scheduled for ${at} (a durable timer; cancel with --cancel-go-live)`);
+  const cancel = await cli([good, '--pair', 'severa-netvisor', '--cancel-go-live', '--json']);
+  expect(cancel.code).toBe(0);
+  expect(JSON.parse(cancel.stdout).checklist.goLive).toEqual({ status: 'cancelled', at, schedules: [] });
+});
+
 test('the migrations the CLI ran are finished, none left running', async () => {
   const connection = await Connection.connect({ address: temporalAddress() });
   try {

@@ -36,7 +36,7 @@ const SEVERA_MESSAGE = 'Invalid Severa API key: connection cannot be established
 const NETVISOR_MESSAGE = 'Invalid Netvisor credentials: connection cannot be established. Check the integration credentials.';
 const OY = '1d000000-0000-4000-8000-000000024002';
 
-type Urls = Record<'netvisor' | 'rackbeat' | 'severa' | '24so' | 'woocommerce', string>;
+type Urls = Record<'netvisor' | 'rackbeat' | 'severa' | '24so' | 'woocommerce' | 'procountor' | 'shopify', string>;
 let urls: Urls;
 let client: Client;
 let connection: Connection;
@@ -64,8 +64,12 @@ function tenant(id: string, u: Urls, over: { severaSecret?: string; netvisorKey?
       rackbeat: { baseUrl: u.rackbeat, apiToken: 'sandbox-rackbeat-token' },
       severa: { baseUrl: u.severa, clientId: 'sandbox-client', clientSecret: over.severaSecret ?? 'sandbox-secret' },
       twentyfourseven: { baseUrl: u['24so'], applicationId: '00000000-0000-0000-0000-000000000024', username: 'sandbox@siirto.test', password: 'sandbox' },
+      procountor: { baseUrl: `${u.procountor}/api`, clientId: 'sandbox-client', clientSecret: 'sandbox-secret', apiKey: 'sandbox-api-key' },
     },
-    shops: [{ id: 'woo', system: 'woocommerce', exportTo: 'netvisor', exportStatuses: ['processing'], baseUrl: u.woocommerce, consumerKey: 'ck_sandbox', consumerSecret: 'cs_sandbox', webhookSecret: 'whs' }],
+    shops: [
+      { id: 'woo', system: 'woocommerce', exportTo: 'netvisor', exportStatuses: ['processing'], baseUrl: u.woocommerce, consumerKey: 'ck_sandbox', consumerSecret: 'cs_sandbox', webhookSecret: 'whs' },
+      { id: 'shopify', system: 'shopify', exportTo: 'procountor', exportStatuses: ['paid'], baseUrl: u.shopify, accessToken: 'shpat_sandbox', appSecret: 'app-secret' },
+    ],
     orderExport: OrderExportSettings.parse({ numbering: over.numbering ?? { offset: 900000, max: 999999 } }),
     sync: { pairs: [PairSyncSettings.parse({ pair: 'rackbeat-netvisor', registers: { customers: { direction: 'rackbeat-to-netvisor' }, products: { direction: 'netvisor-to-rackbeat' } } })], rackbeatWebhookTokens: [] },
     lifecycle: LifecycleSettings.parse({}),
@@ -74,7 +78,7 @@ function tenant(id: string, u: Urls, over: { severaSecret?: string; netvisorKey?
 
 beforeAll(async () => {
   installRuntime('ERROR');
-  const started = await startTestSandboxes(['netvisor', 'rackbeat', 'severa', '24so', 'woocommerce'], 5);
+  const started = await startTestSandboxes(['netvisor', 'rackbeat', 'severa', '24so', 'woocommerce', 'procountor', 'shopify'], 5);
   stopSandboxes = started.stop;
   urls = Object.fromEntries(Object.entries(started.sandboxes).map(([k, v]) => [k, v.url])) as Urls;
   const tenants = new Map(
@@ -117,7 +121,7 @@ const refusal = (p: Promise<unknown>): Promise<string> => p.then(() => 'accepted
 describe('credentials, one line per system', () => {
   test('a good tenant passes credentials for every system each pair uses', async () => {
     const lines: Record<string, Array<[string, boolean]>> = {};
-    for (const pair of ['severa-netvisor', 'rackbeat-netvisor', 'rackbeat-24so', 'shop-netvisor'] as const) {
+    for (const pair of ['severa-netvisor', 'rackbeat-netvisor', 'rackbeat-24so', 'shop-netvisor', 'shop-procountor'] as const) {
       const h = await start(T.check, pair);
       const step = await h.executeUpdate(checkCredentialsUpdate);
       expect(step.status).toBe('ok');
@@ -128,7 +132,15 @@ describe('credentials, one line per system', () => {
       'rackbeat-netvisor': [['rackbeat', true], ['netvisor', true]],
       'rackbeat-24so': [['rackbeat', true], ['24so', true]],
       'shop-netvisor': [['shop:woo', true], ['netvisor', true]],
+      'shop-procountor': [['shop:shopify', true], ['procountor', true]],
     });
+    // Procountor's API user rights, each probed with a one-row read.
+    const permissions = await (await start(T.check, 'shop-procountor')).executeUpdate(checkPermissionsUpdate);
+    expect(permissions.lines.filter((l) => l.system === 'procountor').map((l) => [l.item, l.ok, l.message])).toEqual([
+      ['Business partner register (GET businesspartners)', true, 'OK'],
+      ['Product register (GET products)', true, 'OK'],
+      ['Sales invoices (GET invoices)', true, 'OK'],
+    ]);
   });
 
   test('a wrong Severa secret gives the Severa sentence; Netvisor stays OK', async () => {
