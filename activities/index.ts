@@ -8,6 +8,7 @@ import { createProductActivities } from './products';
 import { createReconciliationActivities } from './reconciliation';
 import { createRegisterActivities } from './registers';
 import { createSalesDocumentActivities } from './sales-documents';
+import { createScheduleControlActivities } from './schedule-control';
 import { createShopOrderActivities } from './shop-orders';
 
 /**
@@ -25,6 +26,7 @@ export function createActivities(connections: Connections, temporal: () => Clien
     ...createOrderLifecycleActivities(connections, temporal),
     ...createRegisterActivities(connections, temporal),
     ...createOnboardingActivities(connections, temporal),
+    ...createScheduleControlActivities(connections, temporal),
   };
 }
 

@@ -36,7 +36,7 @@ export async function exportOrder(input: ExportOrderInput): Promise<ExportOrderR
     { key: SiirtoEntity, value: 'order' },
     { key: SiirtoSourceId, value: `${input.shop}/${input.orderId}` },
   ]);
-  const transfer = new Transfer(`order ${input.orderId} from ${input.shop}`);
+  const transfer = new Transfer(`order ${input.orderId} from ${input.shop}`, input.tenant);
   const result: ExportOrderResult = { status: 'done' };
 
   const completed = await transfer.runUntilDone(async () => {

@@ -4,11 +4,16 @@ import {
   condition,
   defineQuery,
   defineSignal,
+  proxyActivities,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { apiCall } from './profiles';
 import { SiirtoStatus, SiirtoTargetId, type TransferStatus } from './search-attributes';
+
+const { pauseSchedulesForCredentials, resumeSchedulesAfterCredentials } = proxyActivities<Activities>(apiCall);
 
 /**
  * What every transfer workflow shares: its status as a search attribute and a one-line memo, a `status` query,
@@ -31,8 +36,17 @@ export const statusQuery = defineQuery<TransferState>('status');
 export class Transfer {
   readonly state: TransferState = { status: 'running', step: 'start', summary: '', attempts: 1 };
   private decision: 'retry' | 'skip' | null = null;
+  /** The system whose credentials failed, while this transfer holds the tenant's Schedules paused for it. */
+  private pausedFor: string | null = null;
 
-  constructor(private readonly describe: string) {
+  /**
+   * `tenant`, when given, lets a credentials failure pause the tenant's Schedules that use the same system (they
+   * would only fail record by record), and a later success resume them.
+   */
+  constructor(
+    private readonly describe: string,
+    private readonly tenant?: string,
+  ) {
     this.state.summary = describe;
     setHandler(statusQuery, () => this.state);
     setHandler(retrySignal, () => {
@@ -71,6 +85,10 @@ export class Transfer {
     for (;;) {
       try {
         await body();
+        if (this.pausedFor && this.tenant) {
+          await resumeSchedulesAfterCredentials({ tenant: this.tenant, system: this.pausedFor });
+          this.pausedFor = null;
+        }
         return true;
       } catch (err) {
         if (!(err instanceof ActivityFailure)) throw err;
@@ -79,6 +97,7 @@ export class Transfer {
         this.state.error = { message: cause?.message ?? err.cause?.message ?? err.message, type: cause?.type ?? undefined };
         this.state.summary = `${this.describe}: needs attention at ${this.state.step}: ${this.state.error.message}`;
         this.publish();
+        await this.pauseForCredentials(cause);
         this.decision = null;
         await condition(() => this.decision !== null);
         if (this.decision === 'skip') {
@@ -91,6 +110,17 @@ export class Transfer {
         this.state.status = 'running';
         this.publish();
       }
+    }
+  }
+
+  private async pauseForCredentials(cause: ApplicationFailure | undefined): Promise<void> {
+    const system = (cause?.details?.[0] as { system?: string } | undefined)?.system;
+    if (!this.tenant || cause?.type !== 'Siirto.credentials' || !system) return;
+    try {
+      await pauseSchedulesForCredentials({ tenant: this.tenant, system, reason: cause.message });
+      this.pausedFor = system;
+    } catch {
+      // Pausing is a courtesy to the API; the transfer is parked either way.
     }
   }
 

@@ -4,6 +4,7 @@ import type { WooOrderInput } from '../../connectors/woocommerce/schemas';
 import { ShopifyClient } from '../../connectors/shopify';
 import { toNetvisorSalesDocument } from '../../connectors/netvisor';
 import { ProcountorClient } from '../../connectors/procountor';
+import { ensureReconcileSchedules } from '../../client/schedules';
 import { reconcileShop } from '../../workflows/reconcile-shop';
 import { exportOrderWorkflowId } from '../../workflows/order-export';
 import { retrySignal, statusQuery, type TransferState } from '../../workflows/transfer';
@@ -175,10 +176,22 @@ describe('order export settings and failure handling', () => {
     }
   });
 
-  it('parks every order of a tenant whose Netvisor credentials were revoked, with the operator sentence', async () => {
-    const { workflowId } = await placeWooOrder('s-badkey', wooOrder(['P1036']));
-    const parked = await waitForStatus(workflowId, 'needs-attention');
-    expect(parked.error?.message).toBe('Invalid Netvisor credentials: connection cannot be established. Check the integration credentials.');
+  it('parks an order of a tenant whose Netvisor credentials were revoked with the operator sentence, and pauses its polling', async () => {
+    const [scheduleId] = await ensureReconcileSchedules(h.client, new Map([['s-badkey', h.tenants.get('s-badkey')!]]), taskQueue);
+    try {
+      const { workflowId } = await placeWooOrder('s-badkey', wooOrder(['P1036']));
+      const parked = await waitForStatus(workflowId, 'needs-attention');
+      expect(parked.error?.message).toBe('Invalid Netvisor credentials: connection cannot be established. Check the integration credentials.');
+      // The shop's reconciliation would only fail record by record: it is paused, with the reason.
+      let state = (await h.client.schedule.getHandle(scheduleId).describe()).state;
+      for (let i = 0; i < 50 && !state.paused; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        state = (await h.client.schedule.getHandle(scheduleId).describe()).state;
+      }
+      expect(state).toMatchObject({ paused: true, note: expect.stringContaining('paused: credentials (netvisor): Invalid Netvisor credentials') });
+    } finally {
+      await h.client.schedule.getHandle(scheduleId).delete();
+    }
   });
 
   it('parks an order with an invalid business ID, naming the order and the value', async () => {
