@@ -1,3 +1,4 @@
+import { heartbeat } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { ensureLifecycleSchedules } from '../client/lifecycle-schedules';
@@ -336,6 +337,7 @@ export function createOnboardingActivities(connections: Connections, temporal: (
     const settings = pairSettings(t.sync, pair);
     const lines: CheckLine[] = [];
     const ensure = async (item: string, find: () => Promise<unknown>, make: () => Promise<unknown>) => {
+      heartbeat({ checking: item });
       const found = await find();
       if (found) return lines.push({ system: 'rackbeat', ok: true, item, message: OK });
       if (!create) return lines.push({ system: 'rackbeat', ok: false, item, creatable: true, message: `Missing in Rackbeat: ${item}` });
@@ -378,6 +380,7 @@ export function createOnboardingActivities(connections: Connections, temporal: (
           if (n >= offset && n <= max) hits.push(d.number);
         }
       }
+      heartbeat({ pages: 'scanning', hits: hits.length });
       const last = page.reduce((m, d) => (Number(d.netvisorKey) > Number(m) ? d.netvisorKey : m), page[0].netvisorKey);
       if (above !== undefined && Number(last) <= Number(above)) break;
       above = last;

@@ -18,7 +18,7 @@ import type { Activities } from '../activities';
 import type { CheckLine, Checklist, GoLiveState, MigrationLine, OnboardingPair, Step, StepName } from '../domain/onboarding';
 import { emptyChecklist, isOrderExportPair, parseGoLiveAt, refuseStep, stepOf } from '../domain/onboarding';
 import { checkRoute, type PairName, type RegisterName } from '../domain/sync';
-import { apiCall } from './profiles';
+import { apiCall, pagingCall } from './profiles';
 import { migrateRegister, migrationWorkflowId, type RegisterMigrationInput } from './register-migration';
 import { SiirtoEntity, SiirtoFlow, SiirtoStatus, SiirtoTenant } from './search-attributes';
 
@@ -69,6 +69,8 @@ const checks = proxyActivities<Activities>({
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 4 },
 });
 const writes = proxyActivities<Activities>({ ...apiCall, startToCloseTimeout: '10m' });
+/** Prerequisite checks may page through a register (Netvisor documents in the numbering range) and heartbeat meanwhile. */
+const scans = proxyActivities<Activities>({ ...pagingCall, startToCloseTimeout: '15m', retry: { ...pagingCall.retry, maximumAttempts: 4 } });
 
 const MAX_PLAN_LINES = 20;
 
@@ -164,11 +166,11 @@ export async function onboarding(input: OnboardingInput): Promise<void> {
       const step = begin('prerequisites');
       try {
         const ask = { tenant: input.tenant, pair: input.pair, identityId: args.identityId ?? c.identityId };
-        let result = await checks.checkPrerequisites(ask);
+        let result = await scans.checkPrerequisites(ask);
         const notes: string[] = [];
         const missing = result.lines.filter((l) => !l.ok && l.creatable);
         if (args.create && missing.length) {
-          result = await writes.createPrerequisites(ask);
+          result = await scans.createPrerequisites(ask);
           notes.push(`created: ${result.lines.filter((l) => l.message === 'created').map((l) => l.item).join(', ') || 'nothing (already there)'}`);
         } else if (missing.length) {
           notes.push(`missing and creatable: ${missing.map((l) => l.item).join(', ')} (run again with create to create them)`);
