@@ -83,6 +83,15 @@ describe('exportOrder: a WooCommerce order becomes one Netvisor sales invoice', 
     expect(state.customers.some((c: { name: string }) => c.name === 'Revontuli Design Oy')).toBe(true);
     const invoices = await invoicesFor(created.number);
     expect(invoices).toHaveLength(1);
+    // The content: the shop's total to the cent, billing and delivery, product rows, payment method as a comment.
+    const shopOrder = await h.woo.getOrder(created.id);
+    const invoice = invoices[0] as any;
+    expect(Number(String(invoice.amount).replace(',', '.')).toFixed(2)).toBe(Number(shopOrder.total).toFixed(2));
+    expect(invoice.billing).toMatchObject({ name: 'Revontuli Design Oy', street: 'Hämeenkatu 12', postalCode: '33100', city: 'Tampere' });
+    expect(invoice.ourReference).toBe(created.number);
+    const productRows = invoice.lines.filter((l: { type: string }) => l.type !== 'comment');
+    expect(productRows.map((l: { productCode?: string; code?: string }) => l.productCode ?? l.code)).toEqual(expect.arrayContaining(['P1010', 'P1011']));
+    expect(JSON.stringify(invoice.lines)).toContain('Verkkopankki');
 
     const description = await h.client.workflow.getHandle(workflowId).describe();
     expect(description.typedSearchAttributes.get(SiirtoStatus)).toBe('done');
