@@ -51,6 +51,14 @@ beforeAll(async () => {
     demoLikeTenant('s-order', urls, { document: { type: 'order', status: 'undelivered' }, numbering: { offset: 500000, max: 599999 } }),
     { ...demoLikeTenant('s-badkey', urls), connections: { netvisor: { ...demoLikeTenant('x', urls).connections.netvisor!, partnerKey: 'revoked-key' } } },
     {
+      ...demoLikeTenant('s-register', urls, { procountor: { finish: 'unfinished', customerData: 'register' }, customers: { matchBy: ['name'] }, numbering: { offset: 710000, max: 719999 } }),
+      shops: [{ id: 'shop', system: 'shopify', exportTo: 'procountor', exportStatuses: ['paid'], baseUrl: urls.shopify, accessToken: 'shpat_sandbox', appSecret: SHOPIFY_SECRET }],
+    },
+    {
+      ...demoLikeTenant('s-update', urls, { procountor: { finish: 'unfinished', customerData: 'order' }, customers: { matchBy: ['name'], updateRegister: true }, numbering: { offset: 720000, max: 729999 } }),
+      shops: [{ id: 'shop', system: 'shopify', exportTo: 'procountor', exportStatuses: ['paid'], baseUrl: urls.shopify, accessToken: 'shpat_sandbox', appSecret: SHOPIFY_SECRET }],
+    },
+    {
       ...demoLikeTenant('s-shopify', urls, { procountor: { finish: 'approve-and-send', customerData: 'order' }, numbering: { offset: 700000, max: 799999 } }),
       shops: [{ id: 'shop', system: 'shopify', exportTo: 'procountor', exportStatuses: ['paid'], baseUrl: urls.shopify, accessToken: 'shpat_sandbox', appSecret: SHOPIFY_SECRET }],
     },
@@ -103,6 +111,35 @@ describe('order export settings and failure handling', () => {
       await control(h.urls.procountor, 'faults', { rate: 0 });
       await shopify.deleteWebhook(webhook.id);
     }
+  });
+
+  it('puts the register’s customer data on a Procountor invoice, or updates the register from the order, as configured', async () => {
+    const partner = (name: string) => ({ kind: 'customer' as const, name, code: String(4000 + Math.floor(Math.random() * 999)), address: { street: 'Rekisterikatu 1', postalCode: '00100', city: 'Helsinki', country: 'FI' } });
+    const registerName = `Rekisteri Asiakas ${crypto.randomBytes(2).toString('hex')}`;
+    const updateName = `Päivitettävä Asiakas ${crypto.randomBytes(2).toString('hex')}`;
+    await procountor.createBusinessPartner(partner(registerName));
+    await procountor.createBusinessPartner(partner(updateName));
+    const exportFor = async (tenant: string, name: string) => {
+      const [first, ...rest] = name.split(' ');
+      const order = await shopify.createOrder({
+        financial_status: 'paid', taxes_included: true, currency: 'EUR', email: 'asiakas@example.fi',
+        billing_address: { first_name: first, last_name: rest.join(' '), address1: 'Tilauskatu 7', city: 'Turku', zip: '20100', country_code: 'FI' },
+        line_items: [{ title: 'Kynttilä', sku: 'SHOP-KYNTTILA', price: '9.90', quantity: 1, taxable: true }],
+      });
+      // No webhook subscription here: the order comes in through the reconciliation, as after a lost webhook.
+      await h.client.workflow.execute(reconcileShop, { taskQueue, workflowId: `reconcile-test-${crypto.randomUUID()}`, args: [{ tenant, shop: 'shop', lookback: '1h' }] });
+      return h.client.workflow.getHandle(exportOrderWorkflowId(tenant, 'shop', String(order.id))).result();
+    };
+
+    const fromRegister = await exportFor('s-register', registerName);
+    const registerInvoice = await procountor.getInvoice(Number(fromRegister.documentId));
+    expect(registerInvoice.counterParty?.counterPartyAddress).toMatchObject({ street: 'Rekisterikatu 1', city: 'Helsinki' });
+
+    const updated = await exportFor('s-update', updateName);
+    const updateInvoice = await procountor.getInvoice(Number(updated.documentId));
+    expect(updateInvoice.counterParty?.counterPartyAddress).toMatchObject({ street: 'Tilauskatu 7', city: 'Turku' });
+    const card = await procountor.findBusinessPartner({ name: updateName });
+    expect(card?.address).toMatchObject({ street: 'Tilauskatu 7', city: 'Turku' });
   });
 
   it('finds an order whose webhook was lost, through the reconciliation workflow, and not twice', async () => {
