@@ -56,8 +56,9 @@ export class SeveraClient implements SeveraApi {
   constructor(credentials: SeveraCredentials, options: SeveraClientOptions = {}) {
     this.creds = SeveraCredentials.parse(credentials);
     this.http = options.transport ?? createHttpTransport(SYSTEM, this.creds.baseUrl, options.timeoutMs ?? 30_000);
-    // A 1.1 s window keeps us under "10 per 1s" even when requests arrive a little bunched.
-    this.limiter = sharedLimiter(`severa:${this.creds.baseUrl}:${this.creds.clientId}`, options.requestsPerSecond ?? 10, 1100);
+    // Paced on send time, counted by the gateway on arrival: a 1.25 s window keeps "10 per 1s" even when network
+    // and a busy event loop bunch requests by up to a quarter second.
+    this.limiter = sharedLimiter(`severa:${this.creds.baseUrl}:${this.creds.clientId}`, options.requestsPerSecond ?? 10, 1250);
     this.now = options.now ?? Date.now;
   }
 
