@@ -280,6 +280,18 @@ export async function onboarding(input: OnboardingInput): Promise<void> {
   const goLiveNow = async (): Promise<GoLiveState> => {
     const step = begin('go-live');
     try {
+      // Days may have passed since the checks: the credentials must still work when the flows start.
+      const creds = await Promise.all(c.systems.map((system) => checks.checkCredentials(input.tenant, system)));
+      const refused = creds.map((r, i) => ({ system: c.systems[i], ...r })).filter((r) => !r.ok);
+      if (refused.length) {
+        const credentials = stepOf(c, 'credentials');
+        credentials.status = 'failed';
+        credentials.lines = creds.map((r, i) => ({ system: c.systems[i], ok: r.ok, message: r.message }));
+        credentials.at = new Date().toISOString();
+        c.goLive = undefined;
+        finish(step, refused.map((r) => ({ system: r.system, ok: false, message: `not live: ${r.message}` })));
+        return { status: 'cancelled', at: new Date().toISOString(), schedules: [] };
+      }
       const schedules = await writes.ensureFlowSchedules(input.tenant, input.pair, taskQueue);
       c.goLive = { status: 'live', at: new Date().toISOString(), schedules };
       finish(step, [{ system: c.systems[c.systems.length - 1], ok: true, message: `live: ${schedules.length ? schedules.join(', ') : 'no Schedules for this pair (its flows run on webhooks and signals)'}` }]);
@@ -351,8 +363,13 @@ export async function onboarding(input: OnboardingInput): Promise<void> {
     if (planned?.status === 'scheduled') {
       const dueIn = Math.max(1, Date.parse(planned.at) - Date.now());
       // The durable timer: fires at the go-live time unless cancelled (or re-planned) first.
-      const changed = await condition(() => c.goLive !== planned || planned.status !== 'scheduled', dueIn);
+      const changed = await condition(() => c.goLive !== planned || planned.status !== 'scheduled' || workflowInfo().continueAsNewSuggested, dueIn);
       if (!changed) await goLiveNow();
+      else if (c.goLive === planned && planned.status === 'scheduled') {
+        // A long wait with many updates: carry the plan (and its due time) into a fresh history.
+        await condition(allHandlersFinished);
+        await continueAsNew<typeof onboarding>({ ...input, checklist: c });
+      }
       continue;
     }
     await condition(allHandlersFinished);

@@ -22,6 +22,7 @@ import {
   goLiveUpdate,
   runMigrationsUpdate,
 } from '../../workflows/onboarding';
+import { USERS } from '../../sandbox/twentyfourseven/state';
 import { temporalAddress, workflowBundle } from '../support/order-export-harness';
 import { control, startTestSandboxes } from '../support/sandboxes';
 
@@ -31,7 +32,7 @@ import { control, startTestSandboxes } from '../support/sandboxes';
  * migration plan before the migration, and go-live as Schedules or as a cancellable timer.
  */
 const run = crypto.randomBytes(3).toString('hex');
-const T = { good: `onb-${run}`, badSevera: `onb-${run}-sv`, badNetvisor: `onb-${run}-nv`, perms: `onb-${run}-pm`, range: `onb-${run}-nr`, check: `onb-${run}-ok` };
+const T = { good: `onb-${run}`, badSevera: `onb-${run}-sv`, badNetvisor: `onb-${run}-nv`, perms: `onb-${run}-pm`, range: `onb-${run}-nr`, check: `onb-${run}-ok`, later: `onb-${run}-gl` };
 const SEVERA_MESSAGE = 'Invalid Severa API key: connection cannot be established. Check the API key.';
 const NETVISOR_MESSAGE = 'Invalid Netvisor credentials: connection cannot be established. Check the integration credentials.';
 const OY = '1d000000-0000-4000-8000-000000024002';
@@ -88,6 +89,7 @@ beforeAll(async () => {
       tenant(T.badNetvisor, urls, { netvisorKey: 'wrong-key' }),
       tenant(T.perms, urls),
       tenant(T.check, urls),
+      tenant(T.later, urls),
       tenant(T.range, urls, { numbering: { offset: 1000, max: 1999 } }),
     ].map((t) => [t.tenant, t]),
   );
@@ -414,5 +416,40 @@ describe('credentials removed on the other side', () => {
       `${NETVISOR_MESSAGE} The flow is paused: fix the credentials, confirm with "siirto onboard config/${T.badNetvisor}.yaml" (the credentials check), then retry the paused transfers.`,
     );
     for (const workflowId of [exported.workflowId, migration.workflowId]) await client.workflow.getHandle(workflowId).terminate('test over');
+  });
+});
+
+describe('go-live at a set time checks the credentials again', () => {
+  test('the 24SO password changed while the go-live timer waited: not live, and the credentials step names it', async () => {
+    const h = await start(T.later, 'rackbeat-24so');
+    await h.executeUpdate(checkCredentialsUpdate);
+    await h.executeUpdate(checkPermissionsUpdate);
+    expect((await h.executeUpdate(checkPrerequisitesUpdate, { args: [{ create: true, identityId: OY }] })).status).toBe('ok');
+    await h.executeUpdate(confirmRegistersUpdate, { args: [{ registers: [] }] });
+    const user = USERS.find((u) => u.username === 'sandbox@siirto.test')!;
+    const password = user.password;
+    try {
+      expect((await h.executeUpdate(goLiveUpdate, { args: [{ at: new Date(Date.now() + 1_500).toISOString() }] })).status).toBe('scheduled');
+      user.password = 'changed-by-the-customer';
+      const deadline = Date.now() + 20_000;
+      let c = await checklist(h);
+      while (stepOf(c, 'go-live').status === 'waiting' && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 250));
+        c = await checklist(h);
+      }
+      const message = 'Invalid 24SevenOffice credentials: connection cannot be established. Check the application id, username and password.';
+      expect(stepOf(c, 'go-live')).toMatchObject({ status: 'failed', lines: [{ system: '24so', ok: false, message: `not live: ${message}` }] });
+      expect(stepOf(c, 'credentials')).toMatchObject({ status: 'failed', lines: [{ system: 'rackbeat', ok: true }, { system: '24so', ok: false, message }] });
+      expect(c.goLive).toBeUndefined();
+      await expect(client.schedule.getHandle(`lifecycle/${T.later}`).describe()).rejects.toThrow();
+      expect(await refusal(h.executeUpdate(goLiveUpdate, { args: [{}] }))).toMatch(/Go-live comes after Credentials, which failed/);
+    } finally {
+      user.password = password;
+    }
+    // The password restored, the check confirms it and go-live follows.
+    expect((await h.executeUpdate(checkCredentialsUpdate)).status).toBe('ok');
+    const live = await h.executeUpdate(goLiveUpdate, { args: [{}] });
+    schedules.push(...live.schedules);
+    expect(live.schedules).toEqual([`lifecycle/${T.later}`]);
   });
 });
