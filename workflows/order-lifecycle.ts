@@ -242,7 +242,11 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<Lifecy
       const sent = await set24soStatus({ tenant: input.tenant, orderId: input.orderId, status: 'OrderState_Sent' });
       state.phase = 'sent';
       state.sentAt = new Date().toISOString();
-      note(sent.changed ? `shipped in Rackbeat → 24SO Sent (was ${sent.previous})` : 'shipped in Rackbeat; 24SO already Sent');
+      note(
+        sent.changed
+          ? `shipped in Rackbeat → 24SO Sent (was ${sent.previous})`
+          : `shipped in Rackbeat; 24SO status left at ${sent.previous}${sent.previous === 'OrderState_Sent' ? ' (already Sent)' : ' (invoiced)'}`,
+      );
       return;
     }
     if (!rb.booked) {
