@@ -17,12 +17,15 @@ export async function startOnboarding(
   extra: Partial<OnboardingInput> = {},
 ): Promise<OnboardingHandle> {
   const workflowId = onboardingWorkflowId(tenant, pair);
-  return client.workflow.start(onboarding, {
+  await client.workflow.start(onboarding, {
     workflowId,
     taskQueue,
     args: [{ tenant, pair, taskQueue, ...extra }],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
   });
+  // A handle on the workflow id alone follows the latest run: the onboarding may have continued as new, and the
+  // run USE_EXISTING answers with is then not the first of its chain.
+  return client.workflow.getHandle<typeof onboarding>(workflowId);
 }
 
 /** The checklist once the workflow has read the tenant's configuration (its systems, or why it cannot). */

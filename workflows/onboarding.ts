@@ -36,6 +36,8 @@ export interface OnboardingInput {
   taskQueue?: string;
   /** Carried over continue-as-new. */
   checklist?: Checklist;
+  /** Continue-as-new past this many history events even before the server suggests it (default 5000; tests use less). */
+  historyBudget?: number;
   /** Passed to the migration children (tests use short heartbeats). */
   migrationTuning?: RegisterMigrationInput['tuning'];
 }
@@ -78,6 +80,7 @@ export async function onboarding(input: OnboardingInput): Promise<void> {
   const c: Checklist = input.checklist ?? emptyChecklist(input.tenant, input.pair);
   const taskQueue = input.taskQueue ?? workflowInfo().taskQueue;
   let described = c.systems.length > 0 || c.problem !== undefined;
+  const historyFull = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.historyBudget ?? 5000);
 
   upsertSearchAttributes([
     { key: SiirtoTenant, value: input.tenant },
@@ -358,12 +361,12 @@ export async function onboarding(input: OnboardingInput): Promise<void> {
   }
 
   for (;;) {
-    await condition(() => c.goLive?.status === 'scheduled' || workflowInfo().continueAsNewSuggested);
+    await condition(() => c.goLive?.status === 'scheduled' || historyFull());
     const planned = c.goLive;
     if (planned?.status === 'scheduled') {
       const dueIn = Math.max(1, Date.parse(planned.at) - Date.now());
       // The durable timer: fires at the go-live time unless cancelled (or re-planned) first.
-      const changed = await condition(() => c.goLive !== planned || planned.status !== 'scheduled' || workflowInfo().continueAsNewSuggested, dueIn);
+      const changed = await condition(() => c.goLive !== planned || planned.status !== 'scheduled' || historyFull(), dueIn);
       if (!changed) await goLiveNow();
       else if (c.goLive === planned && planned.status === 'scheduled') {
         // A long wait with many updates: carry the plan (and its due time) into a fresh history.

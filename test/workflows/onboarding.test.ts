@@ -112,8 +112,8 @@ afterAll(async () => {
   await stopSandboxes?.();
 });
 
-const start = async (t: string, pair: OnboardingPair): Promise<OnboardingHandle> => {
-  const h = await startOnboarding(client, t, pair, taskQueue, { migrationTuning: { heartbeatTimeout: '10s', retryInterval: '1s' } });
+const start = async (t: string, pair: OnboardingPair, historyBudget?: number): Promise<OnboardingHandle> => {
+  const h = await startOnboarding(client, t, pair, taskQueue, { migrationTuning: { heartbeatTimeout: '10s', retryInterval: '1s' }, ...(historyBudget ? { historyBudget } : {}) });
   await readChecklist(h);
   return h;
 };
@@ -451,5 +451,31 @@ describe('go-live at a set time checks the credentials again', () => {
     const live = await h.executeUpdate(goLiveUpdate, { args: [{}] });
     schedules.push(...live.schedules);
     expect(live.schedules).toEqual([`lifecycle/${T.later}`]);
+  });
+});
+
+describe('a long-lived onboarding continues as new', () => {
+  test('past its history budget the checklist and a waiting go-live carry over into the new run', async () => {
+    const h = await start(T.perms, 'shop-netvisor', 40);
+    await h.executeUpdate(checkCredentialsUpdate);
+    await h.executeUpdate(checkPermissionsUpdate);
+    await h.executeUpdate(checkPrerequisitesUpdate, { args: [{ create: false }] });
+    await h.executeUpdate(confirmRegistersUpdate, { args: [{ registers: [] }] });
+    const at = new Date(Date.now() + 3_600_000).toISOString();
+    await h.executeUpdate(goLiveUpdate, { args: [{ at }] });
+    // Re-checking credentials while go-live waits grows the history past the budget.
+    const runs = new Set<string>([(await h.describe()).runId]);
+    for (let i = 0; i < 8 && runs.size < 2; i++) {
+      await h.executeUpdate(checkCredentialsUpdate);
+      runs.add((await h.describe()).runId);
+    }
+    expect(runs.size).toBeGreaterThan(1);
+    // `siirto onboard` run again joins the new run (USE_EXISTING) and its updates reach it.
+    const latest = await start(T.perms, 'shop-netvisor', 40);
+    expect((await latest.executeUpdate(checkCredentialsUpdate)).status).toBe('ok');
+    const c = await latest.query(checklistQuery);
+    expect(c.steps.map((s) => s.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'skipped', 'waiting']);
+    expect(c.goLive).toEqual({ status: 'scheduled', at, schedules: [] });
+    expect((await latest.executeUpdate(cancelGoLiveUpdate)).status).toBe('cancelled');
   });
 });
