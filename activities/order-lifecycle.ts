@@ -235,7 +235,13 @@ export function createOrderLifecycleActivities(connections: Connections, tempora
 
   async function findStamped(rackbeat: RackbeatClient, orderId: number): Promise<RackbeatOrder | null> {
     const page = await rackbeat.orders.list({ 'simple_filter[heading]': originStamp(orderId), limit: 5 });
-    const hits = page.items.filter((o) => parseOriginStamp(o.heading) === orderId);
+    let hits = page.items.filter((o) => parseOriginStamp(o.heading) === orderId);
+    // Whether Rackbeat honours simple_filter on `heading` is UNVERIFIED: when the reply holds other orders, the
+    // filter was ignored, and only reading every order proves there is no earlier one.
+    if (page.items.some((o) => parseOriginStamp(o.heading) !== orderId)) {
+      hits = [];
+      for await (const o of rackbeat.orders.iterate({})) if (parseOriginStamp(o.heading) === orderId) hits.push(o);
+    }
     if (hits.length > 1) {
       throw needsOperator(
         `Rackbeat has ${hits.length} orders stamped "${originStamp(orderId)}" (${hits.map((o) => o.number).join(', ')}); keep one and delete the others, then retry`,
