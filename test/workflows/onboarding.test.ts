@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
+import { walkOnboarding, type OnboardIo } from '../../client/commands/onboard';
 import { readChecklist, startOnboarding, updateRefusal, type OnboardingHandle } from '../../client/onboarding';
 import type { ResolvedTenant } from '../../config/load';
 import { LifecycleSettings } from '../../config/lifecycle-schema';
@@ -32,7 +33,7 @@ import { control, startTestSandboxes } from '../support/sandboxes';
  * migration plan before the migration, and go-live as Schedules or as a cancellable timer.
  */
 const run = crypto.randomBytes(3).toString('hex');
-const T = { good: `onb-${run}`, badSevera: `onb-${run}-sv`, badNetvisor: `onb-${run}-nv`, perms: `onb-${run}-pm`, range: `onb-${run}-nr`, check: `onb-${run}-ok`, later: `onb-${run}-gl` };
+const T = { good: `onb-${run}`, badSevera: `onb-${run}-sv`, badNetvisor: `onb-${run}-nv`, perms: `onb-${run}-pm`, range: `onb-${run}-nr`, check: `onb-${run}-ok`, later: `onb-${run}-gl`, walk: `onb-${run}-wk` };
 const SEVERA_MESSAGE = 'Invalid Severa API key: connection cannot be established. Check the API key.';
 const NETVISOR_MESSAGE = 'Invalid Netvisor credentials: connection cannot be established. Check the integration credentials.';
 const OY = '1d000000-0000-4000-8000-000000024002';
@@ -90,6 +91,7 @@ beforeAll(async () => {
       tenant(T.perms, urls),
       tenant(T.check, urls),
       tenant(T.later, urls),
+      tenant(T.walk, urls),
       tenant(T.range, urls, { numbering: { offset: 1000, max: 1999 } }),
     ].map((t) => [t.tenant, t]),
   );
@@ -477,5 +479,34 @@ describe('a long-lived onboarding continues as new', () => {
     expect(c.steps.map((s) => s.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'skipped', 'waiting']);
     expect(c.goLive).toEqual({ status: 'scheduled', at, schedules: [] });
     expect((await latest.executeUpdate(cancelGoLiveUpdate)).status).toBe('cancelled');
+  });
+});
+
+describe('siirto onboard, interactive', () => {
+  test('asks for the 24SO company and for agreement, and stops when go-live is not wanted yet', async () => {
+    await control(urls.rackbeat, 'seed', { seed: 8, counts: { customerGroups: 0, supplierGroups: 0, paymentTerms: 0 } });
+    const answers = ['2', 'y', 'N'];
+    const questions: string[] = [];
+    let printed = '';
+    const io: OnboardIo = {
+      print: (t) => (printed += t),
+      ask: async (q) => (questions.push(q), answers.shift() ?? null),
+      colour: true,
+      close() {},
+    };
+    const h = await start(T.walk, 'rackbeat-24so');
+    const { code, checklist: c } = await walkOnboarding(h, {}, io);
+    expect(code).toBe(3);
+    expect(questions).toEqual([
+      'The 24SevenOffice login sees several companies:\n  1. Siirto Demo AS (1d000000-0000-4000-8000-000000024001)\n  2. Siirto Demo Oy (1d000000-0000-4000-8000-000000024002)\nWhich one (number)? ',
+      'Create in rackbeat: payment term 1, customer group 1, supplier group 1, user-defined field 24so-customer-id (customers), user-defined field 24so-product-id (products), user-defined field 24so-supplier-id (suppliers)? [y/N] ',
+      'Go live now, or at a time? [now / ISO time / N=not yet] ',
+    ]);
+    expect(c.identityId).toBe(OY);
+    expect(c.steps.map((s) => s.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'skipped', 'pending']);
+    // In a terminal the marks are coloured.
+    expect(printed).toContain('\u001b[32m✔\u001b[0m Prerequisites');
+    expect(printed).toContain('Not live yet. Rerun with --go-live now');
+    expect((await control(urls.rackbeat, 'state')).customerGroups).toHaveLength(1);
   });
 });
