@@ -191,7 +191,7 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<Lifecy
     { key: SiirtoEntity, value: 'order' },
     { key: SiirtoSourceId, value: `24so/${input.orderId}` },
   ]);
-  transfer = new Transfer(`24SO order ${input.orderId} → Rackbeat`);
+  transfer = new Transfer(`24SO order ${input.orderId} → Rackbeat`, input.tenant);
   if (state.rackbeatNumber !== undefined) transfer.target(String(state.rackbeatNumber));
   const publish = () => upsertMemo({ summary: describe(state), phase: state.phase });
 
