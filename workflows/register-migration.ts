@@ -118,7 +118,14 @@ export async function migrateRegister(input: RegisterMigrationInput): Promise<Re
   const publish = () => {
     const p = progress();
     upsertSearchAttributes([{ key: SiirtoProgress, value: p.percent ?? p.done }]);
-    upsertMemo({ summary: `${what}: ${summarize(p)}`, problems: cp.counts.conflict + cp.counts.skip, cursor: cp.cursor ?? null });
+    const problems = cp.entries.filter((e) => e.action === 'conflict' || e.action === 'skip');
+    upsertMemo({
+      summary: `${what}: ${summarize(p)}`,
+      problems: cp.counts.conflict + cp.counts.skip,
+      // The latest few, in operator words; the workflow result lists them all (up to the cap).
+      recentProblems: problems.slice(-5).map((e) => `${e.action} ${e.sourceId}${e.key && e.key !== e.sourceId ? ` (${e.key})` : ''}: ${e.reason ?? ''}`),
+      cursor: cp.cursor ?? null,
+    });
   };
   publish();
 

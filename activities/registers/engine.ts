@@ -125,8 +125,13 @@ export function createRegisterMigrationActivities(connections: Connections) {
         const page = await sourceStream(source, input.register).page(ctx, input.cursor, input.batchSize);
         let done = 0;
         const heartbeat = () => {
+          if (!inActivity()) return;
+          const activity = Context.current();
+          // A cancelled batch (worker shutting down, workflow cancelled) stops between records; the retry starts the
+          // batch again and finds what this attempt already wrote.
+          if (activity.cancellationSignal.aborted) throw activity.cancellationSignal.reason ?? new Error('batch cancelled');
           // Heartbeats carry only the batch's own progress; the cursor lives in the workflow.
-          if (inActivity()) Context.current().heartbeat({ cursor: input.cursor ?? null, done: done++ });
+          activity.heartbeat({ cursor: input.cursor ?? null, done: done++ });
         };
         const entries = await pairAndWrite(ctx, targetStream(target, input.register, input.pair), page.items, input.dryRun, heartbeat);
         return { entries, ...(page.next !== undefined ? { next: page.next } : {}), ...(page.total !== undefined ? { total: page.total } : {}) };

@@ -80,7 +80,7 @@ export async function startRegisterHarness(tenantList: (urls: SandboxUrls) => Re
   let current: { worker: Worker; running: Promise<void>; close(): Promise<void> } | undefined;
 
   const startWorker = async () => {
-    const { worker, close } = await createWorker({ address, tenants, codec, taskQueue, options: { workflowBundle: bundle, shutdownGraceTime: '100ms' } });
+    const { worker, close } = await createWorker({ address, tenants, codec, taskQueue, options: { workflowBundle: bundle, shutdownGraceTime: '100ms', stickyQueueScheduleToStartTimeout: '1s' } });
     current = { worker, running: worker.run(), close };
   };
   const stopWorker = async () => {
