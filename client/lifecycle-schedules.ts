@@ -1,5 +1,6 @@
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { ResolvedTenant } from '../config/load';
+import { upsertSchedule } from './schedule-upsert';
 import { lifecycleScheduleId, pollLifecycleOrders, type PollLifecycleInput } from '../workflows/order-lifecycle';
 import { TASK_QUEUE } from '../worker/worker';
 
@@ -10,8 +11,7 @@ import { TASK_QUEUE } from '../worker/worker';
  * overlapping runs are skipped (a slow 24SO never piles polls up). Schedules of tenants no longer configured are left
  * alone: deleting is an operator's decision.
  *
- * Call it where the reconciliation schedules are ensured (client/commands/worker.ts and the stack), after the
- * worker is up: `await ensureLifecycleSchedules(client, tenants)`.
+ * Called at go-live (onboarding) and by the stack (`ensureAllSchedules` in client/schedules.ts).
  */
 export async function ensureLifecycleSchedules(client: Client, tenants: ReadonlyMap<string, ResolvedTenant>, taskQueue = TASK_QUEUE): Promise<string[]> {
   const ids: string[] = [];
@@ -33,13 +33,7 @@ export async function ensureLifecycleSchedules(client: Client, tenants: Readonly
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '5m' },
       state: { note: `24SO → Rackbeat order pick-up for ${tenant.tenant} (config/${tenant.tenant}.yaml, lifecycle.pollEvery ${settings.pollEvery})` },
     };
-    try {
-      await client.schedule.create(options);
-    } catch (err) {
-      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-      await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec: options.spec, action: options.action, policies: options.policies }));
-    }
-    ids.push(scheduleId);
+    ids.push(await upsertSchedule(client, options));
   }
   return ids;
 }

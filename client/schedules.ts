@@ -1,5 +1,6 @@
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { ResolvedTenant } from '../config/load';
+import { upsertSchedule } from './schedule-upsert';
 import { ensureLifecycleSchedules } from './lifecycle-schedules';
 import { ensureSyncSchedules } from './sync-schedules';
 import { reconcileScheduleId, reconcileShop } from '../workflows/reconcile-shop';
@@ -30,13 +31,7 @@ export async function ensureReconcileSchedules(client: Client, tenants: Readonly
         policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10m' },
         state: { note: `reconciliation of ${tenant.tenant}/${shop.id} (config/${tenant.tenant}.yaml)` },
       };
-      try {
-        await client.schedule.create(options);
-      } catch (err) {
-        if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-        await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec: options.spec, action: options.action, policies: options.policies }));
-      }
-      ids.push(scheduleId);
+      ids.push(await upsertSchedule(client, options));
     }
   }
   return ids;
