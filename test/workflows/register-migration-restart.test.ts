@@ -72,7 +72,7 @@ it('resumes after the Temporal server restarts, every Severa customer once in Ne
     connection = await Connection.connect({ address });
     client = new Client({ connection, dataConverter: { payloadCodecs: [codec] } });
 
-    const resumed = client.workflow.getHandle(handle.workflowId);
+    const resumed = client.workflow.getHandle<typeof migrateRegister>(handle.workflowId);
     const afterRestart = await resumed.query(progressQuery);
     // Nothing saved before the stop was lost.
     expect(afterRestart.done).toBeGreaterThanOrEqual(atStop.done);
