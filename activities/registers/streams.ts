@@ -1,4 +1,4 @@
-import { isConnectorError } from '../../connectors/kit/errors';
+import { ConnectorError, isConnectorError } from '../../connectors/kit/errors';
 import { toXmlDocument } from '../../connectors/netvisor/xml';
 import { DIMENSION_ITEM_ORDER } from '../../connectors/netvisor/element-order';
 import { orNull } from '../../connectors/rackbeat';
@@ -350,6 +350,14 @@ const netvisorDimensionTarget: TargetStream<CostCentre> = {
     return record.name;
   },
   async update(ctx, oldName, record) {
+    // Netvisor edits a dimension item by its current name (olditem), so two items may never share a name, not even
+    // for a moment during a reshuffle of names; such a rename is refused for an operator instead of editing the
+    // wrong item.
+    const header = await dimensionHeader(ctx);
+    const holders = header.items.filter((i) => i.name.toLowerCase() === record.name.toLowerCase() && (i.code ?? '') !== record.code);
+    if (holders.length || header.items.filter((i) => i.name === oldName).length > 1) {
+      throw new ConnectorError('netvisor', 'conflict', `cost centre ${record.code} cannot be renamed from "${oldName}" to "${record.name}" in dimension ${ctx.settings.netvisorDimension}: ${holders.length ? `item ${holders.map((h) => h.code || h.name).join(', ')} already has that name` : 'the old name is not unique'}; rename it in Netvisor, then run again`, { resource: 'dimensionitem.nv' });
+    }
     const body = toXmlDocument(
       'dimensionitem',
       { name: ctx.settings.netvisorDimension, item: record.name, olditem: oldName, code: record.code, ishidden: record.active ? 'False' : 'True' },

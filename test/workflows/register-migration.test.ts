@@ -191,6 +191,21 @@ describe('Severa → Netvisor: resumable, exactly once', () => {
   });
 });
 
+describe('Severa → Netvisor cost centres, real run', () => {
+  it('renames and creates dimension items by code; a rename onto a name another item holds is reported, never applied to the wrong item', async () => {
+    await control(h.urls.severa, 'seed', { seed: 1, counts: {} });
+    await control(h.urls.netvisor, 'seed', { seed: 1, counts: {} });
+    // Netvisor: 100 Hallinto, 200 Myynti, 300 Tuotanto, 400 Verkkokauppa. Severa: 100 Myynti, 200 Tuotanto,
+    // 300 Hallinto, 400 Asennus, 500 Huolto — the first three only swap names.
+    const result = await (await run({ pair: 'severa-netvisor', register: 'cost-centres', direction: 'severa-to-netvisor' })).result();
+    expect(result.counts).toMatchObject({ read: 5, create: 1, update: 1, conflict: 3 });
+    expect(result.entries.map((e) => e.key)).toEqual(['100', '200', '300']);
+    expect(result.entries[0].reason).toMatch(/cannot be renamed from "Hallinto" to "Myynti".*item 200 already has that name/);
+    const items = (await state(h.urls.netvisor)).dimensions.find((d) => d.name === 'Kustannuspaikka')!.items as Array<{ code: string; name: string }>;
+    expect(items.map((i) => [i.code, i.name]).sort()).toEqual([['100', 'Hallinto'], ['200', 'Myynti'], ['300', 'Tuotanto'], ['400', 'Asennus'], ['500', 'Huolto']]);
+  });
+});
+
 describe('siirto migrate', () => {
   async function cli(args: string[]): Promise<string> {
     let out = '';
