@@ -1,13 +1,14 @@
 import { WorkflowIdConflictPolicy } from '@temporalio/client';
 import { LINK_FIELDS } from '../../domain/mapping/rackbeat-twentyfourseven';
 import { migrateRegister, type RegisterMigrationInput } from '../../workflows/register-migration';
+import { syncStateQuery, watchRegister } from '../../workflows/register-watch';
 import { control } from '../support/sandboxes';
-import { registerTenant, startRegisterHarness, state, type RegisterHarness } from '../support/register-harness';
+import { eventually, registerTenant, startRegisterHarness, state, type RegisterHarness } from '../support/register-harness';
 
 let h: RegisterHarness;
 
 beforeAll(async () => {
-  h = await startRegisterHarness((urls) => [registerTenant('t-24', urls, [{ pair: 'rackbeat-24so', registers: {}, currency: 'DKK', language: 'da' }])]);
+  h = await startRegisterHarness((urls) => [registerTenant('t-24', urls, [{ pair: 'rackbeat-24so', registers: { products: { direction: '24so-to-rackbeat' } }, currency: 'DKK', language: 'da' }])]);
   await control(h.urls.rackbeat, 'seed', { seed: 2, counts: { customers: 0, suppliers: 0, orders: 0 } });
   await h.rackbeat.fields.create({ name: '24SO product id', slug: LINK_FIELDS.products, type: 'text', available_for: 'item' });
   await h.rackbeat.fields.create({ name: '24SO customer id', slug: LINK_FIELDS.customers, type: 'text', available_for: 'customer' });
@@ -85,5 +86,33 @@ describe('Rackbeat ↔ 24SevenOffice', () => {
     const categories = (await h.so.getProductCategories()).map((c) => c.name);
     for (const g of groups) expect(categories.filter((c) => c === g)).toHaveLength(1);
     expect(result.counts.read).toBe(groups.length);
+  });
+
+  it('ongoing: a 24SO product change is polled (changed-since) into Rackbeat; the Rackbeat webhook for our own write is an echo', async () => {
+    const tokens = h.tenants.get('t-24')!.sync!.rackbeatWebhookTokens as unknown as string[];
+    tokens.push((await h.rackbeat.webhooks.ensure('product.updated', `${h.serverUrl}/webhooks/rackbeat/t-24`)).token!);
+    const entity = () => h.client.workflow.getHandle('sync/t-24/rackbeat-24so/products').query(syncStateQuery);
+    const poll = async () => {
+      const before = (await entity().catch(() => null))?.counts.polls ?? 0;
+      await h.client.workflow.execute(watchRegister, { taskQueue: h.taskQueue, workflowId: `watch-24-${Date.now()}`, args: [{ tenant: 't-24', pair: 'rackbeat-24so', register: 'products' }] });
+      return eventually(async () => {
+        const s = await entity();
+        return s.counts.polls > before && s.idle && s;
+      }, 20_000, 'poll');
+    };
+    await poll();
+    const [p] = await h.so.getProducts({ no: 'P1003' });
+    await h.so.saveProduct({ id: p.id, price: '99.9' });
+    await poll();
+    const rb = await eventually(async () => {
+      const x = await h.rackbeat.products.findByNumber('P1003');
+      return x?.sales_price === '99.9' && x;
+    }, 20_000, 'Rackbeat price updated');
+    expect(rb.name).toBe(p.name);
+    const s = await eventually(async () => {
+      const x = await entity();
+      return x.counts.echoes >= 1 && x.idle && x;
+    }, 20_000, 'echo recognised');
+    expect(s.reports.filter((r) => r.kind === 'not-master')).toHaveLength(0);
   });
 });
