@@ -111,6 +111,17 @@ describe('Rackbeat → Netvisor customers: pairing rules, dry run, real run', ()
     expect((await state(h.urls.netvisor)).customers).toHaveLength(customers.length);
   });
 
+  it('suppliers likewise: same code with another business ID is a conflict, a new one becomes a Netvisor vendor', async () => {
+    await control(h.urls.rackbeat, 'seed', { seed: 4, counts: { suppliers: 4, customers: 0, orders: 0 } });
+    await control(h.urls.netvisor, 'seed', { seed: 4, counts: { vendors: 3, salesInvoices: 0 } });
+    const result = await (await run({ pair: 'rackbeat-netvisor', register: 'suppliers', direction: 'rackbeat-to-netvisor' })).result();
+    expect(result.counts).toMatchObject({ read: 4, create: 1, conflict: 3 });
+    expect(result.entries.map((e) => e.sourceId)).toEqual(['5001', '5002', '5003']);
+    const vendors = (await state(h.urls.netvisor)).vendors;
+    const rb5004 = (await state(h.urls.rackbeat)).suppliers.find((x) => x.number === 5004)!;
+    expect(vendors.filter((v) => v.code === '5004')).toEqual([expect.objectContaining({ name: rb5004.company_name, city: rb5004.address_city })]);
+  });
+
   it('moves products by product code', async () => {
     await control(h.urls.netvisor, 'seed', { seed: 3, counts: { products: 0, salesInvoices: 0 } });
     const result = await (await run({ pair: 'rackbeat-netvisor', register: 'products', direction: 'rackbeat-to-netvisor', batchSize: 5 })).result();
