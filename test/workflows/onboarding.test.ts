@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { walkOnboarding, type OnboardIo } from '../../client/commands/onboard';
 import { readChecklist, startOnboarding, updateRefusal, type OnboardingHandle } from '../../client/onboarding';
 import type { ResolvedTenant } from '../../config/load';
@@ -48,6 +48,7 @@ let closeWorker: () => Promise<void>;
 let stopSandboxes: () => Promise<void>;
 const taskQueue = `onboarding-${run}`;
 const schedules: string[] = [];
+const codec = new EncryptionCodec({ id: 'test', key: crypto.randomBytes(32) });
 
 function tenant(id: string, u: Urls, over: { severaSecret?: string; netvisorKey?: string; numbering?: { offset: number; max: number } } = {}): ResolvedTenant {
   return {
@@ -95,7 +96,6 @@ beforeAll(async () => {
       tenant(T.range, urls, { numbering: { offset: 1000, max: 1999 } }),
     ].map((t) => [t.tenant, t]),
   );
-  const codec = new EncryptionCodec({ id: 'test', key: crypto.randomBytes(32) });
   const address = temporalAddress();
   connection = await Connection.connect({ address });
   client = new Client({ connection, dataConverter: { payloadCodecs: [codec] } });
@@ -508,5 +508,14 @@ describe('siirto onboard, interactive', () => {
     expect(printed).toContain('\u001b[32m✔\u001b[0m Prerequisites');
     expect(printed).toContain('Not live yet. Rerun with --go-live now');
     expect((await control(urls.rackbeat, 'state')).customerGroups).toHaveLength(1);
+  });
+});
+
+describe('determinism', () => {
+  test('the recorded histories replay without nondeterminism (updates, a cancelled timer, go-live, children)', async () => {
+    for (const [t, pair] of [[T.good, 'rackbeat-24so'], [T.later, 'rackbeat-24so'], [T.good, 'rackbeat-netvisor'], [T.good, 'shop-netvisor']] as const) {
+      const history = await client.workflow.getHandle(`onboarding/${t}/${pair}`).fetchHistory();
+      await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), replayName: `${t}/${pair}`, dataConverter: { payloadCodecs: [codec] } }, history);
+    }
   });
 });
