@@ -1,5 +1,6 @@
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { ResolvedTenant } from '../config/load';
+import { upsertSchedule } from './schedule-upsert';
 import { PairSyncSettings } from '../config/sync-schema';
 import { parseDirection, type PairName, type RegisterName } from '../domain/sync';
 import { TASK_QUEUE } from '../worker/worker';
@@ -37,13 +38,7 @@ export async function ensureSyncSchedules(client: Client, tenants: ReadonlyMap<s
           policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10m' },
           state: { note: `change poll of ${register} (${p.pair}, master ${master}) for ${tenant.tenant} (config/${tenant.tenant}.yaml)` },
         };
-        try {
-          await client.schedule.create(options);
-        } catch (err) {
-          if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-          await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec: options.spec, action: options.action, policies: options.policies }));
-        }
-        ids.push(scheduleId);
+        ids.push(await upsertSchedule(client, options));
       }
     }
   }

@@ -106,7 +106,7 @@ export async function migrateRegister(input: RegisterMigrationInput): Promise<Re
     { key: SiirtoSourceId, value: `${input.pair}/${input.direction}` },
   ]);
   const what = `${dryRun ? 'plan of the ' : ''}${input.register} migration ${input.direction} for ${input.tenant}`;
-  const transfer = new Transfer(what);
+  const transfer = new Transfer(what, input.tenant);
 
   const progress = (): MigrationProgress => {
     const done = cp.counts.read;
