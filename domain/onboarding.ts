@@ -161,5 +161,8 @@ export const CREDENTIALS_FAILURE = 'Siirto.credentials';
 export const isCredentialsProblem = (failureType: string | undefined | null): boolean => failureType === CREDENTIALS_FAILURE;
 
 export function credentialsAdvice(tenant: string, message: string): string {
-  return `${message} The flow is paused: fix the credentials, confirm with "siirto onboard config/${tenant}.yaml" (the credentials check), then retry the paused transfers.`;
+  return (
+    `${message} The flow is paused: fix the credentials, confirm with "siirto onboard config/${tenant}.yaml" (the credentials check), ` +
+    `then retry the paused transfers ("siirto history --tenant ${tenant} --status needs-attention", "siirto retry <transfer>").`
+  );
 }

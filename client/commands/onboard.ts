@@ -2,6 +2,7 @@ import readline from 'node:readline/promises';
 import type { Command } from 'commander';
 import { parseTenantFile, type ResolvedTenant } from '../../config/load';
 import {
+  credentialsAdvice,
   isOnboardingPair,
   nextStep,
   ONBOARDING_PAIRS,
@@ -169,6 +170,8 @@ export async function walkOnboarding(handle: OnboardingHandle, opts: Omit<Onboar
       return { code: 'refused' in r ? EXIT.failed : EXIT.ok, checklist: c };
     }
     const ok = await stepDone(await update(() => handle.executeUpdate(checkCredentialsUpdate)));
+    // Live flows whose credentials stopped working wait in needs-attention; say what to do about them.
+    for (const line of stepOf(c, 'credentials').lines.filter((l) => !l.ok)) io.print(`${credentialsAdvice(c.tenant, line.message)}\n`);
     io.print(describeChecklist(c, io.colour));
     return { code: ok ? EXIT.ok : EXIT.failed, checklist: c };
   }

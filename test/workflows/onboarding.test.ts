@@ -415,7 +415,8 @@ describe('credentials removed on the other side', () => {
     const onboardingCheck = await (await start(T.badNetvisor, 'shop-netvisor')).executeUpdate(checkCredentialsUpdate);
     expect(onboardingCheck.lines.find((l) => l.system === 'netvisor')).toEqual({ system: 'netvisor', ok: false, message: NETVISOR_MESSAGE });
     expect(credentialsAdvice(T.badNetvisor, NETVISOR_MESSAGE)).toBe(
-      `${NETVISOR_MESSAGE} The flow is paused: fix the credentials, confirm with "siirto onboard config/${T.badNetvisor}.yaml" (the credentials check), then retry the paused transfers.`,
+      `${NETVISOR_MESSAGE} The flow is paused: fix the credentials, confirm with "siirto onboard config/${T.badNetvisor}.yaml" (the credentials check), ` +
+        `then retry the paused transfers ("siirto history --tenant ${T.badNetvisor} --status needs-attention", "siirto retry <transfer>").`,
     );
     for (const workflowId of [exported.workflowId, migration.workflowId]) await client.workflow.getHandle(workflowId).terminate('test over');
   });
@@ -453,6 +454,22 @@ describe('go-live at a set time checks the credentials again', () => {
     const live = await h.executeUpdate(goLiveUpdate, { args: [{}] });
     schedules.push(...live.schedules);
     expect(live.schedules).toEqual([`lifecycle/${T.later}`]);
+
+    // Live, and the password changes again: `siirto onboard` re-checks, names it, and says what happens to the flows.
+    let printed = '';
+    const io: OnboardIo = { print: (t) => (printed += t), ask: async () => null, colour: false, close() {} };
+    user.password = 'changed-again';
+    try {
+      const { code } = await walkOnboarding(h, {}, io);
+      expect(code).toBe(1);
+    } finally {
+      user.password = password;
+    }
+    const message = 'Invalid 24SevenOffice credentials: connection cannot be established. Check the application id, username and password.';
+    expect(printed).toContain(`✖ 24so       ${message}\n`);
+    expect(printed).toContain(`${message} The flow is paused: fix the credentials, confirm with "siirto onboard config/${T.later}.yaml"`);
+    expect(printed).toContain('  ✖ Credentials\n');
+    expect(printed).toContain('  ✔ Go-live (live ');
   });
 });
 
