@@ -24,6 +24,7 @@ import {
   runMigrationsUpdate,
 } from '../../workflows/onboarding';
 import { USERS } from '../../sandbox/twentyfourseven/state';
+import { SiirtoEntity, SiirtoFlow, SiirtoStatus, SiirtoTenant } from '../../workflows/search-attributes';
 import { temporalAddress, workflowBundle } from '../support/order-export-harness';
 import { control, startTestSandboxes } from '../support/sandboxes';
 
@@ -167,6 +168,9 @@ describe('credentials, one line per system', () => {
       { system: 'netvisor', ok: false, message: NETVISOR_MESSAGE },
     ]);
     expect(stepOf(await checklist(h), 'credentials').status).toBe('failed');
+    const d = await h.describe();
+    expect(d.typedSearchAttributes.get(SiirtoStatus)).toBe('needs-attention');
+    expect((d.memo as { problem: string }).problem).toBe(NETVISOR_MESSAGE);
   });
 });
 
@@ -296,6 +300,11 @@ describe('Rackbeat ↔ 24SevenOffice: prerequisites, company choice, go-live', (
       ['migrations', 'skipped'],
       ['go-live', 'ok'],
     ]);
+    // In the Temporal UI: findable by tenant, flow and pair, done once live, with the checklist in the memo.
+    const d = await h.describe();
+    expect([SiirtoTenant, SiirtoFlow, SiirtoEntity, SiirtoStatus].map((k) => d.typedSearchAttributes.get(k))).toEqual([T.good, 'onboarding', 'rackbeat-24so', 'done']);
+    // (a null memo field is removed: no problem left to show)
+    expect(d.memo).toEqual({ summary: `onboarding rackbeat-24so for ${T.good}: credentials ok, permissions ok, prerequisites ok, registers ok, migrations skipped, go-live ok` });
     expect(await refusal(h.executeUpdate(goLiveUpdate, { args: [{}] }))).toMatch(/already live/);
     // Credentials may be checked again after go-live (how a fix is confirmed).
     expect((await h.executeUpdate(checkCredentialsUpdate)).status).toBe('ok');
