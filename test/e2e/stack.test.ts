@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import { DEMO_SECRETS } from '../../client/demo';
 import { freePort, portIsFree } from '../../client/dev-server';
 
 const CLI = path.resolve(__dirname, '../../dist/client/cli.js');
@@ -24,7 +25,7 @@ describe('siirto stack --json', () => {
     const [temporalPort, uiPort] = [await freePort(), await freePort()];
     child = spawn(process.execPath, [CLI, 'stack', '--json', '--temporal-port', String(temporalPort), '--ui-port', String(uiPort)], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, SIIRTO_DATA_DIR: dataDir, SIIRTO_LOG_LEVEL: 'warn' },
+      env: { ...process.env, SIIRTO_DATA_DIR: dataDir, SIIRTO_LOG_LEVEL: 'debug' },
     });
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += String(d)));
@@ -64,6 +65,9 @@ describe('siirto stack --json', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGINT');
     expect(await exited).toBe(0);
+    // Nothing the stack printed carries a credential (the 24SO sandbox password "sandbox" is too common a word to check).
+    const printed = stderr + JSON.stringify(lines);
+    for (const secret of Object.values(DEMO_SECRETS).filter((s) => s.length > 8)) expect(printed).not.toContain(secret);
     // No orphans: the dev server's ports are released.
     expect(await portIsFree(temporalPort)).toBe(true);
     expect(await portIsFree(uiPort)).toBe(true);
