@@ -15,6 +15,7 @@ import type { SyncChange, SyncRoute } from '../activities/registers/sync';
 import type { PlanEntry, SyncSystem } from '../domain/sync';
 import { apiCall, pagingCall } from './profiles';
 import { SiirtoEntity, SiirtoFlow, SiirtoSourceId, SiirtoStatus, SiirtoTenant } from './search-attributes';
+import { Transfer } from './transfer';
 
 /**
  * Ongoing sync of one register, as a long-lived entity `sync/<tenant>/<pair>/<register>`. It owns what must be
@@ -89,6 +90,9 @@ export async function registerSync(input: RegisterSyncInput): Promise<void> {
     if (state.reports.length > MAX_REPORTS) state.reports.shift();
   };
 
+  // A change (or poll) that cannot go — revoked credentials, bad data — parks the register as needs-attention until
+  // `siirto retry` or `siirto skip`; nothing behind it is lost, and credentials failures pause the tenant's polling.
+  const transfer = new Transfer(`${input.register} sync ${input.pair} for ${input.tenant}`, input.tenant);
   let processed = 0;
   for (;;) {
     await condition(() => queue.length > 0 || pollRequested);
@@ -96,14 +100,28 @@ export async function registerSync(input: RegisterSyncInput): Promise<void> {
     if (pollRequested) {
       pollRequested = false;
       state.counts.polls++;
-      const res = await pollChanges({ tenant: input.tenant, pair: input.pair, register: input.register, cursors: state.cursors });
-      state.cursors = res.cursors;
-      for (const c of res.changes) if (!queue.some((q) => q.system === c.system && q.sourceId === c.sourceId)) queue.push(c);
+      transfer.step('poll changes');
+      const polled = await transfer.runUntilDone(async () => {
+        const res = await pollChanges({ tenant: input.tenant, pair: input.pair, register: input.register, cursors: state.cursors });
+        state.cursors = res.cursors;
+        for (const c of res.changes) if (!queue.some((q) => q.system === c.system && q.sourceId === c.sourceId)) queue.push(c);
+      });
+      if (!polled) transfer.resume();
     }
     while (queue.length) {
       const change = queue[0];
-      const res = await syncChange({ tenant: input.tenant, pair: input.pair, register: input.register, change, echoHash: state.echo[`${change.system}:${change.sourceId}`] });
+      transfer.step(`${change.system} ${change.sourceId}`);
+      let res: Awaited<ReturnType<typeof syncChange>> | undefined;
+      const applied = await transfer.runUntilDone(async () => {
+        res = await syncChange({ tenant: input.tenant, pair: input.pair, register: input.register, change, echoHash: state.echo[`${change.system}:${change.sourceId}`] });
+      });
       queue.shift();
+      if (!applied || !res) {
+        transfer.resume();
+        report({ system: change.system, sourceId: change.sourceId, kind: 'skipped', reason: 'skipped by the operator after it needed attention' });
+        publish();
+        continue;
+      }
       state.counts.changes++;
       processed++;
       if (res.outcome === 'echo') state.counts.echoes++;

@@ -70,6 +70,13 @@ export class Transfer {
     upsertSearchAttributes([{ key: SiirtoTargetId, value: id }]);
   }
 
+  /** Long-lived entities go on after a skipped item: back to running. */
+  resume(): void {
+    this.state.status = 'running';
+    this.state.error = undefined;
+    this.publish();
+  }
+
   done(summary: string): void {
     this.state.status = 'done';
     this.state.summary = summary;

@@ -1,5 +1,6 @@
 import { ensureSyncSchedules } from '../../client/sync-schedules';
 import { registerSync, syncStateQuery, watchRegister } from '../../workflows/register-watch';
+import { skipSignal, statusQuery } from '../../workflows/transfer';
 import { control } from '../support/sandboxes';
 import { eventually, registerTenant, startRegisterHarness, state, type RegisterHarness } from '../support/register-harness';
 
@@ -7,6 +8,8 @@ let h: RegisterHarness;
 const T = 't-sync';
 /** A second tenant whose products are mastered in Rackbeat, with propagateDeletes on. */
 const T_DEL = 't-sync-del';
+/** A tenant whose Severa API key was revoked. */
+const T_REVOKED = 't-sync-revoked';
 
 const PAIRS = [
   // Customers: Rackbeat is the master, its webhooks drive the sync. Products: Netvisor is the master, polled.
@@ -18,6 +21,10 @@ beforeAll(async () => {
   h = await startRegisterHarness((urls) => [
     registerTenant(T, urls, PAIRS),
     registerTenant(T_DEL, urls, [{ pair: 'rackbeat-netvisor', registers: { products: { direction: 'rackbeat-to-netvisor' } }, propagateDeletes: true }]),
+    (() => {
+      const t = registerTenant(T_REVOKED, urls, [{ pair: 'severa-netvisor', registers: { customers: { direction: 'severa-to-netvisor' } } }]);
+      return { ...t, connections: { ...t.connections, severa: { ...t.connections.severa!, clientSecret: 'revoked-secret' } } };
+    })(),
   ]);
   const delTokens = h.tenants.get(T_DEL)!.sync!.rackbeatWebhookTokens as unknown as string[];
   for (const event of ['product.created', 'product.deleted']) delTokens.push((await h.rackbeat.webhooks.ensure(event, `${h.serverUrl}/webhooks/rackbeat/${T_DEL}`)).token!);
@@ -46,6 +53,28 @@ async function poll(pair: 'rackbeat-netvisor' | 'severa-netvisor', register: 'cu
 }
 
 describe('ongoing register sync', () => {
+  it('parks the register as needs-attention when the Severa key was revoked, and goes on after a skip', async () => {
+    const handle = h.client.workflow.getHandle(`sync/${T_REVOKED}/severa-netvisor/customers`);
+    // The first poll only sets the changed-since cursor; the second one asks Severa.
+    for (const n of [1, 2]) {
+      await h.client.workflow.execute(watchRegister, { taskQueue: h.taskQueue, workflowId: `watch-revoked-${n}-${Date.now()}`, args: [{ tenant: T_REVOKED, pair: 'severa-netvisor', register: 'customers' }] });
+      if (n === 1) await eventually(async () => (await handle.query(syncStateQuery)).counts.polls === 1, 20_000, 'first poll');
+    }
+    let last: unknown;
+    const parked = await eventually(async () => {
+      const s = await handle.query(statusQuery).catch((e) => ({ status: `query failed: ${e}` }) as never);
+      last = [s, await handle.query(syncStateQuery).catch(() => null)];
+      return s?.status === 'needs-attention' && s;
+    }, 20_000, 'needs-attention').catch((e) => {
+      throw new Error(`${e.message}; last seen ${JSON.stringify(last)}`);
+    });
+    expect(parked.error?.message).toBe('Invalid Severa API key: connection cannot be established. Check the API key.');
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    await handle.signal(skipSignal, { reason: 'key is being renewed' });
+    await eventually(async () => (await handle.query(statusQuery)).status === 'running', 20_000, 'running again');
+    expect((await handle.query(syncStateQuery)).idle).toBe(true);
+  });
+
   it('a Rackbeat customer change arrives by webhook and updates the Netvisor card at once', async () => {
     // 1007 is not in Netvisor yet (its seed has 1001–1005, with other companies: those are reported as conflicts).
     const customer = (await h.rackbeat.customers.get(1007))!;
@@ -123,11 +152,11 @@ describe('ongoing register sync', () => {
   });
 
   it('ensures one Schedule per polled register (none for Rackbeat-mastered ones); a scheduled run makes the entity poll', async () => {
-    const ids = await ensureSyncSchedules(h.client, h.tenants, h.taskQueue);
+    const ids = await ensureSyncSchedules(h.client, new Map([[T, h.tenants.get(T)!]]), h.taskQueue);
     try {
       expect(ids.sort()).toEqual([`sync/${T}/rackbeat-netvisor/products`, `sync/${T}/severa-netvisor/customers`]);
       // Idempotent: a second call updates instead of failing.
-      expect((await ensureSyncSchedules(h.client, h.tenants, h.taskQueue)).length).toBe(2);
+      expect((await ensureSyncSchedules(h.client, new Map([[T, h.tenants.get(T)!]]), h.taskQueue)).length).toBe(2);
       const before = (await syncState('severa-netvisor', 'customers')).counts.polls;
       await h.client.schedule.getHandle(`sync/${T}/severa-netvisor/customers`).trigger();
       await eventually(async () => (await syncState('severa-netvisor', 'customers')).counts.polls > before, 20_000, 'scheduled poll');
