@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { ConnectorError } from '../kit/errors';
 import { createHttpTransport, type HttpTransport } from '../kit/http';
 import { sharedLimiter, type WindowLimiter } from '../kit/limiter';
-import { parseJson, parseResponse } from '../kit/parse';
+import { callJson } from '../kit/json-api';
 import { classifyShopifyError, SYSTEM } from './errors';
 import { createOrder, getOrder, listOrders, ordersUpdatedSince, type ListOrdersOptions } from './orders';
 import { ShopifyCredentials, type ShopifyOrderInput } from './schemas';
@@ -58,26 +58,7 @@ export class ShopifyClient {
 
   async request<S extends z.ZodType>(req: ShopifyRequest, schema: S): Promise<ShopifyResponse<z.infer<S>>> {
     await this.limiter?.acquire();
-    const res = await this.http.request({
-      method: req.method,
-      url: req.path,
-      searchParams: req.query,
-      headers: {
-        'x-shopify-access-token': this.token,
-        accept: 'application/json',
-        ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: req.body === undefined ? undefined : JSON.stringify(req.body),
-    });
-    let body: unknown;
-    try {
-      body = parseJson(SYSTEM, req.resource, res.body);
-    } catch (err) {
-      if (res.status >= 400) throw classifyShopifyError(res.status, undefined, res.headers, req.resource);
-      throw err;
-    }
-    if (res.status >= 400) throw classifyShopifyError(res.status, body, res.headers, req.resource);
-    return { data: parseResponse(SYSTEM, req.resource, schema, body), headers: res.headers };
+    return callJson(SYSTEM, this.http, req, { 'x-shopify-access-token': this.token }, schema, classifyShopifyError);
   }
 
   /** One page of orders; follow `nextPageInfo` for the next one (cursor paging through the Link header). */

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { ConnectorError } from '../kit/errors';
 import { createHttpTransport, type HttpTransport } from '../kit/http';
-import { parseJson, parseResponse } from '../kit/parse';
+import { callJson } from '../kit/json-api';
 import { classifyWooError, SYSTEM } from './errors';
 import { getOrder, listOrders, ordersModifiedAfter, createOrder, type ListOrdersOptions } from './orders';
 import type { WooCommerceCredentials as Credentials, WooOrderInput } from './schemas';
@@ -47,27 +47,8 @@ export class WooCommerceClient {
   }
 
   /** One authenticated call; the reply is validated with `schema` or turned into a classified ConnectorError. */
-  async request<S extends z.ZodType>(req: WooRequest, schema: S): Promise<WooResponse<z.infer<S>>> {
-    const res = await this.http.request({
-      method: req.method,
-      url: req.path,
-      searchParams: req.query,
-      headers: {
-        authorization: this.authorization,
-        accept: 'application/json',
-        ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: req.body === undefined ? undefined : JSON.stringify(req.body),
-    });
-    let body: unknown;
-    try {
-      body = parseJson(SYSTEM, req.resource, res.body);
-    } catch (err) {
-      if (res.status >= 400) throw classifyWooError(res.status, undefined, res.headers, req.resource);
-      throw err;
-    }
-    if (res.status >= 400) throw classifyWooError(res.status, body, res.headers, req.resource);
-    return { data: parseResponse(SYSTEM, req.resource, schema, body), headers: res.headers };
+  request<S extends z.ZodType>(req: WooRequest, schema: S): Promise<WooResponse<z.infer<S>>> {
+    return callJson(SYSTEM, this.http, req, { authorization: this.authorization }, schema, classifyWooError);
   }
 
   /** One page of orders with WooCommerce's own totals (X-WP-Total, X-WP-TotalPages). */
