@@ -60,6 +60,7 @@ export interface Harness {
   serverUrl: string;
   client: Client;
   rawClient: Client;
+  codec: EncryptionCodec;
   woo: WooCommerceClient;
   netvisor: NetvisorClient;
   /** The running worker; `stopWorker` and `startWorker` replace it, as a crashed and restarted worker process would be. */
@@ -105,6 +106,7 @@ export async function startHarness(taskQueue: string, tenantList: (urls: Sandbox
     serverUrl,
     client,
     rawClient,
+    codec,
     get worker() {
       return current!.worker;
     },

@@ -1,9 +1,10 @@
 import crypto from 'node:crypto';
+import { Worker } from '@temporalio/worker';
 import type { WooOrderInput } from '../../connectors/woocommerce/schemas';
 import { retrySignal, skipSignal, statusQuery } from '../../workflows/transfer';
 import { exportOrderWorkflowId } from '../../workflows/order-export';
 import { SiirtoStatus, SiirtoTargetId } from '../../workflows/search-attributes';
-import { demoLikeTenant, postWooWebhook, startHarness, WEBHOOK_SECRET, wooSignature, type Harness } from '../support/order-export-harness';
+import { demoLikeTenant, postWooWebhook, startHarness, WEBHOOK_SECRET, wooSignature, workflowBundle, type Harness } from '../support/order-export-harness';
 import { control } from '../support/sandboxes';
 
 const taskQueue = `order-export-${crypto.randomUUID()}`;
@@ -153,6 +154,16 @@ describe('exportOrder: a WooCommerce order becomes one Netvisor sales invoice', 
     await h.client.workflow.getHandle(workflowId).signal(skipSignal, { reason: 'test order' });
     expect(await h.client.workflow.getHandle(workflowId).result()).toMatchObject({ status: 'skipped' });
     expect(await invoicesFor(created.number)).toHaveLength(0);
+  });
+
+  it('replays its recorded histories deterministically (a worker restarted mid-flow rebuilds the same state)', async () => {
+    const handles = [];
+    for await (const info of h.client.workflow.list({ query: `WorkflowType = 'exportOrder' AND ExecutionStatus = 'Completed' AND SiirtoTenant = 't-main'` })) handles.push(info.workflowId);
+    expect(handles.length).toBeGreaterThanOrEqual(2);
+    for (const workflowId of handles) {
+      const history = await h.client.workflow.getHandle(workflowId).fetchHistory();
+      await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: { payloadCodecs: [h.codec] } }, history, workflowId);
+    }
   });
 
   it('keeps personal data out of workflow history in plain text', async () => {
