@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConnectorError, type ErrorClass } from '../kit/errors';
 import { createHttpTransport, type HttpResponse, type HttpTransport } from '../kit/http';
 import { sharedLimiter, type WindowLimiter } from '../kit/limiter';
+import { sendWithTokenRenewal } from '../kit/token-renewal';
 import { parseJson, parseResponse } from '../kit/parse';
 import * as partners from './business-partners';
 import { classifyProcountorError, invalidCredentials, SYSTEM } from './errors';
@@ -106,17 +107,10 @@ export class ProcountorClient implements ProcountorApi {
 
   // ---- transport --------------------------------------------------------------------------------------------
 
+  private readonly tokenHandle = { get: () => this.accessToken(), forget: () => (this.token = undefined) };
+
   async call<S extends z.ZodType>(req: ProcountorCall<S>): Promise<z.infer<S>> {
-    let res = await this.send(req, await this.accessToken());
-    if (res.status === 401) {
-      // The token may have lapsed on Procountor's clock before ours: renew once, then the credentials are wrong.
-      this.token = undefined;
-      res = await this.send(req, await this.accessToken());
-      if (res.status === 401) {
-        this.token = undefined;
-        throw invalidCredentials('401');
-      }
-    }
+    const res = await sendWithTokenRenewal((token) => this.send(req, token), this.tokenHandle, () => invalidCredentials('401'));
     if (res.status < 200 || res.status >= 300) throw classifyProcountorError(res, req.resource, req.on403);
     return parseResponse(SYSTEM, req.resource, req.schema, parseJson(SYSTEM, req.resource, res.body));
   }

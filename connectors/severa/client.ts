@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConnectorError } from '../kit/errors';
 import { createHttpTransport, type HttpResponse, type HttpTransport } from '../kit/http';
 import { sharedLimiter, type WindowLimiter } from '../kit/limiter';
+import { sendWithTokenRenewal } from '../kit/token-renewal';
 import { parseJson, parseResponse } from '../kit/parse';
 import * as centres from './cost-centers';
 import * as customers from './customers';
@@ -85,17 +86,10 @@ export class SeveraClient implements SeveraApi {
   costCenters = (filter?: centres.CostCenterFilter) => centres.costCenters(this, filter);
   getCostCenter = (guid: string) => centres.getCostCenter(this, guid);
 
+  private readonly tokenHandle = { get: () => this.accessToken(), forget: () => (this.token = undefined) };
+
   async get<S extends z.ZodType>(req: SeveraGet<S>): Promise<{ data: z.infer<S>; headers: HttpResponse['headers'] }> {
-    let res = await this.send(req, await this.accessToken());
-    if (res.status === 401) {
-      // Expired or revoked on Severa's side: one fresh token, then the credentials themselves are wrong.
-      this.token = undefined;
-      res = await this.send(req, await this.accessToken());
-      if (res.status === 401) {
-        this.token = undefined;
-        throw invalidCredentials('401');
-      }
-    }
+    const res = await sendWithTokenRenewal((token) => this.send(req, token), this.tokenHandle, () => invalidCredentials('401'));
     if (res.status < 200 || res.status >= 300) throw classifySeveraError(res, req.resource, req.scope);
     const data = parseResponse(SYSTEM, req.resource, req.schema, parseJson(SYSTEM, req.resource, res.body));
     return { data, headers: res.headers };

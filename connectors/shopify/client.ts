@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { ConnectorError } from '../kit/errors';
 import { createHttpTransport, type HttpTransport } from '../kit/http';
 import { sharedLimiter, type WindowLimiter } from '../kit/limiter';
-import { callJson } from '../kit/json-api';
+import { callJson, type JsonRequest, type JsonResponse } from '../kit/json-api';
 import { classifyShopifyError, SYSTEM } from './errors';
 import { createOrder, getOrder, listOrders, ordersUpdatedSince, type ListOrdersOptions } from './orders';
 import { ShopifyCredentials, type ShopifyOrderInput } from './schemas';
@@ -17,19 +17,9 @@ export interface ShopifyClientOptions {
   pace?: { limit: number; windowMs: number } | false;
 }
 
-export interface ShopifyRequest {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  /** Path under /admin/api/<version>/, or an absolute URL from a Link header. */
-  path: string;
-  resource: string;
-  query?: Record<string, string | number | boolean | undefined>;
-  body?: unknown;
-}
-
-export interface ShopifyResponse<T> {
-  data: T;
-  headers: Record<string, string | string[] | undefined>;
-}
+/** `path` is under /admin/api/<version>/, or an absolute URL from a Link header. */
+export type ShopifyRequest = JsonRequest;
+export type ShopifyResponse<T> = JsonResponse<T>;
 
 /** Shopify Admin REST API with a custom-app access token (`X-Shopify-Access-Token`). */
 export class ShopifyClient {

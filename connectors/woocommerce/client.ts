@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { ConnectorError } from '../kit/errors';
 import { createHttpTransport, type HttpTransport } from '../kit/http';
-import { callJson } from '../kit/json-api';
+import { callJson, type JsonRequest, type JsonResponse } from '../kit/json-api';
 import { classifyWooError, SYSTEM } from './errors';
 import { getOrder, listOrders, ordersModifiedAfter, createOrder, type ListOrdersOptions } from './orders';
 import type { WooCommerceCredentials as Credentials, WooOrderInput } from './schemas';
@@ -12,18 +12,8 @@ export interface WooCommerceClientOptions {
   timeoutMs?: number;
 }
 
-export interface WooRequest {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  path: string;
-  resource: string;
-  query?: Record<string, string | number | boolean | undefined>;
-  body?: unknown;
-}
-
-export interface WooResponse<T> {
-  data: T;
-  headers: Record<string, string | string[] | undefined>;
-}
+export type WooRequest = JsonRequest;
+export type WooResponse<T> = JsonResponse<T>;
 
 /**
  * WooCommerce REST v3 (`<shop>/wp-json/wc/v3`), authenticated with HTTP Basic = consumer key : consumer secret
