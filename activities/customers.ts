@@ -1,5 +1,5 @@
 import { matchCustomer, normalizeName, type MatchRule } from '../domain/matching';
-import type { Party } from '../domain/model';
+import type { InvoiceChannel, Party } from '../domain/model';
 import type { Connections } from './connections';
 import { classified, needsOperator } from './failures';
 import { orderTargetFor } from './targets';
@@ -16,7 +16,7 @@ export interface ResolvedCustomer {
  */
 export function createCustomerActivities(connections: Connections) {
   return {
-    async resolveCustomer(input: { tenant: string; shop: string; customer: Party; fallbackCode: string }): Promise<ResolvedCustomer> {
+    async resolveCustomer(input: { tenant: string; shop: string; customer: Party; fallbackCode: string; channel?: InvoiceChannel }): Promise<ResolvedCustomer> {
       return classified(async () => {
         const settings = connections.orderExportSettings(input.tenant).customers;
         const target = orderTargetFor(connections, input.tenant, input.shop);
@@ -27,7 +27,8 @@ export function createCustomerActivities(connections: Connections) {
           return { code: settings.tempCustomerCode, how: 'temp' };
         }
 
-        const { customer } = input;
+        // The invoice channel lives on the customer card in Netvisor: an email invoicing address means email.
+        const customer: Party = input.channel === 'email' && input.customer.email ? { ...input.customer, invoicingEmail: input.customer.email } : input.customer;
         const candidates = await target.customerCandidates({ code: customer.code, businessId: customer.businessId, name: customer.name });
         const match = matchCustomer({ code: customer.code, name: customer.name, businessId: customer.businessId }, candidates, settings.matchBy);
         if (match) {

@@ -41,6 +41,8 @@ export const Party = z.object({
   /** Foreign VAT or organisation number, kept verbatim when it is not a Finnish business ID. */
   organisationNumber: z.string().optional(),
   email: z.string().email().optional(),
+  /** Where invoices are emailed, when the party gets its invoices by email (Netvisor's email invoicing address). */
+  invoicingEmail: z.string().email().optional(),
   phone: z.string().optional(),
   address: Address.default({ street: '', postalCode: '', city: '', country: 'FI' }),
   language: z.string().optional(),

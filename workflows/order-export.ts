@@ -45,7 +45,13 @@ export async function exportOrder(input: ExportOrderInput): Promise<ExportOrderR
     result.number = prepared.number;
 
     transfer.step('customer');
-    const customer = await resolveCustomer({ tenant: input.tenant, shop: input.shop, customer: prepared.document.customer, fallbackCode: prepared.number });
+    const customer = await resolveCustomer({
+      tenant: input.tenant,
+      shop: input.shop,
+      customer: prepared.document.customer,
+      fallbackCode: prepared.number,
+      channel: prepared.document.channel,
+    });
     result.customerCode = customer.code;
 
     transfer.step('products');

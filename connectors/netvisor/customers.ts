@@ -73,6 +73,7 @@ export function toCustomer(c: z.infer<typeof customerDetail>): NetvisorCustomer 
     name: b.name,
     ...(businessId ? { businessId } : b.externalidentifier ? { organisationNumber: b.externalidentifier } : {}),
     ...(b.email ? { email: b.email } : {}),
+    ...(b.emailinvoicingaddress ? { invoicingEmail: b.emailinvoicingaddress } : {}),
     ...(b.phonenumber ? { phone: b.phonenumber } : {}),
     address: { street: b.streetaddress, postalCode: b.postnumber, city: b.city, country: (b.country.attrs.type === 'ISO-3166' || /^[A-Z]{2}$/.test(b.country.text) ? b.country.text : '') || 'FI' },
     ...(language ? { language } : {}),
@@ -98,6 +99,8 @@ export function customerBody(party: Party, method: 'add' | 'edit'): string {
     email: party.email,
     isactive: method === 'add' ? '1' : undefined,
     isprivatecustomer: method === 'add' ? (party.businessId || party.organisationNumber ? '0' : '1') : undefined,
+    // Netvisor sends an unsent invoice by email when the card has this address (an e-invoice address wins over it).
+    emailinvoicingaddress: party.invoicingEmail,
   };
   const customer: XmlObject = { customerbaseinformation: base };
   if (party.einvoiceAddress || party.einvoiceOperator) {

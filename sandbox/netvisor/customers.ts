@@ -61,7 +61,7 @@ function customerXml(c: CustomerRecord): string {
       el('PhoneNumber', c.phone),
       el('FaxNumber', ''),
       el('Email', c.email),
-      el('EmailInvoicingAddress', ''),
+      el('EmailInvoicingAddress', c.emailInvoicingAddress),
       el('HomePageUri', ''),
       el('IsActive', c.isActive ? 1 : 0),
       el('IsPrivateCustomer', c.isPrivate ? 1 : 0),
@@ -134,6 +134,7 @@ export const customerImport: Handler = (req) => {
     set('groupName', 'customergroupname');
     set('phone', 'phonenumber');
     set('email', 'email');
+    set('emailInvoicingAddress', 'emailinvoicingaddress');
     const fin = child(body, 'customerfinvoicedetails');
     set('einvoiceAddress', 'finvoiceaddress', fin);
     set('einvoiceOperator', 'finvoiceroutercode', fin);
@@ -160,7 +161,7 @@ export const customerImport: Handler = (req) => {
     const record: CustomerRecord = {
       netvisorKey: req.store.nextId('customer'),
       code,
-      businessId: '', name: '', nameExtension: '', street: '', postalCode: '', city: '', country: 'FI', phone: '', email: '',
+      businessId: '', name: '', nameExtension: '', street: '', postalCode: '', city: '', country: 'FI', phone: '', email: '', emailInvoicingAddress: '',
       einvoiceAddress: '', einvoiceOperator: '', invoicingLanguage: '', groupName: '', isActive: true, isPrivate: false, changedAt: now,
     };
     apply(record);

@@ -16,14 +16,14 @@ export function seedNetvisor(store: SandboxStore, seed: number, counts: Record<s
 
   store.insert<CustomerRecord>('customers', {
     netvisorKey: store.nextId('customer'), code: 'TEMP', businessId: '', name: 'Temporary customer', nameExtension: '', street: '', postalCode: '', city: '',
-    country: 'FI', phone: '', email: '', einvoiceAddress: '', einvoiceOperator: '', invoicingLanguage: 'FI', groupName: '', isActive: true, isPrivate: false,
+    country: 'FI', phone: '', email: '', emailInvoicingAddress: '', einvoiceAddress: '', einvoiceOperator: '', invoicingLanguage: 'FI', groupName: '', isActive: true, isPrivate: false,
     changedAt: SEEDED_AT,
   });
   for (let i = 0; i < customers; i++) {
     const c = finnishCompany(rng);
     store.insert<CustomerRecord>('customers', {
       netvisorKey: store.nextId('customer'), code: String(1001 + i), businessId: c.businessId, name: c.name, nameExtension: '', street: c.street,
-      postalCode: c.postalCode, city: c.city, country: 'FI', phone: c.phone, email: c.email, einvoiceAddress: '', einvoiceOperator: '',
+      postalCode: c.postalCode, city: c.city, country: 'FI', phone: c.phone, email: c.email, emailInvoicingAddress: c.email, einvoiceAddress: '', einvoiceOperator: '',
       invoicingLanguage: 'FI', groupName: '', isActive: true, isPrivate: false, changedAt: SEEDED_AT,
     });
   }

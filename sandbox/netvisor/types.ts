@@ -15,6 +15,8 @@ export interface CustomerRecord {
   country: string;
   phone: string;
   email: string;
+  /** Invoices go by email to this address when set (and no e-invoice address is). */
+  emailInvoicingAddress: string;
   einvoiceAddress: string;
   einvoiceOperator: string;
   invoicingLanguage: string;

@@ -48,6 +48,7 @@ beforeAll(async () => {
   h = await startHarness(taskQueue, (urls) => [
     demoLikeTenant('s-pay', urls, { document: { type: 'invoice', status: 'open', registerPayment: true } }),
     demoLikeTenant('s-temp', urls, { customers: { mode: 'temp' } }),
+    demoLikeTenant('s-print', urls, { channel: { default: 'print', forced: true }, numbering: { offset: 300000, max: 399999 } }),
     demoLikeTenant('s-order', urls, { document: { type: 'order', status: 'undelivered' }, numbering: { offset: 500000, max: 599999 } }),
     { ...demoLikeTenant('s-badkey', urls), connections: { netvisor: { ...demoLikeTenant('x', urls).connections.netvisor!, partnerKey: 'revoked-key' } } },
     {
@@ -152,6 +153,15 @@ describe('order export settings and failure handling', () => {
     expect(second.alreadyExported).toBeGreaterThanOrEqual(1);
     const number = String(900000 + Number(created.number));
     expect((await netvisorInvoices()).filter((i) => i.number === number)).toHaveLength(1);
+  });
+
+  it('forces one invoice channel when configured: a printed invoice even for an order with an email', async () => {
+    const { created, workflowId } = await placeWooOrder('s-print', wooOrder(['P1038'], { billing: { first_name: 'Pia', last_name: 'Paperi', company: `Paperi ${Date.now()} Oy`, address_1: 'Satamakatu 1', city: 'Turku', postcode: '20100', country: 'FI', email: 'pia@paperi.fi' }, meta_data: [] }));
+    await waitForStatus(workflowId, 'done');
+    const state = await control(h.netvisorUrl, 'state');
+    const invoice = state.salesInvoices.find((i: { number: string }) => i.number === String(300000 + Number(created.number)));
+    const card = state.customers.find((c: { code: string }) => c.code === invoice.customerCode);
+    expect(card).toMatchObject({ email: 'pia@paperi.fi', emailInvoicingAddress: '' });
   });
 
   it('books every order to the TEMP customer when configured', async () => {

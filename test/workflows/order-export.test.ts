@@ -81,7 +81,8 @@ describe('exportOrder: a WooCommerce order becomes one Netvisor sales invoice', 
 
     const state = await control(h.netvisorUrl, 'state');
     expect(state.products.map((p: { code: string }) => p.code)).toEqual(expect.arrayContaining(['P1010', 'P1011']));
-    expect(state.customers.some((c: { name: string }) => c.name === 'Revontuli Design Oy')).toBe(true);
+    // The order has an email, so the new customer card gets it as its email invoicing address (channel: email).
+    expect(state.customers.find((c: { name: string }) => c.name === 'Revontuli Design Oy')).toMatchObject({ emailInvoicingAddress: 'aino@revontuli.fi' });
     const invoices = await invoicesFor(created.number);
     expect(invoices).toHaveLength(1);
     // The content: the shop's total to the cent, billing and delivery, product rows, payment method as a comment.
