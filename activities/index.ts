@@ -10,6 +10,7 @@ import { createRegisterActivities } from './registers';
 import { createSalesDocumentActivities } from './sales-documents';
 import { createScheduleControlActivities } from './schedule-control';
 import { createShopOrderActivities } from './shop-orders';
+import { createShopWebhookActivities } from './shop-webhooks';
 
 /**
  * Every activity the worker registers, built over one set of tenant connections. `temporal` gives the few
@@ -27,6 +28,7 @@ export function createActivities(connections: Connections, temporal: () => Clien
     ...createRegisterActivities(connections, temporal),
     ...createOnboardingActivities(connections, temporal),
     ...createScheduleControlActivities(connections, temporal),
+    ...createShopWebhookActivities(connections),
   };
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SyncSettings } from './sync-schema';
 import { LifecycleSettings } from './lifecycle-schema';
+import { ServerSettings } from './server-schema';
 
 /**
  * The tenant configuration: one YAML file per company under config/. Secrets are never written in the file:
@@ -172,6 +173,7 @@ export const TenantConfig = z
     orderExport: OrderExportSettings.optional(),
     sync: SyncSettings.optional(),
     lifecycle: LifecycleSettings.optional(),
+    server: ServerSettings.optional(),
   })
   .strict()
   .superRefine((t, ctx) => {

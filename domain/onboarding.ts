@@ -130,13 +130,13 @@ export function refuseStep(c: Checklist, name: StepName): string | null {
       return `${STEP_TITLES[name]} comes after ${STEP_TITLES[before]}, which ${what}: run ${STEP_TITLES[before].toLowerCase()} first`;
     }
   }
-  if (name === 'go-live' && c.goLive?.status === 'live') return `${c.pair} for ${c.tenant} is already live (schedules: ${c.goLive.schedules.join(', ') || 'none'})`;
+  if (name === 'go-live' && c.goLive?.status === 'live' && step.status !== 'failed') return `${c.pair} for ${c.tenant} is already live (schedules: ${c.goLive.schedules.join(', ') || 'none'})`;
   return null;
 }
 
 /** The step an operator should take next, or null when the pair is live. */
 export function nextStep(c: Checklist): StepName | null {
-  if (c.goLive?.status === 'live') return null;
+  if (c.goLive?.status === 'live' && stepOf(c, 'go-live').status !== 'failed') return null;
   for (const s of c.steps) if (!done(s)) return s.name;
   return null;
 }

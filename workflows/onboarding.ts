@@ -8,6 +8,7 @@ import {
   defineUpdate,
   executeChild,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
   upsertMemo,
@@ -280,6 +281,17 @@ export async function onboarding(input: OnboardingInput): Promise<void> {
     },
   );
 
+  /** Webhook lines for go-live; a shop that stays unreachable is a failed line (go live again to retry), not a failed go-live. */
+  const shopWebhooks = async (): Promise<CheckLine[]> => {
+    try {
+      return await checks.ensureShopWebhooks(input.tenant, input.pair);
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      const message = err.cause?.message ?? err.message;
+      return [{ system: c.systems[0] ?? input.pair, ok: false, item: 'webhooks', message: `webhooks not registered: ${message} (the reconciliation poll covers the shops meanwhile; run go-live again to retry)` }];
+    }
+  };
+
   const goLiveNow = async (): Promise<GoLiveState> => {
     const step = begin('go-live');
     try {
@@ -297,7 +309,9 @@ export async function onboarding(input: OnboardingInput): Promise<void> {
       }
       const schedules = await writes.ensureFlowSchedules(input.tenant, input.pair, taskQueue);
       c.goLive = { status: 'live', at: new Date().toISOString(), schedules };
-      finish(step, [{ system: c.systems[c.systems.length - 1], ok: true, message: `live: ${schedules.length ? schedules.join(', ') : 'no Schedules for this pair (its flows run on webhooks and signals)'}` }]);
+      // The shops' webhooks (activities/shop-webhooks.ts); patched: go-live histories recorded before it replay unchanged.
+      const hooks = patched('go-live-shop-webhooks') ? await shopWebhooks() : [];
+      finish(step, [{ system: c.systems[c.systems.length - 1], ok: true, message: `live: ${schedules.length ? schedules.join(', ') : 'no Schedules for this pair (its flows run on webhooks and signals)'}` }, ...hooks]);
     } catch (err) {
       failed(step, err);
       c.goLive = undefined;
