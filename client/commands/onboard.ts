@@ -274,6 +274,8 @@ export async function walkOnboarding(handle: OnboardingHandle, opts: Omit<Onboar
               ? `${mark('waiting', io.colour)} Go-live scheduled for ${r.at}\n`
               : `${mark('failed', io.colour)} Go-live: ${stepOf(c, 'go-live').notes.join('; ')}\n`,
         );
+        // The webhooks go-live registered (or why not): activities/shop-webhooks.ts.
+        for (const l of stepOf(c, 'go-live').lines.filter((x) => x.item === 'webhooks')) io.print(`${mark(l.ok ? 'ok' : 'failed', io.colour)} ${l.system}: ${l.message}\n`);
         io.print(describeChecklist(c, io.colour));
         return { code: r.status === 'cancelled' ? EXIT.failed : EXIT.ok, checklist: c };
       }

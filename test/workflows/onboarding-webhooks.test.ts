@@ -7,6 +7,7 @@ import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { Connections } from '../../activities/connections';
 import { createShopWebhookActivities, noPublicUrlLine, RACKBEAT_WEBHOOKS_LINE } from '../../activities/shop-webhooks';
+import { walkOnboarding, type OnboardIo } from '../../client/commands/onboard';
 import { buildHttpServer, listen } from '../../client/http';
 import { readChecklist, startOnboarding, updateRefusal, type OnboardingHandle } from '../../client/onboarding';
 import { parseTenantFile, type ResolvedTenant } from '../../config/load';
@@ -208,12 +209,18 @@ describe('go-live with server.publicUrl', () => {
 });
 
 describe('go-live without server.publicUrl', () => {
-  test('the step says to register the webhooks by hand, in one line, and go-live succeeds', async () => {
+  test('the step says to register the webhooks by hand, in one line, and go-live succeeds (siirto onboard prints it)', async () => {
     const before = (await wooHooks()).length;
-    const h = await walkToGoLive(T.plain);
-    const { live, step } = await goLive(h);
-    expect(live.status).toBe('live');
+    const h = await startOnboarding(client, T.plain, 'shop-netvisor', taskQueue);
+    let printed = '';
+    const io: OnboardIo = { print: (t) => (printed += t), ask: async () => null, colour: false, close() {} };
+    const { code, checklist: c } = await walkOnboarding(h, { goLive: 'now', yes: true }, io);
+    schedules.push(...(c.goLive?.schedules ?? []));
+    expect(code).toBe(0);
+    expect(c.goLive?.status).toBe('live');
+    const step = stepOf(c, 'go-live');
     expect(step.status).toBe('ok');
+    expect(printed).toContain(`✔ shop:woo, shop:shop: ${noPublicUrlLine(T.plain)}\n`);
     expect(webhookLines(step.lines)).toEqual([{ system: 'shop:woo, shop:shop', ok: true, item: 'webhooks', message: noPublicUrlLine(T.plain) }]);
     expect(noPublicUrlLine(T.plain)).toBe(
       `no server.publicUrl in config/${T.plain}.yaml: register the shops' webhooks by hand, the reconciliation poll covers them meanwhile`,
