@@ -366,8 +366,10 @@ describe('events: duplicated, late, reordered, lost', () => {
     const rb = await rackbeatOrderOf('t-draft', orderId);
     await h.rackbeat.orders.book(rb.number);
     await handleRackbeatOrderEvent(h.client, 't-draft', { event: 'order.booked', key: String(rb.number), body: { key_name: 'number', key: String(rb.number) } }, taskQueue);
-    const state = await waitFor(() => lifecycleState(h, orderLifecycleWorkflowId('t-draft', orderId)), (s) => s.booked === true, 'the booked state');
+    // Wait for the event itself: the order's own backstop check may see the booking first.
+    const state = await waitFor(() => lifecycleState(h, orderLifecycleWorkflowId('t-draft', orderId)), (s) => (s.eventsReceived ?? 0) >= 1, 'the routed event');
     expect(state.eventsReceived).toBe(1);
+    expect((await waitFor(() => lifecycleState(h, orderLifecycleWorkflowId('t-draft', orderId)), (s) => s.booked === true, 'the booked state')).booked).toBe(true);
     await h.client.workflow.getHandle(orderLifecycleWorkflowId('t-draft', orderId)).executeUpdate(operatorUpdate, { args: [{ action: 'cancel-follow', reason: 'test done' }] });
   });
 });
