@@ -36,6 +36,7 @@ export async function runDemo(tenant: ResolvedTenant, serverUrl: string, tempora
   const shop = tenant.shops.find((s) => s.system === 'woocommerce');
   if (!shop || shop.system !== 'woocommerce') throw new Error(`tenant "${tenant.tenant}" has no WooCommerce shop for the demo`);
   const woo = new WooCommerceClient({ baseUrl: shop.baseUrl, consumerKey: shop.consumerKey, consumerSecret: shop.consumerSecret });
+  await skipPastEarlierRuns(temporal, tenant.tenant, shop.id, shop.baseUrl);
   await woo.ensureWebhook({
     name: 'Siirto order export',
     topic: 'order.created',
@@ -81,4 +82,22 @@ export async function runDemo(tenant: ResolvedTenant, serverUrl: string, tempora
   }
   const result = await temporal.workflow.getHandle(workflowId).result();
   return { orderId: String(order.id), workflowId, documentNumber: result.number, status: result.status };
+}
+
+/**
+ * Temporal keeps its history in .data between runs, but the sandboxes start empty: a new run's first order would
+ * get an id an earlier run already exported (and the export would rightly not run again). So the shop sandbox is
+ * seeded with as many orders as earlier runs used, and the demo's order gets a fresh id.
+ */
+async function skipPastEarlierRuns(temporal: Client, tenant: string, shopId: string, shopUrl: string): Promise<void> {
+  let highest = 0;
+  for await (const info of temporal.workflow.list({ query: `SiirtoTenant = '${tenant}' AND SiirtoFlow = 'order-export'` })) {
+    const id = Number(info.workflowId.split('/').pop());
+    if (info.workflowId.startsWith(`order-export/${tenant}/${shopId}/`) && Number.isInteger(id)) highest = Math.max(highest, id);
+  }
+  // The sandbox numbers orders from 1001; its default seed holds six.
+  const orders = Math.max(6, highest - 1000);
+  if (orders === 6) return;
+  const res = await fetch(`${shopUrl}/__sandbox/seed`, { method: 'POST', body: JSON.stringify({ seed: 1, counts: { orders } }) });
+  if (!res.ok) throw new Error(`could not prepare the WooCommerce sandbox for the demo: ${res.status} ${await res.text()}`);
 }

@@ -8,40 +8,59 @@ import { freePort, portIsFree } from '../../client/dev-server';
 
 const CLI = path.resolve(__dirname, '../../dist/client/cli.js');
 
+interface StackRun {
+  child: ChildProcess;
+  lines: Array<Record<string, any>>;
+  stderr: () => string;
+}
+
+/** Starts `siirto stack --json` and resolves once it printed its demo line. */
+function startStack(dataDir: string, temporalPort: number, uiPort: number): Promise<StackRun> {
+  const child = spawn(process.execPath, [CLI, 'stack', '--json', '--temporal-port', String(temporalPort), '--ui-port', String(uiPort)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, SIIRTO_DATA_DIR: dataDir, SIIRTO_LOG_LEVEL: 'debug' },
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += String(d)));
+  const lines: Array<Record<string, any>> = [];
+  const rl = readline.createInterface({ input: child.stdout! });
+  return new Promise<StackRun>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no demo line within 120 s; stderr: ${stderr}`)), 120_000);
+    rl.on('line', (line) => {
+      lines.push(JSON.parse(line));
+      if (lines.at(-1)!.demo) {
+        clearTimeout(timer);
+        resolve({ child, lines, stderr: () => stderr });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`stack exited with ${code}: ${stderr}`)));
+  });
+}
+
+async function stop(run: StackRun): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => run.child.once('exit', resolve));
+  run.child.kill('SIGINT');
+  return exited;
+}
+
 /**
  * What `npm start` runs, end to end: its own Temporal dev server with the UI, every sandbox, the worker, the HTTP
  * server and the demo. Ports are free ones here (the real default is 7233/8233), and the data directory is temporary.
  */
 describe('siirto stack --json', () => {
-  let child: ChildProcess;
+  const runs: StackRun[] = [];
   let dataDir: string;
   afterAll(() => {
-    if (child && child.exitCode === null) child.kill('SIGKILL');
+    for (const r of runs) if (r.child.exitCode === null) r.child.kill('SIGKILL');
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('starts every service, runs the demo into the Netvisor sandbox, and stops everything on SIGINT', async () => {
+  it('starts every service, runs the demo into the Netvisor sandbox, stops everything on SIGINT, and does it again', async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'siirto-stack-'));
     const [temporalPort, uiPort] = [await freePort(), await freePort()];
-    child = spawn(process.execPath, [CLI, 'stack', '--json', '--temporal-port', String(temporalPort), '--ui-port', String(uiPort)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, SIIRTO_DATA_DIR: dataDir, SIIRTO_LOG_LEVEL: 'debug' },
-    });
-    let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += String(d)));
-    const lines: Array<Record<string, any>> = [];
-    const rl = readline.createInterface({ input: child.stdout! });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no demo line within 120 s; stderr: ${stderr}`)), 120_000);
-      rl.on('line', (line) => {
-        lines.push(JSON.parse(line));
-        if (lines.at(-1)!.demo) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      child.once('exit', (code) => reject(new Error(`stack exited with ${code}: ${stderr}`)));
-    });
+    const first = await startStack(dataDir, temporalPort, uiPort);
+    runs.push(first);
+    const { lines } = first;
 
     expect(lines[0]).toEqual({ service: 'temporal', address: `localhost:${temporalPort}` });
     expect(lines[1]).toEqual({ service: 'ui', url: `http://localhost:${uiPort}` });
@@ -62,14 +81,23 @@ describe('siirto stack --json', () => {
     expect(await (await fetch(`${lines[2].url}/healthz`)).json()).toMatchObject({ ok: true, tenants: ['demo'] });
     expect(fs.existsSync(path.join(dataDir, 'temporal.db'))).toBe(true);
 
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    child.kill('SIGINT');
-    expect(await exited).toBe(0);
-    // Nothing the stack printed carries a credential (the 24SO sandbox password "sandbox" is too common a word to check).
-    const printed = stderr + JSON.stringify(lines);
-    for (const secret of Object.values(DEMO_SECRETS).filter((s) => s.length > 8)) expect(printed).not.toContain(secret);
+    expect(await stop(first)).toBe(0);
     // No orphans: the dev server's ports are released.
     expect(await portIsFree(temporalPort)).toBe(true);
     expect(await portIsFree(uiPort)).toBe(true);
-  }, 180_000);
+    // Nothing the stack printed carries a credential (the 24SO sandbox password "sandbox" is too common a word to check).
+    const printed = first.stderr() + JSON.stringify(lines);
+    for (const secret of Object.values(DEMO_SECRETS).filter((s) => s.length > 8)) expect(printed).not.toContain(secret);
+
+    // A second start keeps Temporal's history but starts the sandboxes empty: the demo still shows a new invoice.
+    const second = await startStack(dataDir, temporalPort, uiPort);
+    runs.push(second);
+    const again = second.lines.at(-1)!.demo;
+    expect(again.status).toBe('done');
+    expect(again.orderId).not.toBe(demo.orderId);
+    const netvisorAgain = second.lines.find((l) => l.system === 'netvisor')!;
+    const stateAgain = (await (await fetch(`${netvisorAgain.url}/__sandbox/state`)).json()) as { salesInvoices: unknown[] };
+    expect(JSON.stringify(stateAgain.salesInvoices)).toContain(again.documentNumber);
+    expect(await stop(second)).toBe(0);
+  }, 240_000);
 });
