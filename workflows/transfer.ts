@@ -10,10 +10,13 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { apiCall } from './profiles';
 import { SiirtoStatus, SiirtoTargetId, type TransferStatus } from './search-attributes';
 
-const { pauseSchedulesForCredentials, resumeSchedulesAfterCredentials } = proxyActivities<Activities>(apiCall);
+// Pausing and resuming Schedules is a courtesy to the API, not the transfer's work: a few quick tries at most.
+const { pauseSchedulesForCredentials, resumeSchedulesAfterCredentials } = proxyActivities<Activities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3 },
+});
 
 /**
  * What every transfer workflow shares: its status as a search attribute and a one-line memo, a `status` query,
@@ -92,20 +95,16 @@ export class Transfer {
     for (;;) {
       try {
         await body();
-        if (this.pausedFor && this.tenant) {
-          await resumeSchedulesAfterCredentials({ tenant: this.tenant, system: this.pausedFor });
-          this.pausedFor = null;
-        }
-        return true;
       } catch (err) {
         if (!(err instanceof ActivityFailure)) throw err;
         const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined;
+        // Cleared before the status is published, so a retry or skip sent from then on is never lost.
+        this.decision = null;
         this.state.status = 'needs-attention';
         this.state.error = { message: cause?.message ?? err.cause?.message ?? err.message, type: cause?.type ?? undefined };
         this.state.summary = `${this.describe}: needs attention at ${this.state.step}: ${this.state.error.message}`;
         this.publish();
         await this.pauseForCredentials(cause);
-        this.decision = null;
         await condition(() => this.decision !== null);
         if (this.decision === 'skip') {
           this.state.status = 'skipped';
@@ -116,7 +115,20 @@ export class Transfer {
         this.state.attempts++;
         this.state.status = 'running';
         this.publish();
+        continue;
       }
+      await this.resumeAfterCredentials();
+      return true;
+    }
+  }
+
+  private async resumeAfterCredentials(): Promise<void> {
+    if (!this.pausedFor || !this.tenant) return;
+    try {
+      await resumeSchedulesAfterCredentials({ tenant: this.tenant, system: this.pausedFor });
+      this.pausedFor = null;
+    } catch {
+      // The Schedules stay paused with their note; an operator can unpause them in the UI.
     }
   }
 
