@@ -24,13 +24,13 @@ function ensureDependencies() {
   const installed = path.join(ROOT, 'node_modules', '.package-lock.json');
   if (fs.existsSync(installed) && mtime(installed) >= mtime(lock)) return;
   log('installing dependencies from the lock file (npm ci)...');
-  const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: ROOT, encoding: 'utf8' });
+  const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
   if (ci.status === 0) return;
-  // npm ci refuses a lock file that lacks optional packages for other platforms (e.g. @swc/core's darwin builds,
-  // absent from some registry mirrors); npm install still follows the lock's versions and changes no file.
+  // No fallback to `npm install`: an install that does not follow the lock file is not reproducible.
   const reason = (ci.stderr || '').split('\n').find((l) => /npm error (?!code|$)/.test(l)) || `exit code ${ci.status}`;
-  log(`npm ci refused (${reason.replace(/^npm error /, '').trim()}); installing the same versions with npm install --no-save...`);
-  run('npm', ['install', '--no-audit', '--no-fund', '--no-save']);
+  log(`npm ci refused the lock file: ${reason.replace(/^npm error /, '').trim()}`);
+  log('run "npm install" once to bring package-lock.json in line with package.json, commit it, and try again');
+  process.exit(1);
 }
 
 function build() {
