@@ -10,6 +10,8 @@ const esmPackages = [
   'uint8array-extras', 'quick-lru',
   // fastify's inject() (light-my-request) pulls in the ESM-only cookie package.
   'cookie',
+  // jose 6 (the codec endpoint's access-token check) is ESM-only too.
+  'jose',
 ];
 const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
 

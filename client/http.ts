@@ -2,23 +2,25 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import type { ResolvedTenant } from '../config/load';
-import { registerCodecRoutes } from './codec-routes';
-import { registerWebhookRoutes } from './webhook-routes';
+import { registerWebhookRoutes, type WebhookDoorOptions } from './webhook-routes';
 import { registerRackbeatWebhookRoute } from './rackbeat-webhook-route';
 
 export interface HttpServerDeps {
   tenants: ReadonlyMap<string, ResolvedTenant>;
   temporal: Client;
-  codec: PayloadCodec;
-  /** Origins allowed to call the codec endpoint (the Temporal UI). */
-  uiOrigins: string[];
-  /** Operator token the codec endpoint requires (default: SIIRTO_CODEC_TOKEN; none in local development). */
-  codecToken?: string;
   /** Task queue of the workflows it starts (default: the worker's). */
   taskQueue?: string;
+  /** How the webhook door behaves while Temporal is down (deadline of the start call, Retry-After). */
+  webhookDoor?: WebhookDoorOptions;
+  /**
+   * Not used here any more: the codec endpoint has its own listener (client/codec-routes.ts, buildCodecServer).
+   * Accepted so that callers wiring both from one object keep compiling.
+   */
+  codec?: PayloadCodec;
+  uiOrigins?: string[];
 }
 
-/** Siirto's HTTP server: webhooks, the payload codec endpoint for the Temporal UI, and a health check. */
+/** Siirto's public HTTP server: the webhooks and a health check. The codec endpoint is not here (codec-routes.ts). */
 export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: 5 * 1024 * 1024 });
   // Raw bytes everywhere: webhook signatures are computed over the exact body.
@@ -27,7 +29,6 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
   app.get('/healthz', async () => ({ ok: true, tenants: [...deps.tenants.keys()] }));
   registerWebhookRoutes(app, deps);
   registerRackbeatWebhookRoute(app, deps);
-  registerCodecRoutes(app, deps.codec, deps.uiOrigins, deps.codecToken ?? process.env.SIIRTO_CODEC_TOKEN);
   return app;
 }
 

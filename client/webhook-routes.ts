@@ -4,7 +4,7 @@ import type { ResolvedTenant } from '../config/load';
 import { isConnectorError } from '../connectors/kit/errors';
 import { parseShopifyDelivery, verifyShopifySignature } from '../connectors/shopify/webhooks';
 import { parseWooCommerceDelivery, verifyWooCommerceSignature } from '../connectors/woocommerce/webhooks';
-import { startOrderExport } from './temporal';
+import { isTemporalUnavailable, startOrderExport } from './temporal';
 import { log } from './log';
 
 type Shop = ResolvedTenant['shops'][number];
@@ -45,7 +45,22 @@ const SHOP_WEBHOOKS: Record<Shop['system'], { verify(shop: Shop, headers: Header
  * webhook is only a hint (the reconciliation poll finds what a lost one missed). Duplicate deliveries — WooCommerce
  * fires more than once, Shopify retries with the same event id — all land on the one workflow id of the order.
  */
-export function registerWebhookRoutes(app: FastifyInstance, deps: { tenants: ReadonlyMap<string, ResolvedTenant>; temporal: Client; taskQueue?: string }): void {
+export interface WebhookDoorOptions {
+  /** How long a delivery may wait for Temporal to take the start, in ms (default 2000): the shops' own timeouts are a few seconds. */
+  startDeadlineMs?: number;
+  /** The Retry-After hint, in seconds, of the 503 sent while Temporal cannot take the start (default 30). */
+  retryAfterSeconds?: number;
+}
+
+export const DEFAULT_START_DEADLINE_MS = 2000;
+export const DEFAULT_RETRY_AFTER_SECONDS = 30;
+
+export function registerWebhookRoutes(
+  app: FastifyInstance,
+  deps: { tenants: ReadonlyMap<string, ResolvedTenant>; temporal: Client; taskQueue?: string; webhookDoor?: WebhookDoorOptions },
+): void {
+  const deadlineMs = deps.webhookDoor?.startDeadlineMs ?? DEFAULT_START_DEADLINE_MS;
+  const retryAfter = String(deps.webhookDoor?.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS);
   app.post<{ Params: { system: string; tenant: string }; Querystring: { shop?: string } }>('/webhooks/:system/:tenant', async (request, reply) => {
     const { system, tenant: tenantId } = request.params;
     const tenant = deps.tenants.get(tenantId);
@@ -80,11 +95,17 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: { tenants: Rea
     // An unpaid order is not exported yet; its later update (or the reconciliation) brings it.
     if (!shop.exportStatuses.includes(delivery.status)) return reply.code(200).send({ ignored: `order status ${delivery.status}` });
 
-    const { workflowId, alreadyFinished } = await startOrderExport(
-      deps.temporal,
-      { tenant: tenantId, shop: shop.id, orderId: delivery.orderId, trigger: 'webhook' },
-      deps.taskQueue,
-    );
+    let started: Awaited<ReturnType<typeof startOrderExport>>;
+    try {
+      started = await startOrderExport(deps.temporal, { tenant: tenantId, shop: shop.id, orderId: delivery.orderId, trigger: 'webhook' }, deps.taskQueue, { deadlineMs });
+    } catch (err) {
+      if (!isTemporalUnavailable(err)) throw err;
+      // The door does not hold the shop while Temporal is down: it says "later" at once. The shop redelivers,
+      // and the reconciliation poll finds whatever it gives up on.
+      log.warn({ tenant: tenantId, shop: shop.id, orderId: delivery.orderId, problem: (err as Error).message }, 'webhook deferred: Temporal is not reachable');
+      return reply.code(503).header('retry-after', retryAfter).send({ error: `Temporal is not reachable right now: the order export was not started; deliver again in ${retryAfter} s` });
+    }
+    const { workflowId, alreadyFinished } = started;
     log.info({ tenant: tenantId, shop: shop.id, orderId: delivery.orderId, topic: delivery.topic, workflowId, alreadyFinished }, 'webhook accepted');
     return reply.code(202).send({ workflowId, alreadyFinished });
   });

@@ -7,10 +7,15 @@ import { temporal } from '@temporalio/proto';
 /**
  * Encrypts every payload (workflow inputs, activity results, ...) with AES-256-GCM before it reaches the Temporal
  * server, so orders' personal data never sit in history in plain text. The Temporal UI decrypts through the HTTP
- * server's codec endpoint (client/http.ts). The key id travels with each payload, so keys can rotate.
+ * server's codec endpoint (client/codec-routes.ts). The key id travels with each payload, so keys can rotate, and it
+ * is bound to the ciphertext as GCM additional data (marked by `encryption-aad: key-id`): a payload whose key id
+ * was changed does not decrypt. Payloads written before that (no marker) still decrypt, without additional data.
  */
 const ENCODING = 'binary/encrypted';
 const KEY_ID = 'encryption-key-id';
+const AAD = 'encryption-aad';
+/** The one additional-data scheme so far: the key id's bytes. */
+const AAD_KEY_ID = 'key-id';
 
 export interface CodecKey {
   id: string;
@@ -29,9 +34,10 @@ export class EncryptionCodec implements PayloadCodec {
       const plain = temporal.api.common.v1.Payload.encode(p).finish();
       const iv = crypto.randomBytes(12);
       const cipher = crypto.createCipheriv('aes-256-gcm', this.current.key, iv);
+      cipher.setAAD(Buffer.from(this.current.id));
       const data = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
       return {
-        metadata: { encoding: Buffer.from(ENCODING), [KEY_ID]: Buffer.from(this.current.id) },
+        metadata: { encoding: Buffer.from(ENCODING), [KEY_ID]: Buffer.from(this.current.id), [AAD]: Buffer.from(AAD_KEY_ID) },
         data,
       };
     });
@@ -45,8 +51,16 @@ export class EncryptionCodec implements PayloadCodec {
       if (!key) throw new Error(`payload encrypted with unknown key "${id}"; configure SIIRTO_PAYLOAD_KEY(S)`);
       const data = Buffer.from(p.data ?? []);
       const decipher = crypto.createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
+      const aad = p.metadata?.[AAD] === undefined ? null : Buffer.from(p.metadata[AAD]).toString();
+      if (aad === AAD_KEY_ID) decipher.setAAD(Buffer.from(id));
+      else if (aad !== null) throw new Error(`payload uses unknown additional-data scheme "${aad}"`);
       decipher.setAuthTag(data.subarray(data.length - 16));
-      const plain = Buffer.concat([decipher.update(data.subarray(12, data.length - 16)), decipher.final()]);
+      let plain: Buffer;
+      try {
+        plain = Buffer.concat([decipher.update(data.subarray(12, data.length - 16)), decipher.final()]);
+      } catch {
+        throw new Error(`payload does not decrypt with key "${id}": it was altered, or that key id names another key`);
+      }
       return temporal.api.common.v1.Payload.decode(plain);
     });
   }

@@ -1,4 +1,4 @@
-import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { proxyActivities, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { apiCall } from './profiles';
 import { SiirtoEntity, SiirtoFlow, SiirtoSourceId, SiirtoTenant } from './search-attributes';
@@ -11,6 +11,8 @@ export interface ExportOrderInput {
   shop: string;
   orderId: string;
   trigger: 'webhook' | 'reconcile' | 'manual';
+  /** Set only by `siirto export --again`: who ran a finished export once more, and why (kept in the memo). */
+  again?: { by: string; reason: string };
 }
 
 export interface ExportOrderResult {
@@ -36,6 +38,7 @@ export async function exportOrder(input: ExportOrderInput): Promise<ExportOrderR
     { key: SiirtoEntity, value: 'order' },
     { key: SiirtoSourceId, value: `${input.shop}/${input.orderId}` },
   ]);
+  if (input.again) upsertMemo({ rerun: { by: input.again.by, at: workflowInfo().startTime.toISOString(), reason: input.again.reason } });
   const transfer = new Transfer(`order ${input.orderId} from ${input.shop}`, input.tenant);
   const result: ExportOrderResult = { status: 'done' };
 

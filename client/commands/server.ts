@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { loadTenants } from '../../config/load';
 import { codecFromEnvironment } from '../../worker/payload-codec';
+import { codecAuthFromEnvironment } from '../codec-auth';
+import { buildCodecServer, listenCodec } from '../codec-routes';
 import { buildHttpServer, listen } from '../http';
 import { log } from '../log';
 import { configDir, dataDir } from '../paths';
@@ -8,27 +10,38 @@ import { onShutdown } from '../shutdown';
 import { connectClient } from '../temporal';
 import { parseInteger } from './sandbox';
 
-/** `siirto server`: the HTTP server alone (webhooks and the codec endpoint). */
+/**
+ * `siirto server`: the HTTP server alone. Two listeners: the public webhook door (--host/--port), and the payload
+ * codec endpoint for the Temporal UI and CLI (--codec-host/--codec-port), which stays on loopback unless
+ * authentication is configured (SIIRTO_CODEC_TOKEN, or SIIRTO_CODEC_JWT_ISSUER + SIIRTO_CODEC_JWKS_URL).
+ */
 export function registerServerCommand(program: Command): void {
   program
     .command('server')
-    .description('run the HTTP server: webhooks at /webhooks/<system>/<tenant>, the payload codec at /codec')
+    .description('run the HTTP server: webhooks at /webhooks/<system>/<tenant>; the payload codec at /codec on its own listener')
     .option('--address <host:port>', 'Temporal frontend', process.env.TEMPORAL_ADDRESS ?? 'localhost:7233')
     .option('--namespace <ns>', 'Temporal namespace', process.env.TEMPORAL_NAMESPACE ?? 'default')
-    .option('--host <ip>', 'address to listen on', '127.0.0.1')
-    .option('--port <n>', 'port to listen on', parseInteger, 8080)
+    .option('--host <ip>', 'address the webhooks listen on', '127.0.0.1')
+    .option('--port <n>', 'port the webhooks listen on', parseInteger, 8080)
+    .option('--codec-host <ip>', 'address the codec endpoint listens on (beyond loopback only with authentication configured)', '127.0.0.1')
+    .option('--codec-port <n>', 'port the codec endpoint listens on', parseInteger, 8081)
     .option('--ui-origin <url...>', 'origins allowed to call the codec endpoint', ['http://localhost:8233'])
     .option('--config <dir>', 'directory of tenant YAML files', configDir())
-    .action(async (opts: { address: string; namespace: string; host: string; port: number; uiOrigin: string[]; config: string }) => {
+    .action(async (opts: { address: string; namespace: string; host: string; port: number; codecHost: string; codecPort: number; uiOrigin: string[]; config: string }) => {
       const tenants = loadTenants(opts.config);
       const codec = codecFromEnvironment(dataDir());
-      const temporal = await connectClient(opts.address, codec, opts.namespace);
-      const app = buildHttpServer({ tenants, temporal, codec, uiOrigins: opts.uiOrigin });
+      const auth = codecAuthFromEnvironment();
+      // Lazy: the webhook door comes up and answers (503 with Retry-After) even while Temporal is down.
+      const temporal = await connectClient(opts.address, codec, opts.namespace, { lazy: true });
+      const codecApp = buildCodecServer({ codec, allowedOrigins: opts.uiOrigin, auth });
+      const codecUrl = await listenCodec(codecApp, { host: opts.codecHost, port: opts.codecPort, auth });
+      const app = buildHttpServer({ tenants, temporal });
       const url = await listen(app, opts.port, opts.host);
       onShutdown(async () => {
         await app.close();
+        await codecApp.close();
         await temporal.connection.close();
       });
-      log.info({ url, tenants: [...tenants.keys()] }, 'HTTP server listening');
+      log.info({ url, codecUrl, codecAuthentication: Boolean(auth.token || auth.jwt), tenants: [...tenants.keys()] }, 'HTTP server listening');
     });
 }

@@ -5,6 +5,8 @@ import { SANDBOX_SYSTEMS } from '../../sandbox/kit/server';
 import { startSandboxes } from '../../sandbox/registry';
 import { codecFromEnvironment } from '../../worker/payload-codec';
 import { createWorker, installRuntime } from '../../worker/worker';
+import { codecAuthFromEnvironment } from '../codec-auth';
+import { buildCodecServer, listenCodec } from '../codec-routes';
 import { DEMO_SECRETS, runDemo } from '../demo';
 import { freePort, portIsFree, startDevServer, temporalCliPath } from '../dev-server';
 import { buildHttpServer, listen } from '../http';
@@ -21,6 +23,7 @@ interface StackOptions {
   temporalPort: number;
   uiPort: number;
   serverPort?: number;
+  codecPort?: number;
 }
 
 /**
@@ -36,6 +39,7 @@ export function registerStackCommand(program: Command): void {
     .option('--temporal-port <n>', 'Temporal frontend port', parseInteger, 7233)
     .option('--ui-port <n>', 'Temporal UI port', parseInteger, 8233)
     .option('--server-port <n>', 'HTTP server port (default: a free port)', parseInteger)
+    .option('--codec-port <n>', 'payload codec endpoint port, on 127.0.0.1 (default: a free port)', parseInteger)
     .action(async (opts: StackOptions) => {
       try {
         await runStack(opts);
@@ -58,12 +62,19 @@ async function runStack(opts: StackOptions): Promise<void> {
   const codec = codecFromEnvironment(data);
   const serverPort = opts.serverPort ?? (await freePort());
   const serverUrl = `http://127.0.0.1:${serverPort}`;
+  const uiOrigins = [`http://localhost:${opts.uiPort}`, `http://127.0.0.1:${opts.uiPort}`];
+
+  // The codec endpoint first, on its own loopback listener: the UI is pointed at it when it starts.
+  const codecAuth = codecAuthFromEnvironment();
+  const codecApp = buildCodecServer({ codec, allowedOrigins: uiOrigins, auth: codecAuth });
+  const codecUrl = await listenCodec(codecApp, { host: '127.0.0.1', port: opts.codecPort ?? 0, auth: codecAuth });
+  onShutdown(() => codecApp.close());
 
   const temporal = await startDevServer(temporalCliPath(), {
     port: opts.temporalPort,
     uiPort: opts.uiPort,
     dbFile: path.join(data, 'temporal.db'),
-    codecEndpoint: `${serverUrl}/codec`,
+    codecEndpoint: codecUrl,
   });
   onShutdown(() => temporal.stop());
   say({ service: 'temporal', address: `localhost:${opts.temporalPort}` }, `Temporal      localhost:${opts.temporalPort}`);
@@ -88,13 +99,14 @@ async function runStack(opts: StackOptions): Promise<void> {
   });
   await ensureAllSchedules(client, tenants);
 
-  const app = buildHttpServer({ tenants, temporal: client, codec, uiOrigins: [`http://localhost:${opts.uiPort}`, `http://127.0.0.1:${opts.uiPort}`] });
+  const app = buildHttpServer({ tenants, temporal: client });
   await listen(app, serverPort);
   onShutdown(async () => {
     await app.close();
     await client.connection.close();
   });
   say({ service: 'server', url: serverUrl }, `HTTP server   ${serverUrl}  (webhooks at ${serverUrl}/webhooks/<system>/<tenant>)`);
+  say({ service: 'codec', url: codecUrl }, `Codec         ${codecUrl}  (the Temporal UI decrypts payloads here; loopback only)`);
   for (const s of sandboxes) say({ system: s.system, url: s.url }, `sandbox       ${s.system.padEnd(12)} ${s.url}`);
   say({ ready: true }, `ready: ${tenants.size} tenant(s) loaded (${[...tenants.keys()].join(', ')})`);
 

@@ -12,7 +12,7 @@ describe('HTTP server', () => {
   const started: unknown[] = [];
   // Any attempt to start a workflow is recorded: none of these requests may start one.
   const temporal = { workflow: { start: async (...args: unknown[]) => started.push(args) } } as unknown as Client;
-  const app = buildHttpServer({ tenants: new Map([['acme', tenant]]), temporal, codec, uiOrigins: ['http://localhost:8233'], codecToken: 'op-token' });
+  const app = buildHttpServer({ tenants: new Map([['acme', tenant]]), temporal, codec, uiOrigins: ['http://localhost:8233'] });
   afterAll(() => app.close());
   afterEach(() => expect(started).toHaveLength(0));
 
@@ -48,19 +48,13 @@ describe('HTTP server', () => {
     expect(res.json().error).toMatch(/id/);
   });
 
-  it('decodes payloads for the operator token holder only, with CORS for the UI', async () => {
+  it('offers no codec endpoint on the public webhook listener (it has its own, test/unit/codec-server.test.ts)', async () => {
     const [encrypted] = await codec.encode([defaultPayloadConverter.toPayload({ customer: 'Aino' })]);
-    const wire = {
-      payloads: [{ metadata: Object.fromEntries(Object.entries(encrypted.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(encrypted.data!).toString('base64') }],
-    };
-    const anonymous = await post('/codec/decode', JSON.stringify(wire), { origin: 'http://localhost:8233' });
-    expect(anonymous.statusCode).toBe(401);
-    const res = await post('/codec/decode', JSON.stringify(wire), { origin: 'http://localhost:8233', authorization: 'Bearer op-token', 'x-namespace': 'default' });
-    expect(res.statusCode).toBe(200);
-    expect(res.headers['access-control-allow-origin']).toBe('http://localhost:8233');
-    const [p] = res.json().payloads;
-    expect(JSON.parse(Buffer.from(p.data, 'base64').toString())).toEqual({ customer: 'Aino' });
-    const preflight = await app.inject({ method: 'OPTIONS', url: '/codec/decode', headers: { origin: 'http://localhost:8233' } });
-    expect(preflight.headers['access-control-allow-headers']).toContain('x-namespace');
+    const wire = { payloads: [{ metadata: Object.fromEntries(Object.entries(encrypted.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(encrypted.data!).toString('base64') }] };
+    for (const url of ['/codec/decode', '/codec/encode']) {
+      const res = await post(url, JSON.stringify(wire), { origin: 'http://localhost:8233' });
+      expect(res.statusCode).toBe(404);
+      expect(res.body).not.toContain('Aino');
+    }
   });
 });
