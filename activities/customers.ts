@@ -1,22 +1,39 @@
-import { matchCustomer, normalizeName, type MatchRule } from '../domain/matching';
+import { isConnectorError } from '../connectors/kit/errors';
+import { identityCustomerCode } from '../domain/customer-code';
+import { businessIdsDiffer, describeCandidate, matchCustomer, normalizeName, type MatchResult, type MatchRule } from '../domain/matching';
 import type { InvoiceChannel, Party } from '../domain/model';
 import type { Connections } from './connections';
 import { classified, needsOperator } from './failures';
-import { orderTargetFor } from './targets';
+import { KeyedLock } from './keyed-lock';
+import { orderTargetFor, type OrderTarget, type TargetCustomer } from './targets';
 
 export interface ResolvedCustomer {
   code: string;
-  how: MatchRule | 'temp' | 'created';
+  /** The rule that matched; `created` for a card this transfer made; `existing` for one already under the new code. */
+  how: MatchRule | 'temp' | 'created' | 'existing';
 }
 
 /**
- * Finds the customer an order is booked to: the TEMP customer, or a match by the configured rules, or a new
- * customer when creation is on. Creating looks first by the code it is about to use, so a retry after a lost
- * reply finds the customer it already created instead of making a second one.
+ * Finds the customer an order is booked to: the TEMP customer, or a match by the configured rules (domain/matching.ts),
+ * or a new customer when creation is on.
+ *
+ * A rule that finds several cards parks the transfer naming them; it never takes the first. A new customer's number
+ * is derived from who they are (domain/customer-code.ts), so every order of one new customer arrives at the same
+ * number: creation looks first by that number, and when the target refuses it as already in use (another order of
+ * the same customer created it meanwhile, or our own earlier attempt whose reply was lost), it looks again and goes
+ * on with that card, as long as it is the same customer.
  */
 export function createCustomerActivities(connections: Connections) {
+  const creating = new KeyedLock();
   return {
-    async resolveCustomer(input: { tenant: string; shop: string; customer: Party; fallbackCode: string; channel?: InvoiceChannel }): Promise<ResolvedCustomer> {
+    async resolveCustomer(input: {
+      tenant: string;
+      shop: string;
+      customer: Party;
+      /** Ignored: new customers get a number derived from their identity. Kept so that older workflows still call it. */
+      fallbackCode?: string;
+      channel?: InvoiceChannel;
+    }): Promise<ResolvedCustomer> {
       return classified(async () => {
         const settings = connections.orderExportSettings(input.tenant).customers;
         const target = orderTargetFor(connections, input.tenant, input.shop);
@@ -29,31 +46,76 @@ export function createCustomerActivities(connections: Connections) {
 
         // The invoice channel lives on the customer card in Netvisor: an email invoicing address means email.
         const customer: Party = input.channel === 'email' && input.customer.email ? { ...input.customer, invoicingEmail: input.customer.email } : input.customer;
-        const candidates = await target.customerCandidates({ code: customer.code, businessId: customer.businessId, name: customer.name });
-        const match = matchCustomer({ code: customer.code, name: customer.name, businessId: customer.businessId }, candidates, settings.matchBy);
-        if (match) {
-          if (settings.updateRegister) await target.updateCustomer(match.candidate, customer);
-          return { code: match.candidate.code, how: match.rule };
+        const businessId = customer.businessId ?? customer.organisationNumber;
+        const newCode = identityCustomerCode(customer);
+        // Without a number of its own, the customer is looked for under the number a new card of theirs gets.
+        const query = { code: customer.code ?? newCode, name: customer.name, businessId };
+        const candidates = await target.customerCandidates(query);
+        const found = matchCustomer(query, candidates, settings.matchBy, { nameWithoutBusinessId: settings.matchConsumersByName, keyOf: (c) => c.id });
+        if (found.kind === 'match') {
+          if (settings.updateRegister) await target.updateCustomer(found.candidate, customer);
+          return { code: found.candidate.code, how: found.rule };
         }
+        if (found.kind !== 'none') throw needsOperator(unresolved(found, query, target.displayName), 'Siirto.conflict');
 
         if (!settings.createMissing) {
           throw needsOperator(
-            `no ${target.displayName} customer matches "${customer.name}"${customer.businessId ? ` (${customer.businessId})` : ''} and creating customers is off: ` +
+            `no ${target.displayName} customer matches "${customer.name}"${businessId ? ` (${businessId})` : ''} and creating customers is off: ` +
               `create it in ${target.displayName} or turn on orderExport.customers.createMissing, then retry`,
           );
         }
-        const code = customer.code && /^\d+$/.test(customer.code) ? customer.code : input.fallbackCode;
-        const existing = await target.customerByCode(code);
-        if (existing && normalizeName(existing.name) !== normalizeName(customer.name)) {
-          throw needsOperator(
-            `customer number ${code} is already used in ${target.displayName} by "${existing.name}", not "${customer.name}": fix the customer numbering, then retry`,
-            'Siirto.conflict',
-          );
-        }
-        // Same number and name: our own earlier attempt created it and its reply was lost.
-        if (!existing) await target.createCustomer({ ...customer, code });
-        return { code, how: 'created' };
+        return creating.run(`${input.tenant}/${target.system}/${newCode}`, () => createOrAdopt(target, { ...customer, code: newCode }));
       });
     },
   };
+}
+
+/** Creates the card under its derived number, or takes the one already there when it is the same customer. */
+async function createOrAdopt(target: OrderTarget, customer: Party & { code: string }): Promise<ResolvedCustomer> {
+  const existing = await target.customerByCode(customer.code);
+  if (existing) return adopt(target, existing, customer);
+  try {
+    await target.createCustomer(customer);
+    return { code: customer.code, how: 'created' };
+  } catch (err) {
+    // "Customer code … is already in use": someone created it between our look and our write. Look again.
+    if (!isConnectorError(err) || err.errorClass !== 'conflict') throw err;
+    const meanwhile = await target.customerByCode(customer.code);
+    if (!meanwhile) throw err;
+    return adopt(target, meanwhile, customer);
+  }
+}
+
+function adopt(target: OrderTarget, card: TargetCustomer, customer: Party & { code: string }): ResolvedCustomer {
+  const businessId = customer.businessId ?? customer.organisationNumber;
+  const sameCustomer = businessId && card.businessId ? !businessIdsDiffer(businessId, card.businessId) : normalizeName(card.name) === normalizeName(customer.name);
+  if (!sameCustomer) {
+    throw needsOperator(
+      `customer number ${customer.code} is already used in ${target.displayName} by ${describeCandidate(card)}, not "${customer.name}"${businessId ? ` [${businessId}]` : ''}: ` +
+        `give that card another number or correct it, then retry`,
+      'Siirto.conflict',
+    );
+  }
+  return { code: card.code, how: 'existing' };
+}
+
+/** The operator's sentence for a rule that found several cards, or one card of another company. */
+function unresolved(
+  found: Exclude<MatchResult<TargetCustomer>, { kind: 'match' } | { kind: 'none' }>,
+  query: { code: string; name: string; businessId?: string },
+  system: string,
+): string {
+  const who = `"${query.name}"${query.businessId ? ` [${query.businessId}]` : ''}`;
+  if (found.kind === 'ambiguous') {
+    const by = found.rule === 'customerNumber' ? `customer number ${query.code}` : found.rule === 'businessId' ? `business ID ${query.businessId}` : `the name "${query.name}"`;
+    const fix = found.rule === 'name' ? 'give them business IDs or merge them' : 'merge them or correct all but one';
+    return (
+      `the order's customer ${who} matches ${found.candidates.length} ${system} customer cards by ${by}: ${found.candidates.map(describeCandidate).join(', ')}. ` +
+      `Siirto does not pick one: ${fix} in ${system}, then retry`
+    );
+  }
+  const card = describeCandidate(found.candidate);
+  return found.rule === 'customerNumber'
+    ? `the ${system} card with customer number ${found.candidate.code} is ${card}, but the order's customer is ${who}: not the same company. Correct the card or the order, then retry`
+    : `the ${system} card ${card} has the name of the order's customer ${who} but another business ID: not the same company? Correct the card or the business ID on the order, then retry`;
 }

@@ -132,13 +132,15 @@ export const OrderExportSettings = z
         /** "match": look the customer up by the rules below; "temp": book every order to the TEMP customer. */
         mode: z.enum(['match', 'temp']).default('match'),
         matchBy: z.array(z.enum(['customerNumber', 'businessId', 'name'])).min(1).default(['customerNumber', 'businessId', 'name']),
+        /** "name" in matchBy is for business customers (orders with a business ID) unless this is on: namesakes are not one person. */
+        matchConsumersByName: z.boolean().default(false),
         createMissing: z.boolean().default(true),
         tempCustomerCode: z.string().min(1).default('TEMP'),
         /** Write the order's name, address and email over a matched customer card. */
         updateRegister: z.boolean().default(false),
       })
       .strict()
-      .default({ mode: 'match', matchBy: ['customerNumber', 'businessId', 'name'], createMissing: true, tempCustomerCode: 'TEMP', updateRegister: false }),
+      .default({ mode: 'match', matchBy: ['customerNumber', 'businessId', 'name'], matchConsumersByName: false, createMissing: true, tempCustomerCode: 'TEMP', updateRegister: false }),
     /** Invoice channel: email when the order has a billing email, otherwise `default`; or `default` always when `forced`. */
     channel: z
       .object({ default: z.enum(['email', 'einvoice', 'print', 'none']).default('print'), forced: z.boolean().default(false) })

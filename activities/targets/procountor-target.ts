@@ -1,11 +1,12 @@
 import type { ProcountorClient, ProcountorInvoiceChannel } from '../../connectors/procountor';
 import { toProcountorInvoice } from '../../connectors/procountor';
+import { findBusinessPartners } from '../../connectors/procountor/business-partners';
 import { dec } from '../../domain/money';
 import type { OrderTarget, TargetCustomer } from './target';
 
 type Partner = NonNullable<Awaited<ReturnType<ProcountorClient['findBusinessPartner']>>>;
 
-const asCandidate = (p: Partner): TargetCustomer => ({
+const asCandidate = (p: Pick<Partner, 'id' | 'name' | 'invoicingInfo'>): TargetCustomer => ({
   id: String(p.id),
   code: p.invoicingInfo?.customerNumber ?? '',
   name: p.name,
@@ -25,12 +26,8 @@ export function procountorTarget(procountor: ProcountorClient): OrderTarget {
     system: 'procountor',
     displayName: 'Procountor',
     async customerCandidates(query) {
-      const found = await Promise.all([
-        query.code ? procountor.findBusinessPartner({ customerNumber: query.code }) : null,
-        query.businessId ? procountor.findBusinessPartner({ businessId: query.businessId }) : null,
-        procountor.findBusinessPartner({ name: query.name }),
-      ]);
-      return found.filter((p): p is Partner => p !== null).map(asCandidate);
+      // Every exact hit, so that a number, business ID or name on several cards is seen as ambiguous.
+      return (await findBusinessPartners(procountor, { customerNumber: query.code, businessId: query.businessId, name: query.name })).map(asCandidate);
     },
     async customerByCode(code) {
       const p = await partnerByCode(code);

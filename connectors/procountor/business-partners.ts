@@ -3,7 +3,7 @@ import { normalizeBusinessId } from '../../domain/business-id';
 import type { Party } from '../../domain/model';
 import type { ProcountorApi } from './client';
 import { toProcountorCountry, toProcountorLanguage } from './codes';
-import { BusinessPartner, BusinessPartnerSearchResult, oneOrList } from './schemas';
+import { BusinessPartner, BusinessPartnerSearchResult, oneOrList, type BusinessPartnerBasic } from './schemas';
 
 export type PartyInput = Party;
 
@@ -90,6 +90,29 @@ export async function findBusinessPartner(api: ProcountorApi, criteria: PartnerC
     if (hit) return getBusinessPartner(api, hit.id);
   }
   return null;
+}
+
+/**
+ * Every partner that matches each given criterion exactly (customer number, business ID, name), as list rows,
+ * each partner once: what the customer matcher needs to see that a number, an ID or a name is on several cards.
+ */
+export async function findBusinessPartners(api: ProcountorApi, criteria: PartnerCriteria): Promise<BusinessPartnerBasic[]> {
+  const found: BusinessPartnerBasic[] = [];
+  if (criteria.customerNumber) {
+    const hits = await search(api, { customerNumber: criteria.customerNumber }, {});
+    found.push(...hits.filter((p) => p.invoicingInfo?.customerNumber === criteria.customerNumber));
+  }
+  const businessId = criteria.businessId ? normalizeBusinessId(criteria.businessId) : null;
+  if (businessId) {
+    const hits = await search(api, {}, { identifier: businessId });
+    found.push(...hits.filter((p) => p.invoicingInfo?.identifier && normalizeBusinessId(p.invoicingInfo.identifier) === businessId));
+  }
+  if (criteria.name) {
+    const wanted = criteria.name.trim().toLowerCase();
+    const hits = await search(api, {}, { name: headerSafe(criteria.name.trim()) });
+    found.push(...hits.filter((p) => p.name.trim().toLowerCase() === wanted));
+  }
+  return found.filter((p, i) => found.findIndex((q) => q.id === p.id) === i);
 }
 
 /**

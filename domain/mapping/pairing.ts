@@ -1,12 +1,13 @@
 import { normalizeBusinessId } from '../business-id';
-import { normalizeName } from '../matching';
+import { describeCandidate, matchCustomer } from '../matching';
 import type { Party } from '../model';
 import type { Pairing } from '../sync';
 
 /**
  * The pairing rules of the integrations Siirto replaces, shared by every pair: customers and suppliers by customer
  * code, then business ID (a match overwrites the target card with the source's data), then name ("Nimi" = "Nimi"
- * is the same customer); products, groups and cost centres by code. Pure: the caller fetches the candidates.
+ * is the same customer), through the same matcher as order export; products, groups and cost centres by code.
+ * Pure: the caller fetches the candidates.
  */
 export interface PartyCandidate {
   targetKey: string;
@@ -31,54 +32,42 @@ export const DIGITS_ONLY = (targetName: string): CodeRule => ({
   explain: (code) => `customer code "${code}" is not numeric: ${targetName} customer codes must be digits only`,
 });
 
-const sameBusinessId = (a?: string, b?: string) => {
-  const x = a && normalizeBusinessId(a);
-  const y = b && normalizeBusinessId(b);
-  return !!x && x === y;
-};
-const bothDiffer = (a?: string, b?: string) => !!a && !!b && !sameBusinessId(a, b) && a.trim() !== b.trim();
-
-const describe = (c: { name: string; code?: string; businessId?: string }) =>
-  `"${c.name}"${c.code ? ` (code ${c.code})` : ''}${c.businessId ? ` [${c.businessId}]` : ''}`;
-
+/**
+ * A source party against the target's cards, through the one matcher (domain/matching.ts): code, business ID, name.
+ * An ambiguous rule or a contradicted match is a conflict the plan reports with the cards it found; never the first.
+ */
 export function pairParty(source: Party, candidates: readonly PartyCandidate[], codeRule: CodeRule, targetName: string): Pairing {
   if (!source.code) return { action: 'skip', reason: `"${source.name}" has no customer code` };
   if (!codeRule.test(source.code)) return { action: 'skip', reason: codeRule.explain(source.code) };
   const businessId = source.businessId ?? source.organisationNumber;
-
-  const byCode = candidates.filter((c) => c.code === source.code);
-  if (byCode.length === 1) {
-    const c = byCode[0];
-    if (bothDiffer(businessId, c.businessId)) {
-      return {
-        action: 'conflict',
-        targetKey: c.targetKey,
-        reason: `customer code ${source.code} is ${describe({ ...source, businessId })} in the source but ${describe(c)} in ${targetName}: fix one side`,
-      };
+  const found = matchCustomer({ code: source.code, name: source.name, businessId }, candidates, ['customerNumber', 'businessId', 'name'], {
+    nameWithoutBusinessId: true,
+    keyOf: (c) => c.targetKey,
+  });
+  switch (found.kind) {
+    case 'none':
+      return { action: 'create' };
+    case 'match':
+      return { action: 'update', targetKey: found.candidate.targetKey, rule: found.rule };
+    case 'contradicted': {
+      const c = found.candidate;
+      const reason =
+        found.rule === 'customerNumber'
+          ? `customer code ${source.code} is ${describeCandidate({ ...source, businessId })} in the source but ${describeCandidate(c)} in ${targetName}: fix one side`
+          : `"${source.name}" has business ID ${businessId} in the source but ${c.businessId} in ${targetName}: not the same company?`;
+      return { action: 'conflict', targetKey: c.targetKey, reason };
     }
-    return { action: 'update', targetKey: c.targetKey, rule: 'customerNumber' };
-  }
-
-  if (businessId) {
-    const byId = candidates.filter((c) => sameBusinessId(businessId, c.businessId) || (!!c.businessId && c.businessId.trim() === businessId.trim()));
-    if (byId.length > 1) {
-      return { action: 'conflict', reason: `business ID ${businessId} is on ${byId.length} ${targetName} cards (${byId.map(describe).join(', ')}): merge them first` };
+    case 'ambiguous': {
+      const cards = found.candidates.map(describeCandidate).join(', ');
+      const reason =
+        found.rule === 'customerNumber'
+          ? `customer code ${source.code} is on ${found.candidates.length} ${targetName} cards (${cards}): keep one`
+          : found.rule === 'businessId'
+            ? `business ID ${businessId} is on ${found.candidates.length} ${targetName} cards (${cards}): merge them first`
+            : `${found.candidates.length} ${targetName} cards are named "${source.name}" (${cards}): give them business IDs or merge them`;
+      return { action: 'conflict', reason };
     }
-    if (byId.length === 1) return { action: 'update', targetKey: byId[0].targetKey, rule: 'businessId' };
   }
-
-  const byName = candidates.filter((c) => normalizeName(c.name) === normalizeName(source.name));
-  if (byName.length > 1) {
-    return { action: 'conflict', reason: `${byName.length} ${targetName} cards are named "${source.name}": give them business IDs or merge them` };
-  }
-  if (byName.length === 1) {
-    const c = byName[0];
-    if (bothDiffer(businessId, c.businessId)) {
-      return { action: 'conflict', targetKey: c.targetKey, reason: `"${source.name}" has business ID ${businessId} in the source but ${c.businessId} in ${targetName}: not the same company?` };
-    }
-    return { action: 'update', targetKey: c.targetKey, rule: 'name' };
-  }
-  return { action: 'create' };
 }
 
 export function pairByCode(code: string, candidates: readonly CodedCandidate[], what: string, targetName: string): Pairing {

@@ -26,14 +26,14 @@ describe('customer matching', () => {
   const all = ['customerNumber', 'businessId', 'name'] as const;
 
   it('tries customer number, then business ID, then name', () => {
-    expect(matchCustomer({ code: '200', name: 'Other', businessId: '1234567-1' }, register, all)).toMatchObject({ rule: 'customerNumber', candidate: { code: '200' } });
-    expect(matchCustomer({ code: '999', name: 'Metsä Ky', businessId: 'FI23456780' }, register, all)).toMatchObject({ rule: 'businessId', candidate: { code: '300' } });
-    expect(matchCustomer({ name: '  metsä   ky ' }, register, all)).toMatchObject({ rule: 'name', candidate: { code: '200' } });
+    expect(matchCustomer({ code: '200', name: 'Other', businessId: '1234567-1' }, register, all)).toMatchObject({ kind: 'match', rule: 'customerNumber', candidate: { code: '200' } });
+    expect(matchCustomer({ code: '999', name: 'Metsä Ky', businessId: 'FI23456780' }, register, all)).toMatchObject({ kind: 'match', rule: 'businessId', candidate: { code: '300' } });
+    expect(matchCustomer({ name: '  metsä   ky ' }, register, all, { nameWithoutBusinessId: true })).toMatchObject({ kind: 'match', rule: 'name', candidate: { code: '200' } });
   });
 
   it('uses only the configured rules', () => {
-    expect(matchCustomer({ name: 'Metsä Ky' }, register, ['customerNumber', 'businessId'])).toBeNull();
-    expect(matchCustomer({ code: '100', name: 'x' }, register, ['name'])).toBeNull();
+    expect(matchCustomer({ name: 'Metsä Ky' }, register, ['customerNumber', 'businessId'])).toEqual({ kind: 'none' });
+    expect(matchCustomer({ code: '100', name: 'x' }, register, ['name'])).toEqual({ kind: 'none' });
   });
 });
 
