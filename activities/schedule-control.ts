@@ -4,7 +4,8 @@ import type { Connections } from './connections';
 /**
  * Revoked credentials pause the flows that use them, instead of every record failing one by one: the tenant's
  * Schedules that touch the system are paused with a note saying why, and resumed when a transfer parked for that
- * reason goes through again (the operator fixed the credentials and pressed retry).
+ * reason goes through again (the operator fixed the credentials and pressed retry) or is skipped by the operator
+ * (then the Schedules run again, and pause again should the credentials still fail).
  */
 const NOTE_PREFIX = 'paused: credentials';
 
@@ -43,14 +44,15 @@ export function createScheduleControlActivities(connections: Connections, tempor
       return paused;
     },
 
-    async resumeSchedulesAfterCredentials(input: { tenant: string; system: string }): Promise<string[]> {
+    /** `because` is the note the Schedules get (default: the credentials work again). */
+    async resumeSchedulesAfterCredentials(input: { tenant: string; system: string; because?: string }): Promise<string[]> {
       const resumed: string[] = [];
       for await (const s of tenantSchedules(input.tenant, input.system)) {
         const handle = temporal().schedule.getHandle(s.scheduleId);
         const { state } = await handle.describe();
         // Only what we paused for this reason: a Schedule an operator paused stays paused.
         if (!state.paused || !state.note?.startsWith(`${NOTE_PREFIX} (${input.system})`)) continue;
-        await handle.unpause(`resumed: ${input.system} credentials work again`);
+        await handle.unpause(`resumed: ${input.because ?? `${input.system} credentials work again`}`);
         resumed.push(s.scheduleId);
       }
       return resumed;

@@ -1,5 +1,6 @@
-import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import { SiirtoEntity, SiirtoFlow, SiirtoSourceId, SiirtoStatus, SiirtoTargetId, SiirtoTenant } from '../workflows/search-attributes';
+import { retryUpdate, skipUpdate, type DecisionResult } from '../workflows/transfer';
 
 /**
  * Transfer history: every transfer is a workflow carrying Siirto's search attributes, so the history is a
@@ -29,6 +30,10 @@ export interface TransferRow {
   closed?: string;
   summary?: string;
   error?: string;
+  /** Set while the transfer sits out a rate limit: until when (ISO). */
+  waitingUntil?: string;
+  /** A retry or skip signal kept for when the transfer next needs attention. */
+  queued?: string;
 }
 
 const quote = (v: string): string => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -62,7 +67,7 @@ export async function listTransfers(client: Client, filter: HistoryFilter, limit
 
 function toRow(info: WorkflowExecutionInfo): TransferRow {
   const sa = info.typedSearchAttributes;
-  const memo = (info.memo ?? {}) as { summary?: string; error?: string | null };
+  const memo = (info.memo ?? {}) as { summary?: string; error?: string | null; waitingUntil?: string | null; queued?: string | null };
   return {
     workflowId: info.workflowId,
     tenant: sa.get(SiirtoTenant),
@@ -75,5 +80,54 @@ function toRow(info: WorkflowExecutionInfo): TransferRow {
     closed: info.closeTime?.toISOString(),
     summary: memo.summary,
     error: memo.error ?? undefined,
+    ...(memo.waitingUntil ? { waitingUntil: memo.waitingUntil } : {}),
+    ...(memo.queued ? { queued: memo.queued } : {}),
   };
+}
+
+export interface PausedSchedule {
+  scheduleId: string;
+  /** Why: e.g. "paused: credentials (netvisor): Invalid Netvisor credentials: …" when Siirto paused it. */
+  note?: string;
+}
+
+/** The paused Schedules, of one tenant when given (a Schedule's id names its tenant second: `reconcile/<tenant>/…`). */
+export async function listPausedSchedules(client: Client, tenant?: string): Promise<PausedSchedule[]> {
+  const paused: PausedSchedule[] = [];
+  for await (const s of client.schedule.list()) {
+    if (tenant && s.scheduleId.split('/')[1] !== tenant) continue;
+    if (!s.state.paused) continue;
+    // The list's note can lag; describe has the current one.
+    const { state } = await client.schedule.getHandle(s.scheduleId).describe();
+    if (state.paused) paused.push({ scheduleId: s.scheduleId, ...(state.note ? { note: state.note } : {}) });
+  }
+  return paused.sort((a, b) => a.scheduleId.localeCompare(b.scheduleId));
+}
+
+/**
+ * `siirto retry|skip`: sends the decision as an Update, so the transfer itself accepts it or refuses it with the
+ * reason (its validator). Errors are sentences for the operator.
+ */
+export async function sendDecision(client: Client, transfer: string, action: 'retry' | 'skip', reason?: string): Promise<DecisionResult> {
+  const handle = client.workflow.getHandle(transfer);
+  try {
+    return action === 'retry' ? await handle.executeUpdate(retryUpdate, { args: [{ note: reason }] }) : await handle.executeUpdate(skipUpdate, { args: [{ reason }] });
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) throw new Error(err.cause?.message ?? err.message);
+    const closed = await closedStatus(client, transfer);
+    if (closed) throw new Error(`${transfer} is ${closed}, not waiting for an operator: nothing to ${action}`);
+    if (err instanceof WorkflowNotFoundError) throw new Error(`no transfer ${transfer}: check the id with siirto history`);
+    throw err;
+  }
+}
+
+/** The Siirto status of a closed transfer (done, skipped), or Temporal's (failed, terminated...); null while open. */
+async function closedStatus(client: Client, transfer: string): Promise<string | null> {
+  try {
+    const d = await client.workflow.getHandle(transfer).describe();
+    if (d.status.name === 'RUNNING') return null;
+    return d.typedSearchAttributes.get(SiirtoStatus) ?? d.status.name.toLowerCase();
+  } catch {
+    return null;
+  }
 }

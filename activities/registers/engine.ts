@@ -100,13 +100,24 @@ export async function pairAndWrite(ctx: StreamContext, target: TargetStream, ite
   return entries;
 }
 
-/** Runs one write; a refusal the operator must look at comes back as a reported outcome, anything retryable is thrown. */
+/**
+ * Failures that are about the connection, not the record: every later record would fail the same way, so they stop
+ * the batch (the migration parks as needs-attention with the system's sentence) instead of skipping record by record.
+ */
+const CONNECTION_CLASSES: ReadonlySet<string> = new Set(['credentials', 'permission']);
+
+/**
+ * Runs one write; a refusal of this record the operator must look at comes back as a reported outcome. Anything
+ * retryable, and revoked credentials or write permission, is thrown.
+ */
 async function write(body: () => Promise<void>): Promise<{ action: 'skip' | 'conflict'; reason: string } | null> {
   try {
     await body();
     return null;
   } catch (err) {
-    if (isConnectorError(err) && !err.retryable) return { action: err.errorClass === 'conflict' ? 'conflict' : 'skip', reason: err.message };
+    if (isConnectorError(err) && !err.retryable && !CONNECTION_CLASSES.has(err.errorClass)) {
+      return { action: err.errorClass === 'conflict' ? 'conflict' : 'skip', reason: err.message };
+    }
     throw err;
   }
 }

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { codecFromEnvironment } from '../../worker/payload-codec';
-import { retrySignal, skipSignal, statusQuery } from '../../workflows/transfer';
-import { historyQuery, listTransfers, type HistoryFilter, type TransferRow } from '../history';
+import { historyQuery, listPausedSchedules, listTransfers, sendDecision, type HistoryFilter, type PausedSchedule, type TransferRow } from '../history';
 import { dataDir } from '../paths';
 import { connectClient } from '../temporal';
 import { parseInteger } from './sandbox';
@@ -29,6 +28,12 @@ const COLOURS: Record<string, string> = { done: '32', running: '36', 'needs-atte
 const paint = (status: string | undefined, text: string): string =>
   process.stdout.isTTY && status && COLOURS[status] ? `\u001b[${COLOURS[status]}m${text}\u001b[0m` : text;
 
+function printSchedules(schedules: PausedSchedule[]): void {
+  if (!schedules.length) return;
+  process.stdout.write(`\npaused Schedules (${schedules.length}):\n`);
+  for (const s of schedules) process.stdout.write(`  ${s.scheduleId}: ${s.note ?? 'paused, no note'}\n`);
+}
+
 function printTable(rows: TransferRow[]): void {
   if (!rows.length) {
     process.stdout.write('no transfers match\n');
@@ -49,6 +54,8 @@ function printTable(rows: TransferRow[]): void {
   for (const r of rows) {
     process.stdout.write(`${paint(r.status, line(columns.map(([, f]) => f(r))))}\n`);
     if (r.status === 'needs-attention' && r.error) process.stdout.write(`  ↳ ${r.error}\n`);
+    if (r.status === 'running' && r.waitingUntil) process.stdout.write(`  ↳ ${r.summary ?? `waiting until ${r.waitingUntil}`}\n`);
+    if (r.queued) process.stdout.write(`  ↳ ${r.queued}\n`);
   }
 }
 
@@ -67,16 +74,32 @@ export function registerHistoryCommands(program: Command): void {
       .option('--since <time>', 'started at or after (ISO time, or e.g. 2h / 3d ago)')
       .option('--limit <n>', 'at most this many rows', parseInteger, 100)
       .option('--query', 'print the visibility query (paste it in the Temporal UI) instead of running it')
+      .option('--schedules', 'list the paused Schedules (of --tenant) and why, instead of the transfers')
       .option('--json', 'JSON for scripts'),
-  ).action(async (opts: HistoryFilter & ConnectOptions & { limit: number; query?: boolean; json?: boolean }) => {
+  ).action(async (opts: HistoryFilter & ConnectOptions & { limit: number; query?: boolean; schedules?: boolean; json?: boolean }) => {
     const filter: HistoryFilter = { ...opts, since: relativeTime(opts.since) };
     if (opts.query) {
       process.stdout.write(`${historyQuery(filter)}\n`);
       return;
     }
-    const rows = await withClient(opts, (client) => listTransfers(client, filter, opts.limit));
+    if (opts.schedules) {
+      const schedules = await withClient(opts, (client) => listPausedSchedules(client, opts.tenant));
+      if (opts.json) process.stdout.write(`${JSON.stringify(schedules)}\n`);
+      else if (!schedules.length) process.stdout.write('no paused Schedules\n');
+      else printSchedules(schedules);
+      return;
+    }
+    // The table also lists the paused Schedules, since they explain why nothing new arrives; --json stays one line
+    // of transfers (use --schedules --json for those).
+    const { rows, schedules } = await withClient(opts, async (client) => ({
+      rows: await listTransfers(client, filter, opts.limit),
+      schedules: opts.json ? [] : await listPausedSchedules(client, opts.tenant),
+    }));
     if (opts.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
-    else printTable(rows);
+    else {
+      printTable(rows);
+      printSchedules(schedules);
+    }
   });
 
   for (const action of ['retry', 'skip'] as const) {
@@ -87,17 +110,9 @@ export function registerHistoryCommands(program: Command): void {
         .option('--reason <text>', 'why (kept in the transfer)')
         .option('--json', 'JSON for scripts'),
     ).action(async (transfer: string, opts: ConnectOptions & { reason?: string; json?: boolean }) => {
-      await withClient(opts, async (client) => {
-        const handle = client.workflow.getHandle(transfer);
-        const before = await handle.query(statusQuery);
-        if (before.status !== 'needs-attention') {
-          throw new Error(`transfer ${transfer} is ${before.status}, not needs-attention: nothing to ${action}`);
-        }
-        if (action === 'retry') await handle.signal(retrySignal, { note: opts.reason });
-        else await handle.signal(skipSignal, { reason: opts.reason });
-        const out = { transfer, action, previousError: before.error?.message };
-        process.stdout.write(opts.json ? `${JSON.stringify(out)}\n` : `${action === 'retry' ? 'retrying' : 'skipped'} ${transfer} (was: ${before.error?.message ?? 'needs attention'})\n`);
-      });
+      // An Update: the transfer itself accepts it, or refuses with the reason (e.g. it is running, not parked).
+      const out = await withClient(opts, (client) => sendDecision(client, transfer, action, opts.reason));
+      process.stdout.write(opts.json ? `${JSON.stringify(out)}\n` : `${action === 'retry' ? 'retrying' : 'skipped'} ${transfer} (was: ${out.previousError ?? 'needs attention'})\n`);
     });
   }
 }
