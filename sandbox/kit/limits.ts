@@ -29,22 +29,43 @@ export function toWindow(config: LimitConfig): RateWindow {
  */
 export class RateCounter {
   private readonly counts = new Map<string, { windowStart: number; count: number }>();
+  /** The most requests one key made in one window, refused ones included; at most `limit` means never over. */
+  private busiestWindow = 0;
+  private refused = 0;
 
   constructor(public window: RateWindow) {}
 
   hit(key: string, now = Date.now()): number | null {
     const windowStart = now - (now % this.window.windowMs);
-    const entry = this.counts.get(key);
+    let entry = this.counts.get(key);
     if (!entry || entry.windowStart !== windowStart) {
-      this.counts.set(key, { windowStart, count: 1 });
-      return null;
+      entry = { windowStart, count: 0 };
+      this.counts.set(key, entry);
     }
     entry.count++;
+    this.busiestWindow = Math.max(this.busiestWindow, entry.count);
     if (entry.count <= this.window.limit) return null;
+    this.refused++;
     return Math.max(1, Math.ceil((windowStart + this.window.windowMs - now) / 1000));
+  }
+
+  /** For GET /__sandbox/stats: the limit in force and how close the callers came to it. */
+  stats(): RateStats {
+    return { limit: this.window.limit, windowMs: this.window.windowMs, busiestWindow: this.busiestWindow, refused: this.refused };
   }
 
   reset(): void {
     this.counts.clear();
+    this.busiestWindow = 0;
+    this.refused = 0;
   }
+}
+
+export interface RateStats {
+  limit: number;
+  windowMs: number;
+  /** The most requests one key sent within one window (clock-aligned), refused ones included. */
+  busiestWindow: number;
+  /** Requests refused for exceeding the limit. */
+  refused: number;
 }

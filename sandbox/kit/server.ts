@@ -41,6 +41,9 @@ export interface SandboxDefinition {
   faultReply(kind: 'server-error' | 'rate-limit', retryAfterSeconds: number): WireReply;
   /** The published rate limit, enforced per key (usually the credential). */
   rateLimit?: { window: RateWindow; key(request: FastifyRequest): string | null };
+  /** System-specific counters added to GET /__sandbox/stats (e.g. Netvisor's overlapping calls); zeroed by reset. */
+  stats?(): Record<string, unknown>;
+  resetStats?(): void;
 }
 
 export interface StartedSandbox {
@@ -128,12 +131,14 @@ export async function startSandbox(
   });
 
   app.get('/__sandbox/state', async () => store.snapshot());
-  app.get('/__sandbox/stats', async () => stats);
+  // `rateLimit` (the limit in force, the busiest window, refusals) only where a limit is published.
+  app.get('/__sandbox/stats', async () => ({ ...stats, ...(rate ? { rateLimit: rate.stats() } : {}), ...def.stats?.() }));
   app.post('/__sandbox/reset', async () => {
     store.reset();
     stats.requests = 0;
     stats.byPath = {};
     rate?.reset();
+    def.resetStats?.();
     ctx.faults.configure(FaultConfig.parse({ rate: 0 }), ctx.seed);
     def.seed(ctx, ctx.seed, {});
     return { ok: true };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { SandboxContext, SandboxDefinition, WireReply } from '../kit/server';
 import { verify, type SandboxCredentials } from './auth';
 import { customerImport, customerList, getCustomer } from './customers';
+import { ProcessingTimeBody, OverlapGuard, overlapFailure } from './overlap';
 import { getProduct, productImport, productList } from './products';
 import { dimensionItemImport, dimensionList, getVendor, inventoryByWarehouse, vendorImport } from './registers';
 import { getSalesDocument, salesInvoiceImport, salesInvoiceList, salesPaymentImport, salesPaymentList } from './sales';
@@ -22,6 +23,9 @@ import { NetvisorFailure, failedDocument, okDocument, parseBody } from './wire';
  * Extra control endpoints besides the kit's:
  *   POST /__sandbox/netvisor/permissions  {"denied": ["salesinvoice.nv", ...]}  → SERVICE_ACCESS_ERROR on those resources
  *   POST /__sandbox/netvisor/period-lock  {"lockedUntil": "YYYY-MM-DD" | null} → PERIOD_LOCK for invoice/payment dates up to it
+ *   POST /__sandbox/netvisor/processing-time {"ms": 40} → every API call is processed that long (overlaps get room to show)
+ * GET /__sandbox/stats adds `overlap: {maxInFlight, refused, inFlight, processingMs}` (overlap.ts): a call arriving
+ * while another one for the same environment is in flight is refused, as Netvisor warns.
  *
  * UNVERIFIED choices (kept consistent with connectors/netvisor): HTTP codes when UseHTTPResponseStatusCodes=1
  * (401 auth, 403 access, 400 data, 409 duplicate transaction, 503 maintenance, 500 technical; 200 without the header);
@@ -91,6 +95,12 @@ function json(request: FastifyRequest): unknown {
   }
 }
 
+/** The customer environment a call is for: the API user × the company (headers, before they are verified). */
+function environmentOf(request: FastifyRequest): string {
+  const h = (name: string) => String(request.headers[name] ?? '').toLowerCase();
+  return `${h('x-netvisor-authentication-customerid')}|${h('x-netvisor-organisation-id')}`;
+}
+
 function parseQuery(rawUrl: string): Record<string, string> {
   const q = rawUrl.indexOf('?');
   const params = new URLSearchParams(q >= 0 ? rawUrl.slice(q + 1) : '');
@@ -103,6 +113,7 @@ export function createDefinition(): SandboxDefinition {
   const switches: SandboxSwitches = { denied: new Set(), lockedUntil: null };
   // Transaction ids are remembered for the life of the process, like Netvisor's "must change on every request".
   const usedTransactionIds = new Set<string>();
+  const overlap = new OverlapGuard();
 
   const handle = async (ctx: SandboxContext, request: FastifyRequest, reply: FastifyReply) => {
     const rawUrl = request.raw.url ?? '/';
@@ -116,7 +127,11 @@ export function createDefinition(): SandboxDefinition {
     }
     let useCodes = request.headers['x-netvisor-authentication-usehttpresponsestatuscodes'] === '1';
     const extraHeaders: Record<string, string> = {};
+    // In flight from here until the reply is sent; nothing else runs between `send` and `leave` (one event loop).
+    const turn = overlap.enter(environmentOf(request));
     try {
+      if (turn.overlapping) throw overlapFailure();
+      if (overlap.processingMs > 0) await new Promise((r) => setTimeout(r, overlap.processingMs));
       const who = verify(request, SANDBOX_CREDENTIALS);
       useCodes = who.useHttpStatusCodes;
       const txKey = `${who.partnerId}|${who.customerId}|${who.transactionId}`;
@@ -145,6 +160,8 @@ export function createDefinition(): SandboxDefinition {
       if (!(err instanceof NetvisorFailure)) throw err;
       const status = useCodes ? (HTTP_STATUS[err.category] ?? 400) : 200;
       return reply.code(status).type(CONTENT_TYPE).send(failedDocument(err));
+    } finally {
+      turn.leave();
     }
   };
 
@@ -164,12 +181,21 @@ export function createDefinition(): SandboxDefinition {
         switches.lockedUntil = parsed.data.lockedUntil;
         return { ok: true, lockedUntil: switches.lockedUntil };
       });
+      app.post('/__sandbox/netvisor/processing-time', async (request, reply) => {
+        const parsed = ProcessingTimeBody.safeParse(json(request));
+        if (!parsed.success) return reply.code(400).send({ error: 'body must be {"ms": <milliseconds from 0 to 60000>}' });
+        overlap.processingMs = parsed.data.ms;
+        return { ok: true, processingMs: overlap.processingMs };
+      });
       app.get('/__sandbox/netvisor/switches', async () => ({ denied: [...switches.denied], lockedUntil: switches.lockedUntil }));
       app.route({ method: ['GET', 'POST', 'PUT', 'DELETE'], url: '/*', handler: (request, reply) => handle(ctx, request, reply) });
     },
+    stats: () => ({ overlap: overlap.stats() }),
+    resetStats: () => overlap.resetStats(),
     seed(ctx, seed, counts) {
       switches.denied = new Set();
       switches.lockedUntil = null;
+      overlap.processingMs = 0;
       seedNetvisor(ctx.store, seed, counts);
     },
     faultReply(kind, retryAfterSeconds): WireReply {
