@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerOrdersCommand } from './commands/orders';
+import { registerExportCommand } from './commands/export';
 import { registerHistoryCommands } from './commands/history';
 import { registerSandboxCommand } from './commands/sandbox';
 import { registerMigrateCommand } from './commands/migrate';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerServerCommand(program);
   registerHistoryCommands(program);
   registerOrdersCommand(program);
+  registerExportCommand(program);
   registerOnboardCommand(program);
   return program;
 }

@@ -16,6 +16,8 @@ export interface ReconcileShopInput {
 /** `reconcile/<tenant>/<shop>`: the id of the Schedule that runs this workflow every few minutes. */
 export const reconcileScheduleId = (tenant: string, shop: string): string => `reconcile/${tenant}/${shop}`;
 
+const listed = (ids: string[], total: number): string => `order${total === 1 ? '' : 's'} ${ids.join(', ')}${total > ids.length ? `, and ${total - ids.length} more` : ''}`;
+
 /** One reconciliation pass over a shop: finds orders a lost webhook missed and starts their exports. */
 export async function reconcileShop(input: ReconcileShopInput) {
   upsertSearchAttributes([
@@ -28,6 +30,14 @@ export async function reconcileShop(input: ReconcileShopInput) {
   const since = new Date(Date.now() - durationMs(input.lookback)).toISOString();
   const result = await reconcileShopOrders({ tenant: input.tenant, shop: input.shop, since, taskQueue: workflowInfo().taskQueue });
   upsertSearchAttributes([{ key: SiirtoStatus, value: 'done' }]);
-  upsertMemo({ summary: `shop ${input.shop}: ${result.seen} orders seen since ${since}, ${result.started} exports started, ${result.alreadyExported} already exported` });
+  const notExported = [
+    result.skipped ? `${result.skipped} skipped by an operator (${listed(result.skippedOrders, result.skipped)})` : '',
+    result.failed ? `${result.failed} failed (${listed(result.failedOrders, result.failed)})` : '',
+  ].filter(Boolean);
+  upsertMemo({
+    summary:
+      `shop ${input.shop}: ${result.seen} orders seen since ${since}, ${result.started} exports started, ${result.alreadyExported} already exported` +
+      (notExported.length ? `; not exported: ${notExported.join(', ')} (siirto export --again runs one once more)` : ''),
+  });
   return result;
 }
