@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { FaultConfig, FaultInjector, type FaultKind } from './faults';
+import { Latency, LatencyConfig } from './latency';
 import { LimitConfig, RateCounter, toWindow, type RateWindow } from './limits';
 import { SandboxStore } from './store';
 import { WebhookPolicy, WebhookSender, type DeliveryRecord } from './webhooks';
@@ -86,6 +87,7 @@ export async function startSandbox(
     seed,
   };
   const rate = def.rateLimit ? new RateCounter(def.rateLimit.window) : undefined;
+  const latency = new Latency(seed);
 
   // Bodies stay raw: signatures are computed over exact bytes and XML/SOAP systems parse their own.
   app.removeAllContentTypeParsers();
@@ -101,6 +103,7 @@ export async function startSandbox(
     const key = `${request.method} ${request.url.split('?')[0]}`;
     stats.requests++;
     stats.byPath[key] = (stats.byPath[key] ?? 0) + 1;
+    await latency.wait();
     const fault: FaultKind | null = ctx.faults.draw(request.url, request.method);
     if (fault === 'reset') {
       request.raw.socket.destroy();
@@ -140,6 +143,7 @@ export async function startSandbox(
     rate?.reset();
     def.resetStats?.();
     ctx.faults.configure(FaultConfig.parse({ rate: 0 }), ctx.seed);
+    latency.configure({ ms: 0, jitterMs: 0 });
     def.seed(ctx, ctx.seed, {});
     return { ok: true };
   });
@@ -156,6 +160,13 @@ export async function startSandbox(
     const parsed = FaultConfig.safeParse(jsonBody(request));
     if (!parsed.success) return controlError(reply, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     ctx.faults.configure(parsed.data, ctx.seed);
+    return { ok: true, settings: parsed.data };
+  });
+  app.get('/__sandbox/latency', async () => latency.settings);
+  app.post('/__sandbox/latency', async (request, reply) => {
+    const parsed = LatencyConfig.safeParse(jsonBody(request));
+    if (!parsed.success) return controlError(reply, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    latency.configure(parsed.data);
     return { ok: true, settings: parsed.data };
   });
   app.post('/__sandbox/limits', async (request, reply) => {
