@@ -81,7 +81,48 @@ describe('siirto history / retry / skip', () => {
     expect(done.find((r) => r.workflowId === first).targetId).toMatch(/^9\d{5}$/);
 
     // Retrying something that is not parked says so and changes nothing.
-    await expect(siirto('retry', first)).rejects.toMatchObject({ stderr: expect.stringContaining('is done, not needs-attention') });
+    await expect(siirto('retry', first)).rejects.toMatchObject({ stderr: `siirto: ${first} is done, not waiting for an operator: nothing to retry\n` });
+  });
+
+  it('refuses a retry while the transfer runs, naming its step; lists the Schedules paused for revoked credentials, and why', async () => {
+    // A transfer visibly running: Netvisor's product look-up stalls.
+    await control(h.netvisorUrl, 'faults', { rate: 1, kinds: ['timeout'], timeoutMs: 4000, paths: ['productlist.nv', 'getproduct.nv'] });
+    try {
+      const created = await h.woo.createOrder({
+        status: 'processing',
+        billing: { first_name: 'Liisa', last_name: 'Koski', address_1: 'Rautatienkatu 1', city: 'Tampere', postcode: '33100', country: 'FI', email: 'liisa@example.fi' },
+        line_items: [{ sku: 'P1027', quantity: 1 }],
+      });
+      await postWooWebhook(h.serverUrl, tenant, JSON.stringify(await h.woo.getOrder(created.id)));
+      const id = exportOrderWorkflowId(tenant, 'woo', String(created.id));
+      for (let i = 0; i < 100; i++) {
+        const s = await h.client.workflow.getHandle(id).query(statusQuery).catch(() => undefined);
+        if (s?.step === 'products') break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await expect(siirto('retry', id)).rejects.toMatchObject({ stderr: `siirto: ${id} is running (step products), not waiting for an operator: nothing to retry\n` });
+    } finally {
+      await control(h.netvisorUrl, 'faults', { rate: 0 });
+    }
+
+    const scheduleId = `reconcile/${tenant}/woo`;
+    await h.client.schedule.create({
+      scheduleId,
+      spec: { intervals: [{ every: '1h' }] },
+      action: { type: 'startWorkflow', workflowType: 'reconcileShop', args: [{ tenant, shop: 'woo', lookback: '1h' }], taskQueue: 'nowhere' },
+      state: { paused: true, note: 'paused: credentials (netvisor): Invalid Netvisor credentials: connection cannot be established. Check the integration credentials.' },
+    });
+    try {
+      const table = (await siirto('history', '--tenant', tenant)).stdout;
+      expect(table).toContain(`paused Schedules (1):\n  ${scheduleId}: paused: credentials (netvisor): Invalid Netvisor credentials`);
+      expect(JSON.parse((await siirto('history', '--tenant', tenant, '--schedules', '--json')).stdout)).toEqual([
+        { scheduleId, note: 'paused: credentials (netvisor): Invalid Netvisor credentials: connection cannot be established. Check the integration credentials.' },
+      ]);
+      // --json without --schedules stays one line of transfers.
+      expect(Array.isArray(JSON.parse((await siirto('history', '--tenant', tenant, '--json')).stdout))).toBe(true);
+    } finally {
+      await h.client.schedule.getHandle(scheduleId).delete();
+    }
   });
 
   it('prints the visibility query for the Temporal UI', async () => {
