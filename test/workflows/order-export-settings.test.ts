@@ -52,11 +52,11 @@ beforeAll(async () => {
     demoLikeTenant('s-order', urls, { document: { type: 'order', status: 'undelivered' }, numbering: { offset: 500000, max: 599999 } }),
     { ...demoLikeTenant('s-badkey', urls), connections: { netvisor: { ...demoLikeTenant('x', urls).connections.netvisor!, partnerKey: 'revoked-key' } } },
     {
-      ...demoLikeTenant('s-register', urls, { procountor: { finish: 'unfinished', customerData: 'register' }, customers: { matchBy: ['name'] }, numbering: { offset: 710000, max: 719999 } }),
+      ...demoLikeTenant('s-register', urls, { procountor: { finish: 'unfinished', customerData: 'register' }, customers: { matchBy: ['name'], matchConsumersByName: true }, numbering: { offset: 710000, max: 719999 } }),
       shops: [{ id: 'shop', system: 'shopify', exportTo: 'procountor', exportStatuses: ['paid'], baseUrl: urls.shopify, accessToken: 'shpat_sandbox', appSecret: SHOPIFY_SECRET }],
     },
     {
-      ...demoLikeTenant('s-update', urls, { procountor: { finish: 'unfinished', customerData: 'order' }, customers: { matchBy: ['name'], updateRegister: true }, numbering: { offset: 720000, max: 729999 } }),
+      ...demoLikeTenant('s-update', urls, { procountor: { finish: 'unfinished', customerData: 'order' }, customers: { matchBy: ['name'], matchConsumersByName: true, updateRegister: true }, numbering: { offset: 720000, max: 729999 } }),
       shops: [{ id: 'shop', system: 'shopify', exportTo: 'procountor', exportStatuses: ['paid'], baseUrl: urls.shopify, accessToken: 'shpat_sandbox', appSecret: SHOPIFY_SECRET }],
     },
     {
