@@ -79,6 +79,13 @@ describe('siirto stack --json', () => {
     // The UI serves, and the server's health check lists the demo tenant.
     expect((await fetch(`http://localhost:${uiPort}/`)).status).toBe(200);
     expect(await (await fetch(`${lines[2].url}/healthz`)).json()).toMatchObject({ ok: true, tenants: ['demo'] });
+    // The codec endpoint has its own loopback listener, the UI is pointed at it, and the webhook door offers none.
+    const codec = lines.find((l) => l.service === 'codec')!;
+    expect(codec.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/codec$/);
+    expect(((await (await fetch(`http://localhost:${uiPort}/api/v1/settings`)).json()) as { Codec: { Endpoint: string } }).Codec.Endpoint).toBe(codec.url);
+    const preflight = await fetch(`${codec.url}/decode`, { method: 'OPTIONS', headers: { origin: `http://localhost:${uiPort}` } });
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(`http://localhost:${uiPort}`);
+    expect((await fetch(`${lines[2].url}/codec/decode`, { method: 'POST', body: '{"payloads":[]}' })).status).toBe(404);
     expect(fs.existsSync(path.join(dataDir, 'temporal.db'))).toBe(true);
 
     expect(await stop(first)).toBe(0);
