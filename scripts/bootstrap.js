@@ -1,6 +1,7 @@
 'use strict';
 // What `npm start` and `npm test` run first, so that a fresh clone needs no other step:
-// dependencies from the lock file, the Temporal CLI, and the TypeScript build.
+// dependencies from the lock file, the Temporal CLI, and the TypeScript build (and for `npm test` or with
+// --cluster, the Temporal server, temporal-sql-tool and UI server of `siirto cluster`).
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -45,6 +46,12 @@ async function main() {
   fs.mkdirSync(path.join(ROOT, '.data'), { recursive: true });
   fs.writeFileSync(path.join(ROOT, '.data', 'temporal-cli'), cli.path);
   log(`Temporal CLI: ${cli.path} (found via ${cli.via})`);
+  // The Temporal server on PostgreSQL, temporal-sql-tool and the UI server: for `npm test` (the cluster e2e and
+  // chaos tests run on them) or when asked; `npm start` runs the dev server and does not need them.
+  if (process.env.npm_lifecycle_event === 'test' || process.argv.includes('--cluster')) {
+    const found = require('./temporal-server').ensureTemporalServer(log);
+    log(`Temporal server ${found.version}: ${path.dirname(found.server)} (found via ${found.via.server}); UI server ${found.uiVersion} (via ${found.via.ui})`);
+  }
   build();
 }
 

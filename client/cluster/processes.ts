@@ -1,0 +1,102 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { projectRoot } from '../paths';
+
+/** The built `siirto` entry point (tests run from sources, the children from dist/). */
+export const CLI_ENTRY = path.join(projectRoot(), 'dist', 'client', 'cli.js');
+
+export interface SiirtoProcess {
+  name: string;
+  child: ChildProcess;
+  pid: number;
+  /** The JSON line the process printed when it was ready. */
+  ready: Record<string, any>;
+  /** stdout lines printed after the ready line, parsed when JSON. */
+  lines: Array<Record<string, any>>;
+  stderr(): string;
+  exited(): boolean;
+  /** Resolves with the exit code (or the signal's name) once the process is gone. */
+  exit: Promise<number | string>;
+  /** kill -9. */
+  kill(): Promise<void>;
+  /** SIGTERM (the ordered shutdown), then SIGKILL after `graceMs`. */
+  stop(graceMs?: number): Promise<number | string>;
+}
+
+export interface SpawnSiirtoOptions {
+  name: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  /** Which stdout line means ready (default: the first JSON line). */
+  isReady?: (line: Record<string, any>) => boolean;
+  timeoutMs?: number;
+  /** Also append stderr here. */
+  logFile?: string;
+}
+
+/** Starts `siirto <args>` as its own process and resolves once it printed its ready line. */
+export function spawnSiirto(o: SpawnSiirtoOptions): Promise<SiirtoProcess> {
+  const child = spawn(process.execPath, [CLI_ENTRY, ...o.args], { stdio: ['ignore', 'pipe', 'pipe'], env: o.env ?? process.env });
+  let stderr = '';
+  const log = o.logFile ? fs.createWriteStream(o.logFile, { flags: 'a' }) : undefined;
+  child.stderr!.on('data', (d) => {
+    stderr = (stderr + String(d)).slice(-20_000);
+    log?.write(d);
+  });
+  const exit = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => {
+    log?.end();
+    resolve(code ?? signal ?? -1);
+  }));
+  const lines: Array<Record<string, any>> = [];
+  const rl = readline.createInterface({ input: child.stdout! });
+  const isReady = o.isReady ?? (() => true);
+  return new Promise<SiirtoProcess>((resolve, reject) => {
+    let ready: Record<string, any> | undefined;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${o.name} printed no ready line within ${(o.timeoutMs ?? 120_000) / 1000} s: ${stderr.trim().slice(-2000)}`));
+    }, o.timeoutMs ?? 120_000);
+    rl.on('line', (line) => {
+      let parsed: Record<string, any>;
+      try {
+        parsed = JSON.parse(line);
+      } catch {
+        parsed = { text: line };
+      }
+      if (ready) return void lines.push(parsed);
+      if (!isReady(parsed)) return;
+      ready = parsed;
+      clearTimeout(timer);
+      const exited = () => child.exitCode !== null || child.signalCode !== null;
+      resolve({
+        name: o.name,
+        child,
+        pid: child.pid!,
+        ready,
+        lines,
+        stderr: () => stderr,
+        exited,
+        exit,
+        async kill() {
+          if (!exited()) child.kill('SIGKILL');
+          await exit;
+        },
+        async stop(graceMs = 15_000) {
+          if (exited()) return exit;
+          child.kill('SIGTERM');
+          const force = setTimeout(() => child.kill('SIGKILL'), graceMs);
+          const code = await exit;
+          clearTimeout(force);
+          return code;
+        },
+      });
+    });
+    void exit.then((code) => {
+      if (ready) return;
+      clearTimeout(timer);
+      reject(new Error(`${o.name} exited (${code}) before it was ready: ${stderr.trim().slice(-2000)}`));
+    });
+  });
+}
