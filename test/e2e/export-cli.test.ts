@@ -134,6 +134,24 @@ describe('siirto export: one order on demand, and a finished one again on purpos
     expect((await handle.describe()).memo?.rerun).toMatchObject({ by: 'pekka', reason: 'check the invoice' });
   }, 120_000);
 
+  it('reports a terminated export as failed, not exported, and can run it again', async () => {
+    const order = await placeOrder('P1023');
+    const orderId = String(order.id);
+    const workflowId = exportOrderWorkflowId(tenant, 'woo', orderId);
+    expect(await exportJson(orderId)).toEqual({ workflowId, outcome: 'started' });
+    await waitFor(workflowId, 'needs-attention');
+    expect(await exportJson(orderId)).toEqual({ workflowId, outcome: 'running' });
+    await h.client.workflow.getHandle(workflowId).terminate('operator gave up');
+    const pass = await reconcile();
+    expect(pass).toMatchObject({ failed: 1, failedOrders: [orderId], skipped: 0, started: 0 });
+    expect(pass.summary).toContain(`1 failed (order ${orderId})`);
+    expect(await exportJson(orderId)).toEqual({ workflowId, outcome: 'already-finished', previous: 'failed' });
+    await h.netvisor.addProduct({ code: 'P1023', name: 'Added later', unitPrice: '10.00', vatRate: '25.5', active: true });
+    expect(await exportJson(orderId, '--again', '--reason', 'terminated by mistake')).toMatchObject({ outcome: 'started-again', previous: 'failed' });
+    expect(await h.client.workflow.getHandle(workflowId).result()).toMatchObject({ status: 'done' });
+    expect(await invoicesFor(order.number)).toHaveLength(1);
+  }, 120_000);
+
   it('refuses an unknown shop, a reason without --again, and an order id that is not a number, in words', async () => {
     await expect(siirto('export', tenant, 'nope', '1')).rejects.toMatchObject({ stderr: expect.stringContaining(`tenant "${tenant}" has no shop "nope"`) });
     await expect(siirto('export', tenant, 'woo', '1', '--reason', 'x')).rejects.toMatchObject({ stderr: expect.stringContaining('--reason goes with --again') });
