@@ -4,11 +4,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
+import type { PayloadCodec } from '@temporalio/common';
 import { buildHttpServer, listen } from '../../client/http';
 import { parseTenantFile, type ResolvedTenant } from '../../config/load';
 import type { StartedSandbox } from '../../sandbox/kit/server';
-import { EncryptionCodec, codecFromEnvironment } from '../../worker/payload-codec';
+import { codecFromEnvironment } from '../../worker/payload-codec';
 import { cpuSeconds, sleep, startKillableDevServer, startWorkerProcess, tempDir, type KillableTemporal, type WorkerProcess } from './chaos-processes';
+import { codecFor, startTemporalOnPostgres } from './cluster';
 
 /**
  * The topology a chaos run (and the scale-out benchmark) works on: a Temporal server in its own process, several
@@ -93,21 +95,93 @@ export function orderExportTenantYaml(tenant: string, netvisorUrl: string, wooUr
   return { tenant, yaml };
 }
 
-export async function startTopology(opts: { tenants: TenantFile[]; workers: number; prefix: string; temporal?: (dir: string) => Promise<KillableTemporal> }): Promise<Topology> {
+/** Where Temporal runs and how workers start: the real server on PostgreSQL (test/support/cluster.ts), or the dev server. */
+interface Backend {
+  temporal: KillableTemporal;
+  client: Client;
+  codec: PayloadCodec;
+  startWorker(configDir: string, env: NodeJS.ProcessEnv): Promise<WorkerProcess>;
+  stop(): Promise<void>;
+}
+
+/**
+ * `SIIRTO_CHAOS_TEMPORAL=dev` runs on the Temporal CLI's dev server (SQLite file) instead of the Temporal server on
+ * PostgreSQL, e.g. on a machine without PostgreSQL.
+ */
+export const chaosTemporalKind = (): 'postgres' | 'dev' => (process.env.SIIRTO_CHAOS_TEMPORAL === 'dev' ? 'dev' : 'postgres');
+
+async function postgresBackend(label: string): Promise<Backend> {
+  const t = await startTemporalOnPostgres({ label });
+  let up = true;
+  return {
+    temporal: {
+      address: t.address,
+      describe: 'Temporal server on PostgreSQL',
+      pids: () => (up && t.server.process.pid ? [t.server.process.pid] : []),
+      async kill() {
+        up = false;
+        await t.server.kill();
+      },
+      async start() {
+        await t.server.restart();
+        up = true;
+      },
+      stop: () => t.server.stop(),
+    },
+    client: t.client,
+    codec: codecFor(t.payloadKey),
+    async startWorker(configDir, env) {
+      const w = await t.startWorker({ configDir, env });
+      let killedByUs = false;
+      return {
+        pid: w.pid,
+        child: w.child,
+        exited: w.exit.then(String),
+        tail: () => w.stderr(),
+        get killedByUs() {
+          return killedByUs;
+        },
+        async sigkill() {
+          killedByUs = true;
+          await w.kill();
+        },
+        async stop() {
+          killedByUs = true;
+          await w.stop(10_000);
+        },
+      };
+    },
+    stop: () => t.stop(),
+  };
+}
+
+async function devServerBackend(dir: string): Promise<Backend> {
+  const env = { SIIRTO_PAYLOAD_KEY: `chaos:${crypto.randomBytes(32).toString('base64')}` };
+  const codec = codecFromEnvironment(path.join(dir, 'data'), env);
+  const temporal = await startKillableDevServer(dir);
+  // Lazy: the HTTP server must stay up (and answer 503) while the Temporal server is down.
+  const client = new Client({ connection: Connection.lazy({ address: temporal.address }), dataConverter: { payloadCodecs: [codec] } });
+  return {
+    temporal,
+    client,
+    codec,
+    startWorker: (configDir, extra) => startWorkerProcess({ address: temporal.address, configDir, env: { ...extra, ...env } }),
+    async stop() {
+      await client.connection.close().catch(() => undefined);
+      await temporal.stop();
+    },
+  };
+}
+
+export async function startTopology(opts: { tenants: TenantFile[]; workers: number; prefix: string }): Promise<Topology> {
   const dir = tempDir(`siirto-${opts.prefix}-`);
   const configDir = path.join(dir, 'config');
   fs.mkdirSync(configDir);
   for (const t of opts.tenants) fs.writeFileSync(path.join(configDir, `${t.tenant}.yaml`), t.yaml);
-  const env: NodeJS.ProcessEnv = {
-    ...SANDBOX_SECRETS,
-    SIIRTO_PAYLOAD_KEY: `chaos:${crypto.randomBytes(32).toString('base64')}`,
-    SIIRTO_DATA_DIR: path.join(dir, 'data'),
-  };
+  const env: NodeJS.ProcessEnv = { ...SANDBOX_SECRETS, SIIRTO_DATA_DIR: path.join(dir, 'data') };
   const tenants = new Map(opts.tenants.map((t) => [t.tenant, parseTenantFile(path.join(configDir, `${t.tenant}.yaml`), { ...process.env, ...env })]));
-  const codec: EncryptionCodec = codecFromEnvironment(path.join(dir, 'data'), env);
-  const temporal = await (opts.temporal ?? startKillableDevServer)(dir);
-  // Lazy: the HTTP server must stay up (and answer 503) while the Temporal server is down.
-  const client = new Client({ connection: Connection.lazy({ address: temporal.address }), dataConverter: { payloadCodecs: [codec] } });
+  const backend = chaosTemporalKind() === 'dev' ? await devServerBackend(dir) : await postgresBackend(opts.prefix.replace(/[^a-z0-9]/g, '_'));
+  const { temporal, client, codec } = backend;
   const app: FastifyInstance = buildHttpServer({ tenants, temporal: client, codec, uiOrigins: [] });
   const serverUrl = await listen(app, 0);
 
@@ -120,7 +194,7 @@ export async function startTopology(opts: { tenants: TenantFile[]; workers: numb
 
   const spawnOne = (): Promise<void> => {
     const p = (async () => {
-      const w = await startWorkerProcess({ address: temporal.address, configDir, env });
+      const w = await backend.startWorker(configDir, env);
       live.set(w.pid, w);
       void w.exited.then((how) => {
         live.delete(w.pid);
@@ -181,8 +255,7 @@ export async function startTopology(opts: { tenants: TenantFile[]; workers: numb
       await settled();
       await Promise.allSettled([...live.values()].map((w) => w.stop()));
       await app.close();
-      await client.connection.close().catch(() => undefined);
-      await temporal.stop();
+      await backend.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -20,7 +20,7 @@ it('is off by default and refuses a jitter larger than the delay', async () => {
   expect(await control(url, 'latency')).toEqual({ ms: 0, jitterMs: 0 });
   const res = await fetch(`${url}/__sandbox/latency`, { method: 'POST', body: JSON.stringify({ ms: 10, jitterMs: 40 }) });
   expect(res.status).toBe(400);
-  expect((await res.json()).error).toMatch(/jitterMs must not exceed ms/);
+  expect(((await res.json()) as { error: string }).error).toMatch(/jitterMs must not exceed ms/);
 });
 
 it('holds every API request at least ms - jitterMs, and a reset switches it off', async () => {
