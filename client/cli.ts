@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerClusterCommand } from './commands/cluster';
 import { registerOrdersCommand } from './commands/orders';
 import { registerExportCommand } from './commands/export';
 import { registerHistoryCommands } from './commands/history';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .description('Siirto: durable, exactly-once transfers between Nordic ERP, accounting and webshop systems')
     .showHelpAfterError();
   registerStackCommand(program);
+  registerClusterCommand(program);
   registerSandboxCommand(program);
   registerMigrateCommand(program);
   registerWorkerCommand(program);

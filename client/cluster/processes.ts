@@ -4,6 +4,23 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { projectRoot } from '../paths';
 
+/**
+ * The cluster's children run in their own process group (detached), so that Ctrl-C reaches only the cluster, which
+ * then stops them one by one in order; a second signal would cut a worker's graceful shutdown short. Whatever is
+ * still running when this process exits is killed with it.
+ */
+const children = new Set<ChildProcess>();
+let reaping = false;
+export function reapOnExit(child: ChildProcess): void {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  if (reaping) return;
+  reaping = true;
+  process.once('exit', () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  });
+}
+
 /** The built `siirto` entry point (tests run from sources, the children from dist/). */
 export const CLI_ENTRY = path.join(projectRoot(), 'dist', 'client', 'cli.js');
 
@@ -34,16 +51,22 @@ export interface SpawnSiirtoOptions {
   timeoutMs?: number;
   /** Also append stderr here. */
   logFile?: string;
+  /** Copy the child's stderr (its log lines) to this process's stderr. */
+  forwardStderr?: boolean;
+  /** For a process that prints no ready line (`siirto server`): polled until it returns the ready record. */
+  probe?: () => Promise<Record<string, any> | undefined>;
 }
 
 /** Starts `siirto <args>` as its own process and resolves once it printed its ready line. */
 export function spawnSiirto(o: SpawnSiirtoOptions): Promise<SiirtoProcess> {
-  const child = spawn(process.execPath, [CLI_ENTRY, ...o.args], { stdio: ['ignore', 'pipe', 'pipe'], env: o.env ?? process.env });
+  const child = spawn(process.execPath, [CLI_ENTRY, ...o.args], { stdio: ['ignore', 'pipe', 'pipe'], env: o.env ?? process.env, detached: true });
+  reapOnExit(child);
   let stderr = '';
   const log = o.logFile ? fs.createWriteStream(o.logFile, { flags: 'a' }) : undefined;
   child.stderr!.on('data', (d) => {
     stderr = (stderr + String(d)).slice(-20_000);
     log?.write(d);
+    if (o.forwardStderr) process.stderr.write(d);
   });
   const exit = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => {
     log?.end();
@@ -58,15 +81,7 @@ export function spawnSiirto(o: SpawnSiirtoOptions): Promise<SiirtoProcess> {
       child.kill('SIGKILL');
       reject(new Error(`${o.name} printed no ready line within ${(o.timeoutMs ?? 120_000) / 1000} s: ${stderr.trim().slice(-2000)}`));
     }, o.timeoutMs ?? 120_000);
-    rl.on('line', (line) => {
-      let parsed: Record<string, any>;
-      try {
-        parsed = JSON.parse(line);
-      } catch {
-        parsed = { text: line };
-      }
-      if (ready) return void lines.push(parsed);
-      if (!isReady(parsed)) return;
+    const becomeReady = (parsed: Record<string, any>) => {
       ready = parsed;
       clearTimeout(timer);
       const exited = () => child.exitCode !== null || child.signalCode !== null;
@@ -92,6 +107,26 @@ export function spawnSiirto(o: SpawnSiirtoOptions): Promise<SiirtoProcess> {
           return code;
         },
       });
+    };
+    if (o.probe) {
+      const probe = o.probe;
+      void (async () => {
+        while (!ready && child.exitCode === null && child.signalCode === null) {
+          const found = await probe().catch(() => undefined);
+          if (found) return becomeReady(found);
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      })();
+    }
+    rl.on('line', (line) => {
+      let parsed: Record<string, any>;
+      try {
+        parsed = JSON.parse(line);
+      } catch {
+        parsed = { text: line };
+      }
+      if (ready || o.probe) return void lines.push(parsed);
+      if (isReady(parsed)) becomeReady(parsed);
     });
     void exit.then((code) => {
       if (ready) return;

@@ -6,6 +6,7 @@ import { msToTs } from '@temporalio/common/lib/time';
 import { EVERY_SEARCH_ATTRIBUTE_QUERY, registerSearchAttributes } from '../../worker/search-attributes';
 import { freePort, portIsFree } from '../dev-server';
 import type { Postgres, TemporalDatabases } from './postgres';
+import { reapOnExit } from './processes';
 import { deployDir, type ClusterTools } from './tools';
 
 /** The ports one Temporal server process listens on (all four services run in it). */
@@ -200,7 +201,9 @@ export async function startTemporalServer(o: TemporalServerOptions): Promise<Tem
     const child = spawn(o.tools.server, temporalServerArgs(), {
       env: { ...process.env, ...temporalServerEnvironment(o, ports) },
       stdio: ['ignore', log, log],
+      detached: true,
     });
+    reapOnExit(child);
     fs.closeSync(log);
     return child;
   };
