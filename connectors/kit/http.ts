@@ -1,10 +1,20 @@
 import type { Got, OptionsOfTextResponseBody } from 'got' with { 'resolution-mode': 'import' };
+import { currentCall, heartbeatWhile } from './call-context';
 import { ConnectorError } from './errors';
 
 /**
  * The one HTTP transport connectors share. It never retries (Temporal's retry policy does, so that every attempt
  * is visible and re-signed) and it never throws on an HTTP status: the connector reads the status and the body in
  * its own system's terms. Network failures and timeouts become retryable ConnectorErrors.
+ *
+ * Inside an activity (connectors/kit/call-context.ts) every request heartbeats while it waits for its reply, and
+ * the activity's cancellation (which includes an attempt outliving its timeout) stops it:
+ * - a request not yet sent is not sent;
+ * - a read (GET) in flight is aborted at once;
+ * - a write in flight (POST, PUT, PATCH, DELETE) is NOT aborted: it is already on the wire and the server may commit
+ *   it, so aborting would only lose the one reply that says whether it did. It runs to its reply or its own timeout,
+ *   and the caller, which holds the write's key (activities/sales-documents.ts), learns the outcome before the next
+ *   attempt looks. Either way the request then fails with a retryable "cancelled" ConnectorError.
  */
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -34,6 +44,10 @@ export function createHttpTransport(system: string, baseUrl: string, defaultTime
   const base = baseUrl.replace(/\/+$/, '');
   return {
     async request(req) {
+      const call = currentCall();
+      const write = req.method !== 'GET';
+      const what = `${system} request ${req.method} ${pathOf(req.url)}`;
+      if (call.signal?.aborted) throw cancelled(system, what, call.signal);
       const got = await loadGot();
       const url = /^https?:\/\//.test(req.url) ? req.url : `${base}/${req.url.replace(/^\/+/, '')}`;
       const searchParams: Record<string, string> = {};
@@ -48,20 +62,33 @@ export function createHttpTransport(system: string, baseUrl: string, defaultTime
         followRedirect: false,
         timeout: { request: req.timeoutMs ?? defaultTimeoutMs },
         responseType: 'text',
+        ...(call.signal && !write ? { signal: call.signal } : {}),
       };
       try {
-        const res = await got(url, options);
+        const res = await heartbeatWhile(got(url, options), call);
         return { status: res.statusCode, headers: res.headers, body: res.body };
       } catch (err) {
+        if (call.signal?.aborted) throw cancelled(system, what, call.signal, err);
         const e = err as { code?: string; name?: string; message?: string };
-        const what = e.name === 'TimeoutError' ? 'timed out' : `failed (${e.code ?? e.message ?? 'network error'})`;
-        throw new ConnectorError(system, 'transient', `${system} request ${req.method} ${new URL(url).pathname} ${what}`, {
-          code: e.code,
-          cause: err,
-        });
+        const how = e.name === 'TimeoutError' ? 'timed out' : `failed (${e.code ?? e.message ?? 'network error'})`;
+        throw new ConnectorError(system, 'transient', `${what} ${how}`, { code: e.code, cause: err });
       }
     },
   };
+}
+
+const pathOf = (url: string): string => {
+  try {
+    return new URL(url, 'http://x').pathname;
+  } catch {
+    return url;
+  }
+};
+
+/** The activity was cancelled or timed out: a retryable error, so Temporal's next attempt (if any) carries on. */
+function cancelled(system: string, what: string, signal: AbortSignal, cause?: unknown): ConnectorError {
+  const reason = signal.reason instanceof Error ? ` (${signal.reason.message || signal.reason.name})` : '';
+  return new ConnectorError(system, 'transient', `${what} stopped: the activity attempt was cancelled or timed out${reason}`, { code: 'CANCELLED', cause: cause ?? signal.reason });
 }
 
 /** Seconds or an HTTP date in Retry-After, as milliseconds. */
