@@ -7,6 +7,10 @@ import type { ActivityOptions } from '@temporalio/workflow';
 export const apiCall: ActivityOptions = {
   // Netvisor advises clients to wait up to 120 s for a reply; one attempt gets that plus slack.
   startToCloseTimeout: '150s',
+  // Every HTTP request and every wait for a rate-limit slot or Netvisor's one-at-a-time turn heartbeats
+  // (connectors/kit/call-context.ts), so a stuck worker is noticed in 30 s, and a heartbeat is how an attempt that
+  // outlived its timeout learns it was cancelled.
+  heartbeatTimeout: '30s',
   scheduleToCloseTimeout: '30m',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 12 },
 };
