@@ -28,7 +28,9 @@ export function uiServerEnvironment(o: Pick<UiServerOptions, 'temporalAddress' |
     TEMPORAL_UI_IP: o.host ?? '127.0.0.1',
     TEMPORAL_UI_PORT: String(o.port),
     TEMPORAL_UI_ORIGIN: `http://localhost:${o.port}`,
+    TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE ?? 'default',
     TEMPORAL_CODEC_ENDPOINT: o.codecEndpoint ?? '',
+    TEMPORAL_CODEC_PASS_ACCESS_TOKEN: process.env.TEMPORAL_CODEC_PASS_ACCESS_TOKEN ?? 'false',
   };
 }
 

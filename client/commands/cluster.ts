@@ -34,6 +34,7 @@ const Options = z.object({
   uiPort: z.number().int().min(0).max(65535),
   serverPort: z.number().int().min(0).max(65535),
   codecPort: z.number().int().min(0).max(65535),
+  codecEndpoint: z.url({ protocol: /^https?$/, error: '--codec-endpoint must be an http(s) URL' }).optional(),
   dbSuffix: z.string().regex(/^[a-z0-9_]*$/i, 'only letters, digits and _').optional(),
   config: z.string(),
 });
@@ -67,6 +68,7 @@ export function registerClusterCommand(program: Command): void {
     .option('--ui-port <n>', 'Temporal UI port (0: a free one)', port, 8080)
     .option('--server-port <n>', 'webhook port of the HTTP server (0: a free one)', port, 3000)
     .option('--codec-port <n>', 'codec endpoint port, on loopback (0: a free one)', port, 3001)
+    .option('--codec-endpoint <url>', 'the codec endpoint as the browser reaches it, for the UI (default: the server part\'s codec listener)')
     .option('--db-suffix <s>', 'suffix of the Temporal databases (siirto_temporal_<s>), to run a second cluster beside the first')
     .option('--config <dir>', 'directory of tenant YAML files', configDir())
     .action(async (raw: unknown) => {
@@ -185,7 +187,7 @@ async function runCluster(opts: ClusterOptions): Promise<void> {
   }
 
   if (parts.has('ui')) {
-    const ui = await startUiServer({ tools: clusterTools(), temporalAddress: address, port: uiPort, host: opts.host, codecEndpoint: codecUrl, logFile: path.join(logs, 'temporal-ui.log') });
+    const ui = await startUiServer({ tools: clusterTools(), temporalAddress: address, port: uiPort, host: opts.host, codecEndpoint: opts.codecEndpoint ?? codecUrl, logFile: path.join(logs, 'temporal-ui.log') });
     onShutdown(() => ui.stop());
     say({ service: 'ui', url: ui.url, pid: ui.process.pid }, `Temporal UI   ${ui.url}`);
   }

@@ -11,6 +11,7 @@ import { dropDatabases, postgresFromUrl, type TemporalDatabases } from '../../cl
 import { portIsFree, temporalCliPath } from '../../client/dev-server';
 import { WooCommerceClient } from '../../connectors/woocommerce';
 import { exportOrderWorkflowId } from '../../workflows/order-export';
+import { SEARCH_ATTRIBUTE_TYPES } from '../../worker/search-attributes';
 import { codecFor } from '../support/cluster';
 
 const CLI = path.resolve(__dirname, '../../dist/client/cli.js');
@@ -141,8 +142,13 @@ describe('siirto cluster --json --workers 2', () => {
     const visible = await pgQuery<{ status: number }>(databases.visibility, 'SELECT status FROM executions_visibility WHERE workflow_id = $1', [demo.workflowId]);
     expect(visible).toEqual([{ status: 2 }]); // WORKFLOW_EXECUTION_STATUS_COMPLETED
 
-    // An export blocked on Netvisor's invoice write; the worker running it dies with -9.
+    // The namespace carries Siirto's search attributes, from their one definition.
     client = new Client({ connection: await Connection.connect({ address }), dataConverter: { payloadCodecs: [codecFor(payloadKey)] } });
+    const registered = await client.connection.operatorService.listSearchAttributes({ namespace: 'default' });
+    const typeNames: Record<number, string> = { 2: 'Keyword', 3: 'Int' };
+    expect(Object.fromEntries(Object.entries(registered.customAttributes ?? {}).map(([k, t]) => [k, typeNames[t as number]]))).toEqual(SEARCH_ATTRIBUTE_TYPES);
+
+    // An export blocked on Netvisor's invoice write; the worker running it dies with -9.
     await fetch(`${netvisor.url}/__sandbox/faults`, { method: 'POST', body: JSON.stringify({ rate: 1, kinds: ['500'], paths: ['/salesinvoice.nv'], methods: ['POST'] }) });
     const woo = lines.find((l) => l.system === 'woocommerce')!;
     const shop = new WooCommerceClient({ baseUrl: woo.url, consumerKey: 'ck_sandbox', consumerSecret: 'cs_sandbox' });
@@ -184,4 +190,14 @@ describe('siirto cluster --json --workers 2', () => {
     expect(await portIsFree(Number(address.split(':')[1]))).toBe(true);
     expect(run.lines.find((l) => l.pid === survivor.pid && l.exited !== undefined)).toMatchObject({ exited: 0 });
   }, 240_000);
+
+  it('a worker outside the dev stack refuses to start without SIIRTO_PAYLOAD_KEY, and says why', () => {
+    const env = { ...process.env, SIIRTO_DEV_STACK: '', SIIRTO_PAYLOAD_KEY: '', SIIRTO_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'siirto-nokey-')) };
+    const r = spawnSync(process.execPath, [CLI, 'worker', '--address', '127.0.0.1:1', '--config', env.SIIRTO_DATA_DIR], { encoding: 'utf8', env, timeout: 30_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('SIIRTO_PAYLOAD_KEY is not set. Every worker and the HTTP server must share one payload key');
+    // No key was generated behind the operator's back.
+    expect(fs.existsSync(path.join(env.SIIRTO_DATA_DIR, 'payload-key'))).toBe(false);
+    fs.rmSync(env.SIIRTO_DATA_DIR, { recursive: true, force: true });
+  });
 });
