@@ -3,8 +3,9 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
-import { SEARCH_ATTRIBUTE_FLAGS } from '../worker/search-attributes';
+// The flags register attributes when the namespace is created; a database file from an older version may lack
+// newer ones, so they are added again on every start (already-present ones are left alone).
+import { registerSearchAttributes, SEARCH_ATTRIBUTE_FLAGS } from '../worker/search-attributes';
 
 /** A free TCP port on 127.0.0.1 (this machine's own services hold 5432, 3306, 6379, ...). */
 export function freePort(): Promise<number> {
@@ -98,19 +99,4 @@ export async function startDevServer(cliPath: string, options: DevServerOptions 
         setTimeout(() => child.kill('SIGKILL'), 8000).unref();
       }),
   };
-}
-
-/**
- * The flags register attributes when the namespace is created; a database file from an older version may lack
- * newer ones, so they are added again (already-present ones are left alone).
- */
-async function registerSearchAttributes(conn: Connection, namespace = 'default'): Promise<void> {
-  const existing = await conn.operatorService.listSearchAttributes({ namespace });
-  const missing = SEARCH_ATTRIBUTES.filter((k) => !(k.name in (existing.customAttributes ?? {})));
-  if (!missing.length) return;
-  const typeOf = { KEYWORD: 2, INT: 3, TEXT: 1, DOUBLE: 4, BOOL: 5, DATETIME: 6, KEYWORD_LIST: 7 } as const;
-  await conn.operatorService.addSearchAttributes({
-    namespace,
-    searchAttributes: Object.fromEntries(missing.map((k) => [k.name, typeOf[k.type]])),
-  });
 }
