@@ -13,6 +13,7 @@ import { listIdentitiesWithCredential } from '../connectors/twentyfourseven/iden
 import { LINK_FIELDS } from '../domain/mapping/rackbeat-twentyfourseven';
 import { isOrderExportPair, type CheckLine, type IdentityChoice, type OnboardingPair } from '../domain/onboarding';
 import { PAIRS, type PairName } from '../domain/sync';
+import { rangeForShop } from '../domain/numbering';
 import type { Connections } from './connections';
 import { toActivityFailure } from './failures';
 
@@ -366,7 +367,9 @@ export function createOnboardingActivities(connections: Connections, temporal: (
   /** Existing Netvisor documents whose number falls in the shops' numbering range would collide with exports. */
   async function netvisorNumbering(t: ResolvedTenant): Promise<CheckLine> {
     const settings = t.orderExport!;
-    const { offset, max } = settings.numbering;
+    const ranges = t.shops.filter((s) => s.exportTo === 'netvisor').map((s) => rangeForShop(s, settings.numbering));
+    const offset = Math.min(...ranges.map((r) => r.offset));
+    const max = Math.max(...ranges.map((r) => r.max));
     const kind = settings.document.type;
     const nv = connections.netvisor(t.tenant);
     const hits: string[] = [];
@@ -377,7 +380,7 @@ export function createOnboardingActivities(connections: Connections, temporal: (
       for (const d of page) {
         if (/^\d+$/.test(d.number)) {
           const n = Number(d.number);
-          if (n >= offset && n <= max) hits.push(d.number);
+          if (ranges.some((r) => n >= r.offset && n <= r.max)) hits.push(d.number);
         }
       }
       heartbeat({ pages: 'scanning', hits: hits.length });

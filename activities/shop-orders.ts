@@ -1,7 +1,7 @@
 import { shopifyOrderToSalesDocument } from '../domain/mapping/shopify';
 import { wooOrderToSalesDocument } from '../domain/mapping/woocommerce';
 import type { SalesDocument } from '../domain/model';
-import { documentNumber } from '../domain/numbering';
+import { documentNumber, rangeForShop } from '../domain/numbering';
 import type { Connections } from './connections';
 import { classified, needsOperator } from './failures';
 
@@ -13,7 +13,7 @@ export interface ShopOrderRef {
 
 export interface PreparedOrder {
   document: SalesDocument;
-  /** The ERP document number from the tenant's range. */
+  /** The ERP document number from the shop's range (its own, or the tenant's when it is alone on its target). */
   number: string;
   /** True when the shop marks the order as paid and the tenant books payments. */
   registerPayment: boolean;
@@ -21,7 +21,7 @@ export interface PreparedOrder {
 
 /**
  * Fetches the order fresh from the shop (a webhook body can precede the final totals) and maps it to the canonical
- * sales document with its number from the tenant's range. Bad data is an operator's problem, named precisely.
+ * sales document with its number from the shop's range. Bad data is an operator's problem, named precisely.
  */
 export function createShopOrderActivities(connections: Connections) {
   async function fetchAndMap(ref: ShopOrderRef, kind: 'invoice' | 'order'): Promise<{ document: SalesDocument; status: string }> {
@@ -55,7 +55,7 @@ export function createShopOrderActivities(connections: Connections) {
             'Siirto.business',
           );
         }
-        const numbered = documentNumber(document.source.number, settings.numbering);
+        const numbered = documentNumber(document.source.number, rangeForShop(shop, settings.numbering));
         if (!numbered.ok) throw needsOperator(numbered.reason, 'Siirto.conflict');
         return {
           document: { ...document, number: numbered.number, channel: pickChannel(document, settings.channel) },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SyncSettings } from './sync-schema';
 import { LifecycleSettings } from './lifecycle-schema';
 import { ServerSettings } from './server-schema';
+import { rangesOverlap } from '../domain/numbering';
 
 /**
  * The tenant configuration: one YAML file per company under config/. Secrets are never written in the file:
@@ -73,6 +74,12 @@ export const Connections = z
 /** Where a shop's orders go. */
 const ExportTarget = z.enum(['netvisor', 'procountor']);
 
+/** Document numbers `offset + shop order number`, inside [offset, max] (domain/numbering.ts). */
+export const NumberingRange = z
+  .object({ offset: z.number().int().min(0), max: z.number().int().positive() })
+  .strict()
+  .refine((n) => n.max > n.offset, 'max must be greater than offset');
+
 export const WooCommerceShop = z
   .object({
     id: z.string().regex(/^[a-z0-9-]+$/, 'use lower-case letters, digits and hyphens'),
@@ -80,6 +87,8 @@ export const WooCommerceShop = z
     exportTo: ExportTarget,
     /** Order statuses that are exported: paid orders are "processing", shipped ones "completed". */
     exportStatuses: z.array(z.string().min(1)).min(1).default(['processing', 'completed']),
+    /** This shop's own number range; required when several shops export to the same system. */
+    numbering: NumberingRange.optional(),
     baseUrl: BaseUrl,
     consumerKey: secret,
     consumerSecret: secret,
@@ -94,6 +103,8 @@ export const ShopifyShop = z
     exportTo: ExportTarget,
     /** Financial statuses that are exported (orders/create arrives before payment; orders/paid after it). */
     exportStatuses: z.array(z.string().min(1)).min(1).default(['paid']),
+    /** This shop's own number range; required when several shops export to the same system. */
+    numbering: NumberingRange.optional(),
     baseUrl: BaseUrl,
     accessToken: secret,
     appSecret: secret,
@@ -122,11 +133,11 @@ export const OrderExportSettings = z
         }
       })
       .default({ type: 'invoice', status: 'unsent', registerPayment: false }),
-    /** The document number is `offset + shop order number`, which must stay inside [offset, max]. */
-    numbering: z
-      .object({ offset: z.number().int().min(0), max: z.number().int().positive() })
-      .strict()
-      .refine((n) => n.max > n.offset, 'max must be greater than offset'),
+    /**
+     * The document number is `offset + shop order number`, which must stay inside [offset, max]. Used by a shop
+     * without its own `numbering`; valid only while that shop is the one shop exporting to its system.
+     */
+    numbering: NumberingRange.optional(),
     customers: z
       .object({
         /** "match": look the customer up by the rules below; "temp": book every order to the TEMP customer. */
@@ -192,5 +203,45 @@ export const TenantConfig = z
     if (t.shops.length && !t.orderExport) {
       ctx.addIssue({ code: 'custom', path: ['orderExport'], message: 'shops are configured but orderExport settings are missing' });
     }
+    if (t.orderExport) checkShopNumbering(t.shops, t.orderExport.numbering, ctx);
   });
 export type TenantConfig = z.infer<typeof TenantConfig>;
+
+/**
+ * Every shop gets a range, and shops exporting to the same system get ranges of their own that do not overlap:
+ * two shops' order #1001 must never become the same document number (domain/numbering.ts).
+ */
+function checkShopNumbering(shops: Array<z.infer<typeof Shop>>, tenantRange: z.infer<typeof NumberingRange> | undefined, ctx: z.RefinementCtx): void {
+  for (const target of ExportTarget.options) {
+    const sharing = shops.map((shop, index) => ({ shop, index })).filter(({ shop }) => shop.exportTo === target);
+    for (const { shop, index } of sharing) {
+      if (shop.numbering) continue;
+      if (sharing.length > 1) {
+        const others = sharing.filter((o) => o.shop.id !== shop.id).map((o) => `"${o.shop.id}"`).join(', ');
+        ctx.addIssue({
+          code: 'custom',
+          path: ['shops', index, 'numbering'],
+          message: `shop "${shop.id}" exports to ${target} together with shop ${others}: give each shop its own numbering: { offset, max }, with ranges that do not overlap`,
+        });
+      } else if (!tenantRange) {
+        ctx.addIssue({ code: 'custom', path: ['shops', index, 'numbering'], message: `shop "${shop.id}" has no number range: set orderExport.numbering or the shop's own numbering: { offset, max }` });
+      }
+    }
+    const ranged = sharing.filter((s): s is { shop: typeof s.shop & { numbering: z.infer<typeof NumberingRange> }; index: number } => !!s.shop.numbering);
+    for (let i = 0; i < ranged.length; i++) {
+      for (let j = i + 1; j < ranged.length; j++) {
+        const a = ranged[i].shop;
+        const b = ranged[j].shop;
+        if (rangesOverlap(a.numbering, b.numbering)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['shops', ranged[j].index, 'numbering'],
+            message:
+              `the number ranges of shops "${a.id}" (${a.numbering.offset}–${a.numbering.max}) and "${b.id}" (${b.numbering.offset}–${b.numbering.max}) overlap, ` +
+              `and both export to ${target}: their orders would get the same document numbers; make the ranges disjoint`,
+          });
+        }
+      }
+    }
+  }
+}
