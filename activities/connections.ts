@@ -6,16 +6,27 @@ import { SeveraClient } from '../connectors/severa';
 import { ShopifyClient } from '../connectors/shopify';
 import { TwentyFourSevenClient } from '../connectors/twentyfourseven';
 import { WooCommerceClient } from '../connectors/woocommerce';
+import { configureLimits, paceOverrides, type Pace, type PacedSystem } from './api-limits';
 import { needsOperator } from './failures';
 
 /**
  * The worker's view of tenants and their API clients. Credentials stay here, in the worker's memory: workflows
  * and their history only ever carry the tenant id.
+ *
+ * The clients' limits (Netvisor's one request in flight, the others' rates) hold in this process, or across every
+ * worker when SIIRTO_POSTGRES_URL is set or `siirto worker --limits postgres` chose it (activities/api-limits.ts).
  */
 export class Connections {
   private readonly clients = new Map<string, unknown>();
+  private readonly pace: Partial<Record<PacedSystem, Pace>>;
 
-  constructor(private readonly tenants: ReadonlyMap<string, ResolvedTenant>) {}
+  constructor(
+    private readonly tenants: ReadonlyMap<string, ResolvedTenant>,
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
+    configureLimits(undefined, env);
+    this.pace = paceOverrides(env);
+  }
 
   tenant(id: string): ResolvedTenant {
     const t = this.tenants.get(id);
@@ -36,22 +47,22 @@ export class Connections {
 
   procountor(tenantId: string): ProcountorClient {
     const c = this.connection(tenantId, 'procountor');
-    return this.cached(`procountor/${tenantId}`, () => new ProcountorClient(c));
+    return this.cached(`procountor/${tenantId}`, () => new ProcountorClient(c, { pace: this.pace.procountor }));
   }
 
   rackbeat(tenantId: string): RackbeatClient {
     const c = this.connection(tenantId, 'rackbeat');
-    return this.cached(`rackbeat/${tenantId}`, () => new RackbeatClient(c));
+    return this.cached(`rackbeat/${tenantId}`, () => new RackbeatClient(c, { pacing: this.pace.rackbeat }));
   }
 
   twentyfourseven(tenantId: string): TwentyFourSevenClient {
     const c = this.connection(tenantId, 'twentyfourseven');
-    return this.cached(`24so/${tenantId}`, () => new TwentyFourSevenClient(c));
+    return this.cached(`24so/${tenantId}`, () => new TwentyFourSevenClient(c, { pace: this.pace.twentyfourseven }));
   }
 
   severa(tenantId: string): SeveraClient {
     const c = this.connection(tenantId, 'severa');
-    return this.cached(`severa/${tenantId}`, () => new SeveraClient(c));
+    return this.cached(`severa/${tenantId}`, () => new SeveraClient(c, { pace: this.pace.severa }));
   }
 
   private connection<K extends keyof ResolvedTenant['connections']>(tenantId: string, system: K): NonNullable<ResolvedTenant['connections'][K]> {

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { Command } from 'commander';
+import { configureLimits } from '../../activities/api-limits';
 import { loadTenants } from '../../config/load';
 import { codecFromEnvironment } from '../../worker/payload-codec';
 import { createWorker, installRuntime, TASK_QUEUE } from '../../worker/worker';
@@ -13,6 +14,8 @@ interface WorkerCommandOptions {
   config: string;
   json: boolean;
   workflowBundle?: string;
+  taskQueue: string;
+  limits?: string;
 }
 
 /**
@@ -43,6 +46,8 @@ export function registerWorkerCommand(program: Command): void {
     .option('--config <dir>', 'directory of tenant YAML files', configDir())
     .option('--json', 'print one JSON line when the worker polls: {"service":"worker",...}', false)
     .option('--workflow-bundle <file>', 'prebuilt workflow bundle (what `siirto cluster` builds once for all its workers)', process.env.SIIRTO_WORKFLOW_BUNDLE)
+    .option('--task-queue <name>', 'task queue to poll', TASK_QUEUE)
+    .option('--limits <mode>', 'where API limits hold: process (this worker) or postgres (all workers; on when SIIRTO_POSTGRES_URL is set)', process.env.SIIRTO_LIMITS)
     .action(async (opts: WorkerCommandOptions) => {
       const problem = payloadKeyProblem();
       if (problem) {
@@ -50,12 +55,14 @@ export function registerWorkerCommand(program: Command): void {
         process.exit(2);
       }
       installRuntime();
+      const limits = configureLimits(opts.limits);
       const tenants = loadTenants(opts.config);
       const codec = codecFromEnvironment(dataDir());
       const identity = `${process.pid}@${os.hostname()}`;
       const { worker, close } = await createWorker({
         address: opts.address,
         namespace: opts.namespace,
+        taskQueue: opts.taskQueue,
         tenants,
         codec,
         options: { identity, ...(opts.workflowBundle ? { workflowBundle: { codePath: opts.workflowBundle } } : {}) },
@@ -66,7 +73,7 @@ export function registerWorkerCommand(program: Command): void {
         await running.catch(() => undefined);
         await close();
       });
-      const ready = { service: 'worker', pid: process.pid, identity, address: opts.address, namespace: opts.namespace, taskQueue: TASK_QUEUE, tenants: [...tenants.keys()] };
+      const ready = { service: 'worker', pid: process.pid, identity, address: opts.address, namespace: opts.namespace, taskQueue: opts.taskQueue, tenants: [...tenants.keys()], limits: limits.where };
       if (opts.json) process.stdout.write(`${JSON.stringify(ready)}\n`);
       log.info(ready, 'worker running');
       await running;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConnectorError } from '../kit/errors';
 import { createHttpTransport, type HttpTransport } from '../kit/http';
-import { KeyedSerializer } from '../kit/limiter';
+import { oneAtATime } from '../kit/limiter';
 import { parseResponse } from '../kit/parse';
 import { signedHeaders, type SigningIdentity } from './auth';
 import { SYSTEM, failureToError, parseFailureStatus, statusToError } from './errors';
@@ -32,8 +32,8 @@ export interface NetvisorClientOptions {
 /** Query parameters, written in this order; undefined values are left out. */
 export type Query = Array<[string, string | number | undefined]>;
 
-// Netvisor asks for one request in flight per environment; shared by every client instance in the process.
-const inFlight = new KeyedSerializer();
+// Netvisor asks for one request in flight per environment (netvisor.md §0): every client instance in the process,
+// and every worker process when cluster-wide limits are on, waits for its turn (connectors/kit/limiter.ts).
 
 /** Auth, transport and error classification for one Netvisor environment. The only code that touches HTTP. */
 export class NetvisorConnection {
@@ -71,7 +71,7 @@ export class NetvisorConnection {
   /** Returns the contents of <Root> (lower-cased names) after the envelope said OK. */
   private async send(method: 'GET' | 'POST', resource: string, query: Query, body?: string): Promise<Record<string, unknown>> {
     const url = this.url(resource, query);
-    const res = await inFlight.run(this.key, () =>
+    const res = await oneAtATime(SYSTEM, this.key, () =>
       // Headers are signed inside the queue so the timestamp is fresh and every attempt has its own transaction id.
       this.transport.request({
         method,

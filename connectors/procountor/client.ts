@@ -24,6 +24,8 @@ export interface ProcountorClientOptions {
   timeoutMs?: number;
   /** Client-side pace; default 20 requests per second, the lower of the two published limits. */
   requestsPerSecond?: number;
+  /** Replaces `requestsPerSecond`: at most `limit` requests per `windowMs`. */
+  pace?: { limit: number; windowMs: number };
   /** Clock used for token expiry (tests lag it to provoke a server-side expiry). */
   now?: () => number;
   transport?: HttpTransport;
@@ -69,7 +71,8 @@ export class ProcountorClient implements ProcountorApi {
     this.http = options.transport ?? createHttpTransport(SYSTEM, this.credentials.baseUrl, options.timeoutMs ?? 30_000);
     // A longer window than the published second absorbs jitter between our send time and their arrival count;
     // Procountor may suspend a client that overruns, so the margin is worth the 20 % of throughput.
-    this.limiter = sharedLimiter(`procountor:${this.credentials.baseUrl}:${this.credentials.clientId}`, options.requestsPerSecond ?? 20, 1250);
+    const pace = options.pace ?? { limit: options.requestsPerSecond ?? 20, windowMs: 1250 };
+    this.limiter = sharedLimiter(`procountor:${this.credentials.baseUrl}:${this.credentials.clientId}:${pace.limit}/${pace.windowMs}`, pace.limit, pace.windowMs);
     this.now = options.now ?? Date.now;
   }
 

@@ -24,6 +24,8 @@ export interface SeveraClientOptions {
   timeoutMs?: number;
   /** Client-side pace; default 10 requests per second, Severa's published quota. */
   requestsPerSecond?: number;
+  /** Replaces `requestsPerSecond`: at most `limit` requests per `windowMs`. */
+  pace?: { limit: number; windowMs: number };
   now?: () => number;
   transport?: HttpTransport;
 }
@@ -59,7 +61,8 @@ export class SeveraClient implements SeveraApi {
     this.http = options.transport ?? createHttpTransport(SYSTEM, this.creds.baseUrl, options.timeoutMs ?? 30_000);
     // Paced on send time, counted by the gateway on arrival: a 1.25 s window keeps "10 per 1s" even when network
     // and a busy event loop bunch requests by up to a quarter second.
-    this.limiter = sharedLimiter(`severa:${this.creds.baseUrl}:${this.creds.clientId}`, options.requestsPerSecond ?? 10, 1250);
+    const pace = options.pace ?? { limit: options.requestsPerSecond ?? 10, windowMs: 1250 };
+    this.limiter = sharedLimiter(`severa:${this.creds.baseUrl}:${this.creds.clientId}:${pace.limit}/${pace.windowMs}`, pace.limit, pace.windowMs);
     this.now = options.now ?? Date.now;
   }
 
