@@ -191,6 +191,39 @@ describe('siirto cluster --json --workers 2', () => {
     expect(run.lines.find((l) => l.pid === survivor.pid && l.exited !== undefined)).toMatchObject({ exited: 0 });
   }, 240_000);
 
+  it('starts one part alone: --only temporal keeps serving while a separate worker is killed with -9', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'siirto-only-'));
+    const suffix = `only_${process.pid}_${crypto.randomBytes(3).toString('hex')}`;
+    const only = startCluster({ ...process.env, SIIRTO_DATA_DIR: dir, SIIRTO_PAYLOAD_KEY: '' }, ['--only', 'temporal', '--temporal-port', '0', '--db-suffix', suffix]);
+    try {
+      const t = await only.line((l) => l.service === 'temporal');
+      await only.line((l) => l.ready === true);
+      // Only the Temporal server: no sandboxes, workers, server or UI, and no payload key needed.
+      expect(only.lines.filter((l) => l.service && l.service !== 'temporal').concat(only.lines.filter((l) => l.system))).toEqual([]);
+      const env = { ...process.env, SIIRTO_PAYLOAD_KEY: `e2e:${crypto.randomBytes(32).toString('base64')}`, SIIRTO_DATA_DIR: dir };
+      const worker = spawn(process.execPath, [CLI, 'worker', '--json', '--address', t.address, '--config', dir], { stdio: ['ignore', 'pipe', 'pipe'], env });
+      const ready = await new Promise<Record<string, any>>((resolve, reject) => {
+        readline.createInterface({ input: worker.stdout! }).once('line', (l) => resolve(JSON.parse(l)));
+        worker.once('exit', (code) => reject(new Error(`worker exited (${code})`)));
+      });
+      expect(ready).toMatchObject({ service: 'worker', pid: worker.pid, address: t.address, taskQueue: 'siirto' });
+      const killed = new Promise((resolve) => worker.once('exit', (_code, signal) => resolve(signal)));
+      worker.kill('SIGKILL');
+      expect(await killed).toBe('SIGKILL');
+      const health = spawnSync(temporalCliPath(), ['operator', 'cluster', 'health', '--address', t.address], { encoding: 'utf8' });
+      expect(health.stdout.trim()).toBe('SERVING');
+      expect(only.child.exitCode).toBeNull();
+      const exited = new Promise<number | null>((resolve) => only.child.once('exit', resolve));
+      only.child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      expect(alive(t.pid)).toBe(false);
+    } finally {
+      if (only.child.exitCode === null) only.child.kill('SIGKILL');
+      await dropDatabases(postgresFromUrl(), { main: `siirto_temporal_${suffix}`, visibility: `siirto_temporal_visibility_${suffix}` });
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('a worker outside the dev stack refuses to start without SIIRTO_PAYLOAD_KEY, and says why', () => {
     const env = { ...process.env, SIIRTO_DEV_STACK: '', SIIRTO_PAYLOAD_KEY: '', SIIRTO_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'siirto-nokey-')) };
     const r = spawnSync(process.execPath, [CLI, 'worker', '--address', '127.0.0.1:1', '--config', env.SIIRTO_DATA_DIR], { encoding: 'utf8', env, timeout: 30_000 });
