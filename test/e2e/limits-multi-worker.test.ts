@@ -258,14 +258,16 @@ it('three workers, many orders and syncs at once: Netvisor never sees two calls 
   started.push(...handles, ...migrationHandles);
   const all = Promise.allSettled([...handles, ...migrationHandles].map((h) => h.result()));
   await Promise.race([all, new Promise((r) => setTimeout(r, 240_000))]);
+  // All witnesses in one comparison, so a failure shows every sandbox's figures at once.
   const netvisor = await control(urls.netvisor, 'stats');
-  expect(netvisor.overlap).toMatchObject({ maxInFlight: 1, refused: 0 });
+  const seen: Record<string, unknown> = { netvisor: { maxInFlight: netvisor.overlap.maxInFlight, refused: netvisor.overlap.refused } };
+  const expected: Record<string, unknown> = { netvisor: { maxInFlight: 1, refused: 0 } };
   for (const [system, l] of Object.entries(LIMITS)) {
     const stats = await control(urls[system], 'stats');
-    expect({ system, ...stats.rateLimit }).toMatchObject({ system, limit: l.limit, windowMs: 1000, refused: 0 });
-    expect(stats.rateLimit.busiestWindow).toBeLessThanOrEqual(l.limit);
-    expect(stats.requests).toBeGreaterThan(l.limit);
+    seen[system] = { ...stats.rateLimit, withinLimit: stats.rateLimit.busiestWindow <= l.limit, busy: stats.requests > l.limit };
+    expected[system] = { limit: l.limit, windowMs: 1000, busiestWindow: stats.rateLimit.busiestWindow, refused: 0, withinLimit: true, busy: true };
   }
+  expect(seen).toEqual(expected);
 
   const exported = await Promise.all(handles.map((h) => h.result()));
   expect(exported.every((r) => r.status === 'done')).toBe(true);
