@@ -1,7 +1,10 @@
+import { heartbeatWhile } from '../connectors/kit/call-context';
+import { isConnectorError } from '../connectors/kit/errors';
 import type { SalesDocument } from '../domain/model';
 import type { Connections } from './connections';
 import { classified, needsOperator } from './failures';
-import { orderTargetFor, type DocumentSettings, type TargetDocument } from './targets';
+import { KeyedLock } from './keyed-lock';
+import { orderTargetFor, type DocumentSettings, type OrderTarget, type TargetDocument } from './targets';
 
 export interface CreatedDocument {
   id: string;
@@ -11,10 +14,26 @@ export interface CreatedDocument {
 }
 
 /**
- * Writes the sales document. Look before write: the number from the tenant's range is searched first.
- * Found with our reference (the shop order number) → our own earlier write, returned as is (and finished if an
- * earlier attempt stopped half-way). Found with any other reference → the number is someone else's: reported,
- * never overwritten or renumbered.
+ * One document number is looked up, written and finished by one attempt at a time in this worker. An attempt that
+ * outlived its timeout still holds the key while its write is on the wire (connectors/kit/http.ts lets a sent write
+ * finish), so the next attempt looks only once that write's outcome is known, and finds it. The wait is long: it
+ * covers Netvisor's 120 s reply time; it heartbeats meanwhile.
+ */
+const documentKeys = new KeyedLock(10 * 60_000);
+
+/**
+ * Writes the sales document. Look before write: the number from the shop's range is searched first.
+ * Found with our stamp (`<shop>:<order number>`, compared whole) → our own earlier write, returned as is (and
+ * finished if an earlier attempt stopped half-way). Found with any other reference → the number is someone else's:
+ * reported, never overwritten or renumbered.
+ *
+ * Exactly once, also when an attempt outlives its timeout:
+ * - within a worker, the document key above serialises attempts, and a sent write is never abandoned;
+ * - Netvisor refuses a second document with the same number (DUPLICATE_DATA): a refused write is looked up again
+ *   and, when it is ours, reused;
+ * - Procountor does not refuse a duplicate originalInvoiceNumber, so after writing we look again: when two
+ *   attempts (say on two workers) both wrote, the oldest invoice is kept and our newer UNFINISHED one is
+ *   invalidated (activities/targets/procountor-target.ts).
  */
 export function createSalesDocumentActivities(connections: Connections) {
   const settingsFor = (tenant: string, shop: string): DocumentSettings => {
@@ -25,6 +44,25 @@ export function createSalesDocumentActivities(connections: Connections) {
       : { kind: 'invoice', status: s.procountor.finish, channel: s.channel, registerCustomerData: s.procountor.customerData === 'register' };
   };
 
+  /**
+   * Whether a found document is ours. The stamp is compared whole. A bare order number is the stamp of the release
+   * before per-shop stamps; it is taken as ours only while this shop is the tenant's one shop on that target,
+   * because only then no other shop can have written the same bare number.
+   */
+  const isOurs = (tenant: string, shop: string, found: TargetDocument, document: SalesDocument): boolean => {
+    if (found.ourReference === ourStamp(shop, document)) return true;
+    const target = connections.shop(tenant, shop).exportTo;
+    const alone = connections.tenant(tenant).shops.filter((s) => s.exportTo === target).length === 1;
+    return alone && found.ourReference === document.source.number;
+  };
+
+  const collision = (target: OrderTarget, kind: string, number: string, existing: TargetDocument) =>
+    needsOperator(
+      `${kind} number ${number} is already used in ${target.displayName} (customer ${existing.customerCode ?? 'unknown'}, reference "${existing.ourReference ?? ''}"): ` +
+        'numbers made by hand or by another shop overlap the export range; move orderExport.numbering (or the shop\'s numbering) or the manual series, then retry',
+      'Siirto.conflict',
+    );
+
   return {
     async createSalesDocument(input: { tenant: string; shop: string; document: SalesDocument; customerCode: string }): Promise<CreatedDocument> {
       return classified(async () => {
@@ -33,26 +71,40 @@ export function createSalesDocumentActivities(connections: Connections) {
         const document: SalesDocument = { ...input.document, kind: settings.kind };
         const number = document.number;
         if (!number) throw needsOperator('the document has no number from the numbering range', 'Siirto.config');
+        const stamp = ourStamp(input.shop, document);
+        const key = `${input.tenant}/${target.system}/${settings.kind}/${number}`;
 
-        let existing: TargetDocument | null = await target.findDocument(settings.kind, number);
-        if (existing && existing.ourReference !== ourReference(document)) {
-          throw needsOperator(
-            `${settings.kind} number ${number} is already used in ${target.displayName} (customer ${existing.customerCode ?? 'unknown'}, reference "${existing.ourReference ?? ''}"): ` +
-              'numbers made by hand overlap the export range; move orderExport.numbering or the manual series, then retry',
-            'Siirto.conflict',
-          );
-        }
-        const alreadyExisted = existing !== null;
-        if (!existing) {
-          const id = await target.createDocument(document, input.customerCode, settings);
-          existing = { id, number, ourReference: ourReference(document) };
-        }
-        await target.finishDocument(existing, settings);
-        return { id: existing.id, number, alreadyExisted };
+        return heartbeatWhile(
+          documentKeys.run(key, async () => {
+            const look = async (): Promise<TargetDocument | null> => {
+              const found = await target.findDocument(settings.kind, number, stamp);
+              if (found && !isOurs(input.tenant, input.shop, found, document)) throw collision(target, settings.kind, number, found);
+              return found;
+            };
+            let existing = await look();
+            const alreadyExisted = existing !== null;
+            if (!existing) {
+              try {
+                const id = await target.createDocument(document, input.customerCode, settings, stamp);
+                existing = await target.settleDuplicates?.(settings.kind, number, stamp, id) ?? { id, number, ourReference: stamp };
+              } catch (err) {
+                // Refused as a duplicate: someone wrote this number meanwhile, perhaps an earlier attempt of ours.
+                if (!(isConnectorError(err) && err.errorClass === 'conflict')) throw err;
+                existing = await look();
+                if (!existing) throw err;
+              }
+            }
+            await target.finishDocument(existing, settings);
+            return { id: existing.id, number, alreadyExisted };
+          }),
+        );
       });
     },
   };
 }
 
-/** What we stamp on every document we write, to recognise it later: the shop's own order number. */
-export const ourReference = (document: SalesDocument): string => document.source.number;
+/**
+ * What we stamp on every document we write, to recognise it later: the shop and its order number, e.g.
+ * `woo:1001`. Two shops of one tenant may both have an order #1001; the stamp tells their documents apart.
+ */
+export const ourStamp = (shop: string, document: SalesDocument): string => `${shop}:${document.source.number}`;

@@ -42,9 +42,10 @@ export function netvisorTarget(netvisor: NetvisorClient): OrderTarget {
       if (summary.openSum !== undefined) found.openSum = summary.openSum;
       return found;
     },
-    async createDocument(document, customerCode, settings) {
+    async createDocument(document, customerCode, settings, stamp) {
       const status = settings.status as 'open' | 'unsent' | 'undelivered' | 'delivered';
-      return netvisor.addSalesDocument(toNetvisorSalesDocument(document, { customerCode, status }));
+      // Netvisor refuses a second document with the same number (DUPLICATE_DATA), which guards against a double write.
+      return netvisor.addSalesDocument({ ...toNetvisorSalesDocument(document, { customerCode, status }), ourReference: stamp });
     },
     async finishDocument() {
       // Netvisor takes the final status in the import itself.

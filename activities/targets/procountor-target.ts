@@ -2,7 +2,7 @@ import type { ProcountorClient, ProcountorInvoiceChannel } from '../../connector
 import { toProcountorInvoice } from '../../connectors/procountor';
 import { findBusinessPartners } from '../../connectors/procountor/business-partners';
 import { dec } from '../../domain/money';
-import type { OrderTarget, TargetCustomer } from './target';
+import type { OrderTarget, TargetCustomer, TargetDocument } from './target';
 
 type Partner = NonNullable<Awaited<ReturnType<ProcountorClient['findBusinessPartner']>>>;
 
@@ -22,6 +22,16 @@ const CHANNEL: Record<string, ProcountorInvoiceChannel> = { email: 'EMAIL', einv
  */
 export function procountorTarget(procountor: ProcountorClient): OrderTarget {
   const partnerByCode = async (code: string) => procountor.findBusinessPartner({ customerNumber: code });
+  /** The live invoices with this originalInvoiceNumber, oldest first, each with its stamp and status. */
+  const liveWithNumber = async (number: string): Promise<TargetDocument[]> => {
+    const rows = await procountor.findInvoicesByOriginalNumber(number);
+    return Promise.all(
+      rows.map(async (row) => {
+        const invoice = await procountor.getInvoice(row.id);
+        return { id: String(row.id), number, ourReference: invoice.orderReference ?? undefined, customerCode: invoice.counterParty?.customerNumber ?? undefined, status: invoice.status };
+      }),
+    );
+  };
   return {
     system: 'procountor',
     displayName: 'Procountor',
@@ -45,14 +55,25 @@ export function procountorTarget(procountor: ProcountorClient): OrderTarget {
     async createProduct(product) {
       await procountor.createProduct(product);
     },
-    async findDocument(_kind, number) {
-      const hit = await procountor.findInvoiceByOriginalNumber(number);
-      if (!hit) return null;
-      // Our document number sits in originalInvoiceNumber and the shop's order number in orderReference.
-      const invoice = await procountor.getInvoice(hit.id);
-      return { id: String(hit.id), number, ourReference: invoice.orderReference ?? undefined, customerCode: invoice.counterParty?.customerNumber ?? undefined, status: invoice.status };
+    async findDocument(_kind, number, stamp) {
+      // Our document number sits in originalInvoiceNumber and our stamp in orderReference. Procountor allows several
+      // invoices with one originalInvoiceNumber: the oldest one carrying our stamp, else the oldest one.
+      const live = await liveWithNumber(number);
+      const hit = live.find((i) => i.ourReference === stamp) ?? live[0];
+      return hit ?? null;
     },
-    async createDocument(document, customerCode, settings) {
+    async settleDuplicates(_kind, number, stamp, id) {
+      // Procountor does not refuse a second invoice with our number, so a concurrent attempt (on another worker) may
+      // have written one too. Keep one: a finished one (it may be approved or sent already), else the oldest.
+      // Ours was just written and is UNFINISHED, so when it is not the keeper it is invalidated before anyone
+      // approves it.
+      const ours = (await liveWithNumber(number)).filter((i) => i.ourReference === stamp);
+      const keep = ours.find((i) => i.status !== 'UNFINISHED') ?? ours[0];
+      if (!keep || keep.id === id) return keep ?? { id, number, ourReference: stamp };
+      await procountor.invalidateInvoice(Number(id));
+      return keep;
+    },
+    async createDocument(document, customerCode, settings, stamp) {
       const partner = await partnerByCode(customerCode);
       if (!partner) throw new Error(`Procountor business partner with customer number ${customerCode} disappeared before the invoice was written`);
       const productIds: Record<string, number> = {};
@@ -68,6 +89,7 @@ export function procountorTarget(procountor: ProcountorClient): OrderTarget {
         forceChannel: settings.channel.forced,
         productIds,
       });
+      body.orderReference = stamp.slice(0, 70);
       return String((await procountor.createSalesInvoice(body)).id);
     },
     async finishDocument(document, settings) {

@@ -13,7 +13,7 @@ export interface TargetCustomer extends CustomerCandidate {
 export interface TargetDocument {
   id: string;
   number: string;
-  /** The reference we stamp on every document we write (the shop order number). */
+  /** The stamp we put on every document we write (`<shop>:<order number>`, activities/sales-documents.ts). */
   ourReference?: string;
   customerCode?: string;
   /** Still unpaid, in the document currency. */
@@ -40,9 +40,15 @@ export interface OrderTarget {
   updateCustomer(customer: TargetCustomer, party: Party): Promise<void>;
   productExists(code: string): Promise<boolean>;
   createProduct(product: Product): Promise<void>;
-  findDocument(kind: 'invoice' | 'order', number: string): Promise<TargetDocument | null>;
-  /** Writes the document; returns its id. Callers have looked first. */
-  createDocument(document: SalesDocument, customerCode: string, settings: DocumentSettings): Promise<string>;
+  /** The document with this number; where a target allows several, the one carrying `stamp` if any. */
+  findDocument(kind: 'invoice' | 'order', number: string, stamp?: string): Promise<TargetDocument | null>;
+  /** Writes the document stamped with `stamp`; returns its id. Callers have looked first. */
+  createDocument(document: SalesDocument, customerCode: string, settings: DocumentSettings, stamp: string): Promise<string>;
+  /**
+   * For a target that does not refuse a second document with one number: after writing `id`, looks again, and when
+   * another write with the same stamp exists too, keeps the oldest and removes our newer one; returns the kept one.
+   */
+  settleDuplicates?(kind: 'invoice' | 'order', number: string, stamp: string, id: string): Promise<TargetDocument>;
   /** Moves a written document to its configured end state (Procountor: approve, send); a no-op where none. */
   finishDocument(document: TargetDocument, settings: DocumentSettings): Promise<void>;
   bookPayment(document: TargetDocument, payment: Payment, currency: string): Promise<void>;

@@ -103,6 +103,8 @@ export class ProcountorClient implements ProcountorApi {
   createSalesInvoice = (body: invoices.ProcountorInvoiceBody) => invoices.createSalesInvoice(this, body);
   getInvoice = (id: number) => invoices.getInvoice(this, id);
   findInvoiceByOriginalNumber = (originalInvoiceNumber: string) => invoices.findInvoiceByOriginalNumber(this, originalInvoiceNumber);
+  findInvoicesByOriginalNumber = (originalInvoiceNumber: string) => invoices.findInvoicesByOriginalNumber(this, originalInvoiceNumber);
+  invalidateInvoice = (id: number) => invoices.invalidateInvoice(this, id);
   approveInvoice = (id: number) => invoices.approveInvoice(this, id);
   sendInvoice = (id: number) => invoices.sendInvoice(this, id);
   markInvoicePaid = (id: number, payment: invoices.MarkPaidInput) => invoices.markInvoicePaid(this, id, payment);

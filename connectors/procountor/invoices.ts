@@ -29,9 +29,10 @@ export function getInvoice(api: ProcountorApi, id: number): Promise<Invoice> {
   return api.call({ method: 'GET', path: `invoices/${id}`, resource: `invoice ${id}`, schema: oneOrList(Invoice) });
 }
 
-/** The look-before-write of invoice creation: finds the invoice we stamped with our number, if any. */
-export async function findInvoiceByOriginalNumber(api: ProcountorApi, originalInvoiceNumber: string): Promise<InvoiceListRow | null> {
+/** Every live (not deleted, not invalidated) invoice stamped with this originalInvoiceNumber, oldest first. */
+export async function findInvoicesByOriginalNumber(api: ProcountorApi, originalInvoiceNumber: string): Promise<InvoiceListRow[]> {
   const size = 200;
+  const hits: InvoiceListRow[] = [];
   for (let page = 0; ; page++) {
     const result = await api.call({
       method: 'GET',
@@ -40,10 +41,23 @@ export async function findInvoiceByOriginalNumber(api: ProcountorApi, originalIn
       schema: InvoiceSearchResult,
       query: { originalInvoiceNumber, size, page },
     });
-    const hit = result.results.find((i) => i.originalInvoiceNumber === originalInvoiceNumber && i.status !== 'DELETED' && i.status !== 'INVALIDATED');
-    if (hit) return hit;
-    if (result.results.length < size) return null;
+    hits.push(...result.results.filter((i) => i.originalInvoiceNumber === originalInvoiceNumber && i.status !== 'DELETED' && i.status !== 'INVALIDATED'));
+    if (result.results.length < size) return hits.sort((a, b) => a.id - b.id);
   }
+}
+
+/**
+ * The look-before-write of invoice creation: finds the invoice we stamped with our number, if any. Procountor does
+ * not refuse a second invoice with the same originalInvoiceNumber, so there may be several: the oldest is returned.
+ */
+export async function findInvoiceByOriginalNumber(api: ProcountorApi, originalInvoiceNumber: string): Promise<InvoiceListRow | null> {
+  return (await findInvoicesByOriginalNumber(api, originalInvoiceNumber))[0] ?? null;
+}
+
+/** PUT /invoices/{id}/invalidate: the invoice stays, as INVALIDATED (needs an open period). */
+export async function invalidateInvoice(api: ProcountorApi, id: number): Promise<string> {
+  const r = await api.call({ method: 'PUT', path: `invoices/${id}/invalidate`, resource: `invoice ${id} invalidation`, schema: InfoMessage, body: {}, on403: 'business' });
+  return r.message;
 }
 
 /** After approval a sales invoice can no longer be changed; a 403 here means its status does not allow it. */

@@ -241,6 +241,16 @@ export function invoiceRoutes(app: FastifyInstance, ctx: SandboxContext): void {
     return { message: 'Invoice approved.' };
   });
 
+  // Invalidation keeps the invoice, as INVALIDATED. Which statuses allow it is UNVERIFIED; here any live one does.
+  app.put('/api/invoices/:id/invalidate', async (request, reply) => {
+    const inv = find((request.params as { id: string }).id);
+    if (!inv) return sendErrors(reply, 404, [notFound]);
+    if (['INVALIDATED', 'DELETED'].includes(inv.status)) return sendErrors(reply, 403, [wrongStatus('invalidation', inv.status)]);
+    inv.status = 'INVALIDATED';
+    inv.version = timestamp();
+    return { message: 'Invoice invalidated.' };
+  });
+
   app.put('/api/invoices/:id/send', async (request, reply) => {
     const inv = find((request.params as { id: string }).id);
     if (!inv) return sendErrors(reply, 404, [notFound]);

@@ -90,7 +90,7 @@ describe('exportOrder: a WooCommerce order becomes one Netvisor sales invoice', 
     const invoice = invoices[0] as any;
     expect(Number(String(invoice.amount).replace(',', '.')).toFixed(2)).toBe(Number(shopOrder.total).toFixed(2));
     expect(invoice.billing).toMatchObject({ name: 'Revontuli Design Oy', street: 'Hämeenkatu 12', postalCode: '33100', city: 'Tampere' });
-    expect(invoice.ourReference).toBe(created.number);
+    expect(invoice.ourReference).toBe(`woo:${created.number}`);
     const productRows = invoice.lines.filter((l: { type: string }) => l.type !== 'comment');
     expect(productRows.map((l: { productCode?: string; code?: string }) => l.productCode ?? l.code)).toEqual(expect.arrayContaining(['P1010', 'P1011']));
     expect(JSON.stringify(invoice.lines)).toContain('Verkkopankki');
