@@ -29,7 +29,7 @@ const order = (skus: [string, string], extra: Partial<WooOrderInput> = {}): WooO
 });
 
 const invoicesFor = async (reference: string) =>
-  ((await control(h.netvisorUrl, 'state')).salesInvoices as Array<Record<string, unknown>>).filter((i) => JSON.stringify(i).includes(`"${reference}"`));
+  ((await control(h.netvisorUrl, 'state')).salesInvoices as Array<Record<string, unknown>>).filter((i) => JSON.stringify(i).includes(`"woo:${reference}"`));
 
 async function waitForStatus(workflowId: string, status: string, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
