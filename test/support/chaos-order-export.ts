@@ -96,6 +96,7 @@ export interface OrderChaosReport {
   kills: WorkerKill[];
   temporalRestart?: { atMs: number; downMs: number };
   unexpectedWorkerExits: Topology['unexpectedExits'];
+  workerStartFailures: string[];
   faults: Record<string, Record<string, number>>;
   webhooks: { deliveries: number; concurrentDuplicates: number; lateDuplicates: number; lostOnPurpose: number; answered503: number; gaveUp: number; refused: string[] };
   reconcilePasses: number;
@@ -371,6 +372,7 @@ export async function runOrderExportChaos(options: OrderChaosOptions): Promise<O
       kills,
       temporalRestart,
       unexpectedWorkerExits: t.unexpectedExits,
+      workerStartFailures: t.startFailures,
       faults: faultTotals,
       webhooks: hooks,
       reconcilePasses,
@@ -405,7 +407,7 @@ export function formatOrderChaosReport(r: OrderChaosReport): string[] {
   const faults = (s: string) => Object.entries(r.faults[s] ?? {}).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
   return [
     `order-export chaos: ${o.orders} orders, ${o.workers} worker processes, ${r.temporal}; sandbox faults ${o.faultRate * 100} % (500, 429, timeout ${o.stallMs} ms, reset, commit-then-fail)`,
-    `  chaos: ${r.kills.length} worker SIGKILLs with the invoice write stalled (${r.kills.map((k) => `${Math.round(k.atMs / 1000)} s`).join(', ')}); Temporal server SIGKILLed at ${r.temporalRestart ? `${Math.round(r.temporalRestart.atMs / 1000)} s, back after ${fmtS(r.temporalRestart.downMs)}` : 'never'}; ${r.unexpectedWorkerExits.length} workers died on their own`,
+    `  chaos: ${r.kills.length} worker SIGKILLs with the invoice write stalled (${r.kills.map((k) => `${Math.round(k.atMs / 1000)} s`).join(', ')}); Temporal server SIGKILLed at ${r.temporalRestart ? `${Math.round(r.temporalRestart.atMs / 1000)} s, back after ${fmtS(r.temporalRestart.downMs)}` : 'never'}; ${r.unexpectedWorkerExits.length} workers died on their own; ${r.workerStartFailures.length} worker starts failed and were tried again (Temporal down)`,
     `  webhooks: ${r.webhooks.deliveries} deliveries; ${r.webhooks.concurrentDuplicates} orders sent 2-3 times at once, ${r.webhooks.lateDuplicates} sent again ${fmtS(o.lateDuplicateAfterMs)} later${o.lateDuplicateAfterMs < 120_000 ? ' (scaled down from minutes)' : ''}, ${r.webhooks.lostOnPurpose} never sent, ${r.webhooks.gaveUp} given up after retries; ${r.webhooks.answered503} answered 503 while Temporal was down; ${r.reconcilePasses} reconciliation passes`,
     `  faults injected: Netvisor ${faults('netvisor')}; WooCommerce ${faults('woocommerce')}`,
     `  lost: ${r.lost.length}   duplicated: ${r.duplicated.length}   terminal: ${r.outcomes.length - r.notTerminal.length}/${r.outcomes.length} (done ${r.done}, needs-attention ${r.needsAttention.length})   time to drain: ${fmtS(r.drainSeconds * 1000)}${r.drained ? '' : ' (NOT drained: gave up)'}`,

@@ -27,6 +27,8 @@ export interface Topology {
   workers(): WorkerProcess[];
   /** Workers that exited without being killed by the run (a crash under chaos is a finding). */
   unexpectedExits: Array<{ pid: number; how: string; tail: string }>;
+  /** Worker starts that failed (and were tried again), e.g. while the Temporal server was down. */
+  startFailures: string[];
   /** SIGKILLs one worker and starts its replacement (in the background: the kill is immediate). */
   killWorker(pid: number): Promise<void>;
   /** Keeps this many workers running. */
@@ -188,6 +190,7 @@ export async function startTopology(opts: { tenants: TenantFile[]; workers: numb
   const live = new Map<number, WorkerProcess>();
   const pending = new Set<Promise<void>>();
   const unexpectedExits: Topology['unexpectedExits'] = [];
+  const startFailures: string[] = [];
   let cpuOfGone = 0;
   let wanted = 0;
   let stopping = false;
@@ -204,8 +207,12 @@ export async function startTopology(opts: { tenants: TenantFile[]; workers: numb
         }
       });
     })();
-    const tracked = p.catch((err) => {
-      if (!stopping) unexpectedExits.push({ pid: 0, how: 'did not start', tail: (err as Error).message.slice(-1500) });
+    const tracked = p.catch(async (err) => {
+      if (stopping) return;
+      // E.g. started while the Temporal server was down: counted, and tried again, as a supervisor would.
+      startFailures.push((err as Error).message.slice(-600));
+      await sleep(2000);
+      if (!stopping && live.size + pending.size - 1 < wanted) void spawnOne();
     });
     pending.add(tracked);
     void tracked.finally(() => pending.delete(tracked));
@@ -226,6 +233,7 @@ export async function startTopology(opts: { tenants: TenantFile[]; workers: numb
     serverUrl,
     workers: () => [...live.values()],
     unexpectedExits,
+    startFailures,
     async killWorker(pid) {
       const w = live.get(pid);
       if (!w) return;
