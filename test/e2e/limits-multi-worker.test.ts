@@ -42,7 +42,7 @@ const ORDERS_PER_SHOP = 14;
 /** Scaled limits: the sandbox's (what the "vendor" enforces) and the workers' pace, a margin below it. */
 const LIMITS = {
   procountor: { sandbox: { perSecond: 8 }, limit: 8, pace: '6/1250ms' },
-  rackbeat: { sandbox: { perSecond: 8 }, limit: 8, pace: '6/1250ms' },
+  rackbeat: { sandbox: { perSecond: 5 }, limit: 5, pace: '4/1250ms' },
   '24so': { sandbox: { perSecond: 6 }, limit: 6, pace: '4/1250ms' },
   severa: { sandbox: { perSecond: 2 }, limit: 2, pace: '2/1250ms' },
 } as const;
