@@ -12,7 +12,7 @@ import { WooCommerceClient } from '../connectors/woocommerce';
 import { startSandboxes } from '../sandbox/registry';
 import type { StartedSandbox } from '../sandbox/kit/server';
 import { exportOrderWorkflowId } from '../workflows/order-export';
-import { cores, sleep } from '../test/support/chaos-processes';
+import { cores, machineCpu, sleep } from '../test/support/chaos-processes';
 import { orderExportTenantYaml, SANDBOX_SECRETS, startTopology } from '../test/support/chaos-topology';
 import { fmt } from './support';
 
@@ -34,6 +34,8 @@ interface RunFigures {
   rate: number;
   netvisorCalls: number;
   cpu: { workers: number; temporal: number; self: number };
+  /** How busy the whole machine was (other programs included), 0..1. */
+  machine: number;
   unexpectedExits: number;
 }
 
@@ -61,6 +63,7 @@ async function run(workers: number, netvisors: StartedSandbox[], woo: StartedSan
     await post(`${woo.url}/__sandbox/latency`, LATENCY);
     const callsBefore = await netvisorCalls(netvisors);
     const cpu0 = t.cpu();
+    const m0 = machineCpu();
     const t0 = performance.now();
     await Promise.all(
       orders.map(async (o) => {
@@ -80,6 +83,7 @@ async function run(workers: number, netvisors: StartedSandbox[], woo: StartedSan
     );
     const seconds = (performance.now() - t0) / 1000;
     const cpu1 = t.cpu();
+    const m1 = machineCpu();
     return {
       workers,
       orders: orders.length,
@@ -87,6 +91,7 @@ async function run(workers: number, netvisors: StartedSandbox[], woo: StartedSan
       rate: orders.length / seconds,
       netvisorCalls: (await netvisorCalls(netvisors)) - callsBefore,
       cpu: { workers: cpu1.workers - cpu0.workers, temporal: cpu1.temporal - cpu0.temporal, self: cpu1.self - cpu0.self },
+      machine: m1.total > m0.total ? (m1.busy - m0.busy) / (m1.total - m0.total) : 0,
       unexpectedExits: t.unexpectedExits.length,
     };
   } finally {
@@ -127,18 +132,19 @@ async function main(): Promise<void> {
     ...runs.map(
       (r) =>
         `  ${r.workers} worker${r.workers > 1 ? 's' : ' '}: ${fmt(r.rate, 2)} orders/s (${fmt(r.seconds)} s), ratio to 1 worker ${fmt(r.rate / base.rate, 2)}×; ` +
-        `CPU ${fmt(100 * busy(r), 0)} % of ${n} cores (workers ${fmt(r.cpu.workers)} s, Temporal ${fmt(r.cpu.temporal)} s, sandboxes + HTTP server ${fmt(r.cpu.self)} s)` +
+        `CPU ${fmt(100 * busy(r), 0)} % of ${n} cores (workers ${fmt(r.cpu.workers)} s, Temporal ${fmt(r.cpu.temporal)} s, sandboxes + HTTP server ${fmt(r.cpu.self)} s; the whole machine ${fmt(100 * r.machine, 0)} % busy)` +
         `${r.unexpectedExits ? `; ${r.unexpectedExits} workers died` : ''}`,
     ),
   ];
-  // The CPU-bound point: the first run whose processes keep the cores at least 80 % busy. Below that the workers
+  // The CPU-bound point: the first run whose processes keep the cores at least 80 % busy (or the machine 90 %). Below that the workers
   // wait on something else (the latency ceiling, the cluster-wide Netvisor turn, Temporal), which is said instead.
-  const bound = runs.find((r) => busy(r) >= 0.8);
+  // The machine is counted too: when other programs fill the cores, Siirto is CPU-bound even below 80 % of its own.
+  const bound = runs.find((r) => busy(r) >= 0.8 || r.machine >= 0.9);
   const best = runs.reduce((a, b) => (b.rate > a.rate ? b : a));
   const after = (r: RunFigures) => runs.filter((x) => x.workers > r.workers);
   lines.push(
     bound
-      ? `  CPU-bound from ${bound.workers} worker${bound.workers > 1 ? 's' : ''}: the ${n} cores are ${fmt(100 * busy(bound), 0)} % busy (the biggest CPU user: ${biggest(bound)})` +
+      ? `  CPU-bound from ${bound.workers} worker${bound.workers > 1 ? 's' : ''}: the ${n} cores are ${fmt(100 * bound.machine, 0)} % busy, ${fmt(100 * busy(bound), 0)} % by Siirto's processes (the biggest CPU user: ${biggest(bound)})` +
           `${after(bound).length ? `; more workers reach ${after(bound).map((r) => `${fmt(r.rate / bound.rate, 2)}×`).join(', ')} of its throughput` : ''}`
       : `  not CPU-bound up to ${runs[runs.length - 1].workers} workers: Siirto's processes kept the ${n} cores at most ${fmt(100 * Math.max(...runs.map(busy)), 0)} % busy; ` +
           `best at ${best.workers} worker${best.workers > 1 ? 's' : ''} (${fmt(best.rate / ceiling * 100, 0)} % of the latency ceiling)` +

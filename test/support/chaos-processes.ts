@@ -183,3 +183,15 @@ export const cores = (): number => os.cpus().length;
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
+
+/** The machine's CPU counters from /proc/stat (all cores): busy and total jiffies, to see how busy it was overall. */
+export function machineCpu(): { busy: number; total: number } {
+  try {
+    const cols = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const total = cols.reduce((a, b) => a + b, 0);
+    const idle = (cols[3] ?? 0) + (cols[4] ?? 0);
+    return { busy: total - idle, total };
+  } catch {
+    return { busy: 0, total: 0 };
+  }
+}
