@@ -29,6 +29,17 @@ export function postgresFromUrl(url = process.env.SIIRTO_POSTGRES_URL || DEFAULT
   };
 }
 
+/**
+ * The database the workers of one cluster share their API limits in (connectors/kit/cluster-limits.ts), on the same
+ * PostgreSQL as the Temporal server.
+ */
+export function limitsUrl(pg: Postgres, database = 'siirto_limits'): string {
+  const u = new URL(`postgres://${pg.host}:${pg.port}/${database}`);
+  u.username = pg.user;
+  if (pg.password) u.password = pg.password;
+  return u.toString();
+}
+
 /** The two databases of one Temporal server. */
 export interface TemporalDatabases {
   main: string;

@@ -8,7 +8,7 @@ import { SANDBOX_SYSTEMS } from '../../sandbox/kit/server';
 import { startSandboxes } from '../../sandbox/registry';
 import { codecFromEnvironment } from '../../worker/payload-codec';
 import { writeWorkflowBundle } from '../cluster/bundle';
-import { databaseNames, postgresFromUrl, prepareDatabases } from '../cluster/postgres';
+import { databaseNames, limitsUrl, postgresFromUrl, prepareDatabases } from '../cluster/postgres';
 import { spawnSiirto, type SiirtoProcess } from '../cluster/processes';
 import { startTemporalServer } from '../cluster/temporal-server';
 import { clusterTools } from '../cluster/tools';
@@ -152,8 +152,9 @@ async function runCluster(opts: ClusterOptions): Promise<void> {
       Array.from({ length: opts.workers }, (_, i) =>
         spawnSiirto({
           name: `worker ${i + 1}`,
-          args: ['worker', '--json', '--address', address, '--config', opts.config, '--workflow-bundle', bundle],
-          env: childEnv,
+          // Every worker paces the APIs through the one PostgreSQL, so the vendors' limits hold for the cluster as a whole.
+          args: ['worker', '--json', '--address', address, '--config', opts.config, '--workflow-bundle', bundle, '--limits', 'postgres'],
+          env: { ...childEnv, SIIRTO_POSTGRES_URL: limitsUrl(postgresFromUrl()) },
           isReady: (l) => l.service === 'worker',
           forwardStderr: true,
         }),

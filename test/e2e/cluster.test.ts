@@ -121,6 +121,8 @@ describe('siirto cluster --json --workers 2', () => {
     // Every part is its own process, and `temporal operator cluster health` answers.
     const workers = lines.filter((l) => l.service === 'worker' && l.identity);
     expect(workers).toHaveLength(2);
+    // The workers share the API limits through the cluster's PostgreSQL, not each its own.
+    for (const w of workers) expect(w.limits).toMatch(/^PostgreSQL at .+\/siirto_limits$/);
     const server = lines.find((l) => l.service === 'server')!;
     const ui = lines.find((l) => l.service === 'ui')!;
     const codec = lines.find((l) => l.service === 'codec')!;

@@ -59,6 +59,12 @@ describe('docker-compose.yml', () => {
     expect(composeText).not.toMatch(/operator search-attribute|--search-attribute/);
   });
 
+  it('has the worker replicas share the API limits in PostgreSQL', () => {
+    const worker = services['siirto-worker'];
+    expect(flag(worker.command!, '--limits')).toBe('postgres');
+    expect(worker.environment!.SIIRTO_POSTGRES_URL).toMatch(/^postgres:\/\/.+@postgresql:5432\/siirto_limits$/);
+  });
+
   it('gives every worker and the server the same required payload key, and no dev-stack switch', () => {
     const required = /^\$\{SIIRTO_PAYLOAD_KEY:\?.+\}$/;
     const worker = services['siirto-worker'].environment!;
