@@ -27,7 +27,8 @@ export function registerServerCommand(program: Command): void {
     .option('--codec-port <n>', 'port the codec endpoint listens on', parseInteger, 8081)
     .option('--ui-origin <url...>', 'origins allowed to call the codec endpoint', ['http://localhost:8233'])
     .option('--config <dir>', 'directory of tenant YAML files', configDir())
-    .action(async (opts: { address: string; namespace: string; host: string; port: number; codecHost: string; codecPort: number; uiOrigin: string[]; config: string }) => {
+    .option('--json', 'print a ready line per listener on stdout, as `siirto stack --json` does')
+    .action(async (opts: { address: string; namespace: string; host: string; port: number; codecHost: string; codecPort: number; uiOrigin: string[]; config: string; json?: boolean }) => {
       const tenants = loadTenants(opts.config);
       const codec = codecFromEnvironment(dataDir());
       const auth = codecAuthFromEnvironment();
@@ -42,6 +43,10 @@ export function registerServerCommand(program: Command): void {
         await codecApp.close();
         await temporal.connection.close();
       });
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify({ service: 'server', url, pid: process.pid })}\n`);
+        process.stdout.write(`${JSON.stringify({ service: 'codec', url: codecUrl })}\n`);
+      }
       log.info({ url, codecUrl, codecAuthentication: Boolean(auth.token || auth.jwt), tenants: [...tenants.keys()] }, 'HTTP server listening');
     });
 }
