@@ -4,6 +4,7 @@ import {
   continueAsNew,
   defineQuery,
   defineSignal,
+  patched,
   proxyActivities,
   setHandler,
   upsertMemo,
@@ -110,12 +111,17 @@ export async function registerSync(input: RegisterSyncInput): Promise<void> {
     }
     while (queue.length) {
       const change = queue[0];
+      // The change being written leaves the queue first: a change to the same record signalled meanwhile is a new
+      // change (its content may differ from what is being written) and is applied afterwards, never deduplicated
+      // against the write in flight. Older runs kept it queued during the write (patch marker for their replay).
+      const inFlightLeavesQueue = patched('sync-in-flight-leaves-queue');
+      if (inFlightLeavesQueue) queue.shift();
       transfer.step(`${change.system} ${change.sourceId}`);
       let res: Awaited<ReturnType<typeof syncChange>> | undefined;
       const applied = await transfer.runUntilDone(async () => {
         res = await syncChange({ tenant: input.tenant, pair: input.pair, register: input.register, change, echoHash: state.echo[`${change.system}:${change.sourceId}`] });
       });
-      queue.shift();
+      if (!inFlightLeavesQueue) queue.shift();
       if (!applied || !res) {
         transfer.resume();
         report({ system: change.system, sourceId: change.sourceId, kind: 'skipped', reason: 'skipped by the operator after it needed attention' });
