@@ -7,6 +7,8 @@ import { PAIRS, type PairName, type RegisterName } from '../domain/sync';
 import { TASK_QUEUE } from '../worker/worker';
 import { log } from './log';
 import { handleRackbeatOrderEvent } from './rackbeat-order-events';
+import { bounded, isTemporalUnavailable } from './temporal';
+import { DEFAULT_RETRY_AFTER_SECONDS, DEFAULT_START_DEADLINE_MS, type WebhookDoorOptions } from './webhook-routes';
 
 /** Rackbeat event prefixes that are register changes, and the register each one is. */
 const REGISTER_EVENTS: Record<string, RegisterName> = { customer: 'customers', supplier: 'suppliers', product: 'products' };
@@ -18,7 +20,12 @@ const REGISTER_EVENTS: Record<string, RegisterName> = { customer: 'customers', s
  * entity `sync/<tenant>/<pair>/<register>`, which applies them one at a time; order events go to the order
  * lifecycle. Rackbeat may deliver twice: the entity's upsert is idempotent, so a duplicate writes nothing.
  */
-export function registerRackbeatWebhookRoute(app: FastifyInstance, deps: { tenants: ReadonlyMap<string, ResolvedTenant>; temporal: Client; taskQueue?: string }): void {
+export function registerRackbeatWebhookRoute(
+  app: FastifyInstance,
+  deps: { tenants: ReadonlyMap<string, ResolvedTenant>; temporal: Client; taskQueue?: string; webhookDoor?: WebhookDoorOptions },
+): void {
+  const deadlineMs = deps.webhookDoor?.startDeadlineMs ?? DEFAULT_START_DEADLINE_MS;
+  const retryAfter = String(deps.webhookDoor?.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS);
   app.post<{ Params: { tenant: string } }>('/webhooks/rackbeat/:tenant', async (request, reply) => {
     const tenantId = request.params.tenant;
     const tenant = deps.tenants.get(tenantId);
@@ -45,6 +52,18 @@ export function registerRackbeatWebhookRoute(app: FastifyInstance, deps: { tenan
 
     const taskQueue = deps.taskQueue ?? TASK_QUEUE;
     const { event, body } = delivery;
+    try {
+      // Bounded like the shops' door: while Temporal is down, Rackbeat hears "later" at once instead of waiting.
+      return await bounded(deps.temporal, deadlineMs, () => route(tenant, event, body, taskQueue, reply));
+    } catch (err) {
+      if (!isTemporalUnavailable(err)) throw err;
+      log.warn({ tenant: tenantId, event, problem: (err as Error).message }, 'Rackbeat webhook deferred: Temporal is not reachable');
+      return reply.code(503).header('retry-after', retryAfter).send({ error: `Temporal is not reachable right now: the ${event} event was not taken; deliver again in ${retryAfter} s` });
+    }
+  });
+
+  async function route(tenant: ResolvedTenant, event: string, body: WebhookDelivery['body'], taskQueue: string, reply: FastifyReply): Promise<FastifyReply> {
+    const tenantId = tenant.tenant;
     const [prefix, action] = event.split('.');
     if (prefix === 'order') {
       await handleRackbeatOrderEvent(deps.temporal, tenantId, { event, key: body.key, body }, taskQueue);
@@ -70,7 +89,7 @@ export function registerRackbeatWebhookRoute(app: FastifyInstance, deps: { tenan
     if (!workflowIds.length) return reply.code(200).send({ ignored: `${register} of tenant ${tenantId} are not synced` });
     log.info({ tenant: tenantId, event, key: body.key, workflowIds }, 'Rackbeat webhook accepted');
     return reply.code(202).send({ workflowIds });
-  });
+  }
 }
 
 function refuse(reply: FastifyReply, status: number, error: string): FastifyReply {

@@ -43,7 +43,7 @@ export function isTemporalUnavailable(err: unknown): boolean {
 }
 
 /** Runs `fn` with every Temporal call in it bounded by `deadlineMs`; a missed deadline or a down server throws TemporalUnavailableError. */
-async function bounded<R>(client: Client, deadlineMs: number | undefined, fn: () => Promise<R>): Promise<R> {
+export async function bounded<R>(client: Client, deadlineMs: number | undefined, fn: () => Promise<R>): Promise<R> {
   if (deadlineMs === undefined) return fn();
   try {
     return await client.withDeadline(Date.now() + deadlineMs, fn);

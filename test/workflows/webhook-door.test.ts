@@ -55,6 +55,7 @@ class TemporalLine {
 }
 
 const tenant = `door-${crypto.randomBytes(3).toString('hex')}`;
+const RACKBEAT_TOKEN = 'rackbeat-door-token';
 const taskQueue = `webhook-door-${crypto.randomUUID()}`;
 /** What the shops give a delivery before they count it as failed (the chaos run used 5 s). */
 const SHOP_TIMEOUT_MS = 5000;
@@ -77,7 +78,16 @@ beforeAll(async () => {
   // Temporal is unreachable from the start: the server must come up anyway (lazy connection), as `siirto server` does.
   client = await connectClient(address, new EncryptionCodec({ id: 'door', key: crypto.randomBytes(32) }), 'default', { lazy: true });
   app = buildHttpServer({
-    tenants: new Map([[tenant, demoLikeTenant(tenant, { netvisor: 'http://127.0.0.1:1', woocommerce: sandboxes.woocommerce.url })]]),
+    tenants: new Map([
+      [
+        tenant,
+        {
+          ...demoLikeTenant(tenant, { netvisor: 'http://127.0.0.1:1', woocommerce: sandboxes.woocommerce.url }),
+          // Rackbeat's door: customer changes go to the sync entity, a Temporal call like the shops' start.
+          sync: { rackbeatWebhookTokens: [RACKBEAT_TOKEN], pairs: [{ pair: 'rackbeat-netvisor', registers: { customers: {} } }] } as never,
+        },
+      ],
+    ]),
     temporal: client,
     taskQueue,
     webhookDoor: { startDeadlineMs: 1000, retryAfterSeconds: 7 },
@@ -137,6 +147,19 @@ describe('the webhook door while Temporal is down', () => {
     const { body } = await orderBody();
     const res = await deliver(body);
     expect(res).toMatchObject({ status: 503, retryAfter: '7' });
+  });
+
+  it('answers Rackbeat with 503 and Retry-After too, inside the timeout, while Temporal hangs', async () => {
+    line.set('blackhole');
+    const res = await fetch(`${serverUrl}/webhooks/rackbeat/${tenant}`, {
+      method: 'POST',
+      signal: AbortSignal.timeout(SHOP_TIMEOUT_MS),
+      headers: { 'content-type': 'application/json', 'rackbeat-webhook-token': RACKBEAT_TOKEN, 'rackbeat-webhook-event': 'customer.updated' },
+      body: JSON.stringify({ key_name: 'number', key: '2001' }),
+    });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('7');
+    expect(((await res.json()) as { error: string }).error).toBe('Temporal is not reachable right now: the customer.updated event was not taken; deliver again in 7 s');
   });
 
   it('still refuses a bad signature with 401 while Temporal is down (the check needs no Temporal)', async () => {
