@@ -2,8 +2,8 @@ import { heartbeat } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { ensureLifecycleSchedules } from '../client/lifecycle-schedules';
-import { ensureReconcileSchedules } from '../client/schedules';
-import { ensureSyncSchedules } from '../client/sync-schedules';
+import { ensureReconcileSchedules } from '../orchestration/schedules';
+import { ensureSyncSchedules } from '../orchestration/sync-schedules';
 import type { ResolvedTenant } from '../config/load';
 import { pairSettings } from '../config/sync-schema';
 import { isConnectorError } from '../connectors/kit/errors';
@@ -261,7 +261,7 @@ export function createOnboardingActivities(connections: Connections, temporal: (
 
     /**
      * Go-live: the Schedules of the pair's ongoing flows, created or brought in line with the configuration
-     * (client/schedules.ts for shop reconciliation, client/sync-schedules.ts for the register change polls,
+     * (orchestration/schedules.ts for shop reconciliation, orchestration/sync-schedules.ts for the register change polls,
      * client/lifecycle-schedules.ts for the 24SO → Rackbeat pick-up).
      */
     async ensureFlowSchedules(tenant: string, pair: OnboardingPair, taskQueue: string): Promise<string[]> {

@@ -1,6 +1,6 @@
 import { heartbeat } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import { exportState, startOrderExport } from '../client/temporal';
+import { exportState, startOrderExport } from '../orchestration/temporal';
 import type { Connections } from './connections';
 import { classified } from './failures';
 

@@ -1,8 +1,8 @@
 import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { ResolvedTenant } from '../config/load';
-import { upsertSchedule } from './schedule-upsert';
+import { upsertSchedule } from '../orchestration/schedule-upsert';
 import { lifecycleScheduleId, pollLifecycleOrders, type PollLifecycleInput } from '../workflows/order-lifecycle';
-import { TASK_QUEUE } from '../worker/worker';
+import { TASK_QUEUE } from '../orchestration/task-queue';
 
 /**
  * One pick-up Schedule per tenant with lifecycle settings, `lifecycle/<tenant>`, every `pollEvery` (default 1m):
@@ -11,7 +11,7 @@ import { TASK_QUEUE } from '../worker/worker';
  * overlapping runs are skipped (a slow 24SO never piles polls up). Schedules of tenants no longer configured are left
  * alone: deleting is an operator's decision.
  *
- * Called at go-live (onboarding) and by the stack (`ensureAllSchedules` in client/schedules.ts).
+ * Called at go-live (onboarding) and by the stack (`ensureAllSchedules` in orchestration/schedules.ts).
  */
 export async function ensureLifecycleSchedules(client: Client, tenants: ReadonlyMap<string, ResolvedTenant>, taskQueue = TASK_QUEUE): Promise<string[]> {
   const ids: string[] = [];

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { exportOrderWorkflowId } from '../workflows/order-export';
-import { TASK_QUEUE } from '../worker/worker';
-import { exportState, startOrderExport, startOrderExportAgain, type ExportState } from './temporal';
+import { TASK_QUEUE } from '../orchestration/task-queue';
+import { exportState, startOrderExport, startOrderExportAgain, type ExportState } from '../orchestration/temporal';
 
 export interface ManualExportRequest {
   tenant: string;

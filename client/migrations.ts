@@ -1,5 +1,5 @@
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client, type WorkflowHandle } from '@temporalio/client';
-import { TASK_QUEUE } from '../worker/worker';
+import { TASK_QUEUE } from '../orchestration/task-queue';
 import { migrateRegister, migrationWorkflowId, type RegisterMigrationInput } from '../workflows/register-migration';
 
 /**

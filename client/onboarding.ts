@@ -1,7 +1,7 @@
 import { WorkflowIdConflictPolicy, type Client, type WorkflowHandle } from '@temporalio/client';
 import { onboardingWorkflowId, type Checklist, type OnboardingPair } from '../domain/onboarding';
 import { checklistQuery, onboarding, type OnboardingInput } from '../workflows/onboarding';
-import { TASK_QUEUE } from '../worker/worker';
+import { TASK_QUEUE } from '../orchestration/task-queue';
 
 export type OnboardingHandle = WorkflowHandle<typeof onboarding>;
 

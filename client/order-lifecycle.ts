@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import { orderLifecycle, orderLifecycleWorkflowId, pickUpSignal, stateQuery, type LifecycleState, type PickUpTrigger } from '../workflows/order-lifecycle';
 import { SiirtoEntity, SiirtoFlow, SiirtoSourceId, SiirtoTenant } from '../workflows/search-attributes';
-import { TASK_QUEUE } from '../worker/worker';
+import { TASK_QUEUE } from '../orchestration/task-queue';
 
 export interface FollowAnswer {
   workflowId: string;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowIdConflictPolicy, type Client } from '@temporalio/client';
-import { TASK_QUEUE } from '../worker/worker';
+import { TASK_QUEUE } from '../orchestration/task-queue';
 
 /** A Rackbeat order webhook as the route parsed it: event name (from the Rackbeat-Webhook-Event header), order number, raw body. */
 export interface RackbeatOrderEvent {

@@ -4,10 +4,10 @@ import type { ResolvedTenant } from '../config/load';
 import { isConnectorError } from '../connectors/kit/errors';
 import { readWebhookDelivery, type WebhookDelivery } from '../connectors/rackbeat/webhooks';
 import { PAIRS, type PairName, type RegisterName } from '../domain/sync';
-import { TASK_QUEUE } from '../worker/worker';
+import { TASK_QUEUE } from '../orchestration/task-queue';
 import { log } from './log';
 import { handleRackbeatOrderEvent } from './rackbeat-order-events';
-import { bounded, isTemporalUnavailable } from './temporal';
+import { bounded, isTemporalUnavailable } from '../orchestration/temporal';
 import { DEFAULT_RETRY_AFTER_SECONDS, DEFAULT_START_DEADLINE_MS, type WebhookDoorOptions } from './webhook-routes';
 
 /** Rackbeat event prefixes that are register changes, and the register each one is. */

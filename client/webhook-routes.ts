@@ -4,7 +4,7 @@ import type { ResolvedTenant } from '../config/load';
 import { isConnectorError } from '../connectors/kit/errors';
 import { parseShopifyDelivery, verifyShopifySignature } from '../connectors/shopify/webhooks';
 import { parseWooCommerceDelivery, verifyWooCommerceSignature } from '../connectors/woocommerce/webhooks';
-import { isTemporalUnavailable, startOrderExport } from './temporal';
+import { isTemporalUnavailable, startOrderExport } from '../orchestration/temporal';
 import { log } from './log';
 
 type Shop = ResolvedTenant['shops'][number];

@@ -5,7 +5,9 @@ import { createActivities } from '../activities';
 import { Connections } from '../activities/connections';
 import type { ResolvedTenant } from '../config/load';
 
-export const TASK_QUEUE = 'siirto';
+import { TASK_QUEUE } from '../orchestration/task-queue';
+
+export { TASK_QUEUE };
 
 let runtimeInstalled = false;
 /** The SDK's own log lines at WARN and above; Siirto logs what operators need itself. */

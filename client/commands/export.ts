@@ -4,10 +4,10 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import YAML from 'yaml';
 import { codecFromEnvironment } from '../../worker/payload-codec';
-import { TASK_QUEUE } from '../../worker/worker';
+import { TASK_QUEUE } from '../../orchestration/task-queue';
 import { describeManualExport, manualExport } from '../manual-export';
 import { configDir, dataDir } from '../paths';
-import { connectClient } from '../temporal';
+import { connectClient } from '../../orchestration/temporal';
 
 interface ExportOptions {
   again?: boolean;

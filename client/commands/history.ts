@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { codecFromEnvironment } from '../../worker/payload-codec';
 import { historyQuery, listPausedSchedules, listTransfers, sendDecision, type HistoryFilter, type PausedSchedule, type TransferRow } from '../history';
 import { dataDir } from '../paths';
-import { connectClient } from '../temporal';
+import { connectClient } from '../../orchestration/temporal';
 import { parseInteger } from './sandbox';
 
 interface ConnectOptions {

@@ -2,11 +2,11 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { checkRoute, type PairName, type PlanEntry, type RegisterName } from '../../domain/sync';
 import { codecFromEnvironment } from '../../worker/payload-codec';
-import { TASK_QUEUE } from '../../worker/worker';
+import { TASK_QUEUE } from '../../orchestration/task-queue';
 import { progressQuery, type MigrationProgress, type RegisterMigrationResult } from '../../workflows/register-migration';
 import { startMigration } from '../migrations';
 import { dataDir } from '../paths';
-import { connectClient } from '../temporal';
+import { connectClient } from '../../orchestration/temporal';
 import { parseInteger } from './sandbox';
 
 interface MigrateOptions {

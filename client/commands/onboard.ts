@@ -15,7 +15,7 @@ import {
   type StepStatus,
 } from '../../domain/onboarding';
 import { codecFromEnvironment } from '../../worker/payload-codec';
-import { TASK_QUEUE } from '../../worker/worker';
+import { TASK_QUEUE } from '../../orchestration/task-queue';
 import {
   cancelGoLiveUpdate,
   checkCredentialsUpdate,
@@ -28,7 +28,7 @@ import {
 } from '../../workflows/onboarding';
 import { readChecklist, startOnboarding, updateRefusal, type OnboardingHandle } from '../onboarding';
 import { dataDir } from '../paths';
-import { connectClient } from '../temporal';
+import { connectClient } from '../../orchestration/temporal';
 
 export interface OnboardOptions {
   pair?: string;

@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { codecFromEnvironment } from '../../worker/payload-codec';
-import { TASK_QUEUE } from '../../worker/worker';
+import { TASK_QUEUE } from '../../orchestration/task-queue';
 import type { LifecycleState } from '../../workflows/order-lifecycle';
 import { manualGet, type ManualGetAnswer } from '../order-lifecycle';
 import { configDir, dataDir } from '../paths';
-import { connectClient } from '../temporal';
+import { connectClient } from '../../orchestration/temporal';
 
 /**
  * `siirto orders get <tenant> <24so-order-id>`: the manual GET. Fetches the 24SevenOffice order whatever its status

@@ -7,7 +7,7 @@ import { buildHttpServer, listen } from '../http';
 import { log } from '../log';
 import { configDir, dataDir } from '../paths';
 import { onShutdown } from '../shutdown';
-import { connectClient } from '../temporal';
+import { connectClient } from '../../orchestration/temporal';
 import { parseInteger } from './sandbox';
 
 /**

@@ -13,8 +13,8 @@ import { buildHttpServer, listen } from '../http';
 import { log } from '../log';
 import { configDir, dataDir } from '../paths';
 import { onShutdown, shutdown } from '../shutdown';
-import { ensureAllSchedules } from '../schedules';
-import { connectClient } from '../temporal';
+import { ensureAllSchedules } from '../../orchestration/schedules';
+import { connectClient } from '../../orchestration/temporal';
 import { parseInteger } from './sandbox';
 
 interface StackOptions {

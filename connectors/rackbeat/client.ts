@@ -14,6 +14,8 @@ import { Products } from './products';
 import { CustomerGroups, PaymentTerms, ProductGroups, SupplierGroups } from './registers';
 import { Webhooks } from './webhooks';
 
+export { duplicateReference, orNull } from './lookups';
+
 /**
  * Tenant credentials. `baseUrl` is Rackbeat's host, `https://app.rackbeat.com` in production or a sandbox's root URL;
  * the API lives under `/api` there, which is added unless the URL already ends with it.
@@ -116,24 +118,6 @@ export class RackbeatApi {
       if (page >= p.pages || p.items.length === 0) return;
     }
   }
-}
-
-/** Resolves to null when Rackbeat answers 404: the natural-key lookups sync flows use before they write. */
-export async function orNull<T>(request: Promise<T>): Promise<T | null> {
-  try {
-    return await request;
-  } catch (err) {
-    if (isConnectorError(err) && err.errorClass === 'not-found') return null;
-    throw err;
-  }
-}
-
-/** More than one record carrying the same external reference: someone wrote twice, an operator must merge them. */
-export function duplicateReference(resource: string, what: string, count: number): ConnectorError {
-  return new ConnectorError(SYSTEM, 'conflict', `Rackbeat has ${count} ${resource} records with ${what}; keep one and delete the others.`, {
-    resource,
-    code: 'DUPLICATE_REFERENCE',
-  });
 }
 
 /** The Rackbeat API client: one property per resource, each with its lookups, reads and writes. */

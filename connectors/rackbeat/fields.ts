@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { parseResponse } from '../kit/parse';
-import { duplicateReference, type RackbeatApi } from './client';
+import type { RackbeatApi } from './client';
+import { duplicateReference } from './lookups';
 import { Register, type ListQuery } from './register';
 import { Field, FieldValues, type FieldOwner, type FieldValue } from './schemas';
 

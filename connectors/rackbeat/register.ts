@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { orNull, type RackbeatApi } from './client';
+import type { RackbeatApi } from './client';
+import { orNull } from './lookups';
 import type { Page } from './schemas';
 
 export type ListQuery = Record<string, string | number | boolean | undefined>;

@@ -8,7 +8,7 @@ import { exportOrderWorkflowId } from '../../workflows/order-export';
 import { reconcileShop } from '../../workflows/reconcile-shop';
 import { SiirtoStatus } from '../../workflows/search-attributes';
 import { statusQuery } from '../../workflows/transfer';
-import { TASK_QUEUE } from '../../worker/worker';
+import { TASK_QUEUE } from '../../orchestration/task-queue';
 import { pidOfClientPort, sleep } from './chaos-processes';
 import { orderExportTenantYaml, SANDBOX_SECRETS, startTopology, watchRequests, type Topology } from './chaos-topology';
 

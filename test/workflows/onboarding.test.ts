@@ -8,7 +8,7 @@ import { LifecycleSettings } from '../../config/lifecycle-schema';
 import { OrderExportSettings } from '../../config/schema';
 import { PairSyncSettings } from '../../config/sync-schema';
 import { credentialsAdvice, isCredentialsProblem, stepOf, type Checklist, type OnboardingPair } from '../../domain/onboarding';
-import { startOrderExport } from '../../client/temporal';
+import { startOrderExport } from '../../orchestration/temporal';
 import { migrateRegister } from '../../workflows/register-migration';
 import { statusQuery, type TransferState } from '../../workflows/transfer';
 import { EncryptionCodec } from '../../worker/payload-codec';

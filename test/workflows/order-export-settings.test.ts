@@ -4,7 +4,7 @@ import type { WooOrderInput } from '../../connectors/woocommerce/schemas';
 import { ShopifyClient } from '../../connectors/shopify';
 import { toNetvisorSalesDocument } from '../../connectors/netvisor';
 import { ProcountorClient } from '../../connectors/procountor';
-import { ensureReconcileSchedules } from '../../client/schedules';
+import { ensureReconcileSchedules } from '../../orchestration/schedules';
 import { reconcileShop } from '../../workflows/reconcile-shop';
 import { exportOrderWorkflowId } from '../../workflows/order-export';
 import { retrySignal, statusQuery, type TransferState } from '../../workflows/transfer';

@@ -1,4 +1,4 @@
-import { ensureSyncSchedules } from '../../client/sync-schedules';
+import { ensureSyncSchedules } from '../../orchestration/sync-schedules';
 import { registerSync, syncStateQuery, watchRegister } from '../../workflows/register-watch';
 import { skipSignal, statusQuery } from '../../workflows/transfer';
 import { control } from '../support/sandboxes';

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { WooOrderInput } from '../../connectors/woocommerce/schemas';
 import { listPausedSchedules, sendDecision } from '../../client/history';
-import { ensureReconcileSchedules } from '../../client/schedules';
+import { ensureReconcileSchedules } from '../../orchestration/schedules';
 import { exportOrderWorkflowId } from '../../workflows/order-export';
 import { retrySignal, retryUpdate, skipSignal, skipUpdate, statusQuery, type DecisionResult, type TransferState } from '../../workflows/transfer';
 import { demoLikeTenant, postWooWebhook, startHarness, type Harness } from '../support/order-export-harness';

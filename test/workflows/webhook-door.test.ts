@@ -3,7 +3,7 @@ import net from 'node:net';
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { buildHttpServer, listen } from '../../client/http';
-import { connectClient } from '../../client/temporal';
+import { connectClient } from '../../orchestration/temporal';
 import { WooCommerceClient } from '../../connectors/woocommerce';
 import { exportOrderWorkflowId } from '../../workflows/order-export';
 import { EncryptionCodec } from '../../worker/payload-codec';

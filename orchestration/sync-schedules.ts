@@ -3,7 +3,7 @@ import type { ResolvedTenant } from '../config/load';
 import { upsertSchedule } from './schedule-upsert';
 import { PairSyncSettings } from '../config/sync-schema';
 import { parseDirection, type PairName, type RegisterName } from '../domain/sync';
-import { TASK_QUEUE } from '../worker/worker';
+import { TASK_QUEUE } from './task-queue';
 import { watchRegister } from '../workflows/register-watch';
 
 /** `sync/<tenant>/<pair>/<register>`: the Schedule id of a register's change poll (and the id of its sync entity). */

@@ -9,7 +9,7 @@ import {
 import type { PayloadCodec } from '@temporalio/common';
 import { exportOrder, exportOrderWorkflowId, type ExportOrderInput } from '../workflows/order-export';
 import { SiirtoStatus } from '../workflows/search-attributes';
-import { TASK_QUEUE } from '../worker/worker';
+import { TASK_QUEUE } from './task-queue';
 
 /**
  * `lazy`: do not wait for the server at start (the HTTP server must come up, and answer, while Temporal is down;

@@ -1,10 +1,10 @@
 import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { ResolvedTenant } from '../config/load';
 import { upsertSchedule } from './schedule-upsert';
-import { ensureLifecycleSchedules } from './lifecycle-schedules';
+import { ensureLifecycleSchedules } from '../client/lifecycle-schedules';
 import { ensureSyncSchedules } from './sync-schedules';
 import { reconcileScheduleId, reconcileShop } from '../workflows/reconcile-shop';
-import { TASK_QUEUE } from '../worker/worker';
+import { TASK_QUEUE } from './task-queue';
 
 /**
  * One reconciliation Schedule per tenant shop, created when missing and brought in line with the configuration
