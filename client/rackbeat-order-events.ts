@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { WorkflowIdConflictPolicy, type Client } from '@temporalio/client';
 import { TASK_QUEUE } from '../orchestration/task-queue';
 
@@ -18,9 +17,12 @@ export const ROUTE_RACKBEAT_ORDER_EVENT = 'routeRackbeatOrderEvent';
  * workflow looks that stamp up (an activity, with the worker's credentials) and signals
  * `order/<tenant>/24so/<id>`. Orders that did not come from 24SO are ignored there.
  *
- * Each delivery gets its own routing workflow: Rackbeat sends `{key_name, key}` without an event id, so a true
- * duplicate cannot be told from a second real event here. That is harmless: the lifecycle treats every event as a
- * hint, de-duplicates by event id, and reads the Rackbeat order's actual state before it writes anything.
+ * Rackbeat sends `{key_name, key}` and the `Rackbeat-Webhook-Event` header, and no delivery id, so a true duplicate
+ * cannot be told from a second real event. The event id is therefore what the delivery carries, `<event>:<number>`:
+ * identical deliveries collapse while one is still pending (the routing workflow of the same id is reused while it
+ * runs, and the lifecycle merges an identical event still waiting for its check), and a later identical event, once
+ * the first was checked, is processed again. That is safe because every check reads the Rackbeat order's actual
+ * state before it writes anything.
  */
 export async function handleRackbeatOrderEvent(
   temporal: Client,
@@ -32,7 +34,7 @@ export async function handleRackbeatOrderEvent(
   if (!/^\d+$/.test(number)) throw new Error(`Rackbeat order event ${event.event} has no order number (key ${JSON.stringify(event.key)})`);
   if (!event.event.startsWith('order.')) return;
   const receivedAt = new Date().toISOString();
-  const eventId = `${event.event}:${number}:${randomUUID()}`;
+  const eventId = `${event.event}:${number}`;
   await temporal.workflow.start(ROUTE_RACKBEAT_ORDER_EVENT, {
     taskQueue,
     workflowId: `rackbeat-order-event/${tenantId}/${number}/${eventId}`,

@@ -7,6 +7,7 @@ import {
   defineUpdate,
   getExternalWorkflowHandle,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertMemo,
@@ -279,6 +280,9 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<Lifecy
     if (stopIfAsked()) return state;
     const reason = woken ? 'event' : 'timer';
     checkRequested = false;
+    // Event ids are what a delivery carries (`<event>:<number>`), not unique: an id is a duplicate only while it
+    // waits for this check; once the check reads Rackbeat, the same event again means a new change.
+    if (patched('rackbeat-event-ids-pending-only')) state.recentEventIds = [];
     const ok = await transfer.runUntilDone(() => check(reason));
     if (!ok) {
       state.phase = 'stopped';
