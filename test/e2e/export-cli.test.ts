@@ -47,7 +47,7 @@ async function waitFor(workflowId: string, status: string) {
 }
 
 const invoicesFor = async (reference: string) =>
-  ((await control(h.netvisorUrl, 'state')).salesInvoices as Array<Record<string, unknown>>).filter((i) => JSON.stringify(i).includes(`"${reference}"`));
+  ((await control(h.netvisorUrl, 'state')).salesInvoices as Array<Record<string, unknown>>).filter((i) => JSON.stringify(i).includes(`"woo:${reference}"`)); // our stamp: <shop>:<order number>
 
 const placeOrder = async (sku: string) =>
   h.woo.createOrder({
