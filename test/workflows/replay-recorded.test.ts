@@ -2,6 +2,7 @@ import { Worker } from '@temporalio/worker';
 import * as workflows from '../../workflows';
 import { loadRecordedHistories } from '../support/recorded-histories';
 import { workflowBundle } from '../support/order-export-harness';
+import { installRuntime } from '../../worker/worker';
 
 /**
  * The committed histories of this release's workflows (test/histories/, recorded with `npm run record-histories`)
@@ -17,6 +18,7 @@ describe('recorded histories', () => {
   });
 
   it('replay without nondeterminism', async () => {
+    installRuntime('ERROR');
     const failures: string[] = [];
     const replays = Worker.runReplayHistories(
       { workflowBundle: await workflowBundle() },
