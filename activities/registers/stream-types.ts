@@ -14,6 +14,8 @@ export interface StreamContext {
 export interface SourceItem {
   sourceId: string;
   mapped: Mapped<RegisterRecord>;
+  /** When the source last changed the record, by the source's own clock (ISO instant); absent where it gives none. */
+  changedAt?: string;
 }
 
 export interface SourcePage {
@@ -27,6 +29,11 @@ export interface SourceStream {
   page(ctx: StreamContext, cursor: string | undefined, size: number): Promise<SourcePage>;
   /** Records changed at or after `since` (ISO instant); absent where the system pushes changes instead (Rackbeat). */
   changedSince?(ctx: StreamContext, since: string): Promise<SourceItem[]>;
+  /**
+   * True when every item `changedSince` returns carries `changedAt`: the poll cursor then follows the source's clock.
+   * Absent (Netvisor's lists carry no modification time): the cursor falls back to the worker's clock.
+   */
+  sourceClock?: true;
   readOne(ctx: StreamContext, sourceId: string): Promise<SourceItem | null>;
 }
 

@@ -47,8 +47,9 @@ const soPartySource = (kind: PartyKind): SourceStream => {
       return { items: slice.map(item), ...(next ? { next } : {}), total };
     },
     async changedSince(ctx, since) {
-      return (await so(ctx).getCompaniesChangedSince(since)).filter((c) => wanted(c.type)).map(item);
+      return (await so(ctx).getCompaniesChangedSince(since)).filter((c) => wanted(c.type)).map((c) => ({ ...item(c), changedAt: c.dateChanged }));
     },
+    sourceClock: true,
     async readOne(ctx, id) {
       const c = await so(ctx).getCompany(Number(id));
       return c ? item(c) : null;
@@ -68,8 +69,9 @@ const soProductSource: SourceStream = {
   },
   async changedSince(ctx, since) {
     const cats = await categoryNames(ctx);
-    return (await so(ctx).getProductsChangedSince(since)).map((p) => ({ sourceId: String(p.id), mapped: soProductToCanonical(p, cats.get(p.categoryId ?? -1)) }));
+    return (await so(ctx).getProductsChangedSince(since)).map((p) => ({ sourceId: String(p.id), mapped: soProductToCanonical(p, cats.get(p.categoryId ?? -1)), changedAt: p.dateChanged }));
   },
+  sourceClock: true,
   async readOne(ctx, id) {
     const [p] = await so(ctx).getProducts({ id: Number(id) });
     return p ? { sourceId: id, mapped: soProductToCanonical(p, (await categoryNames(ctx)).get(p.categoryId ?? -1)) } : null;

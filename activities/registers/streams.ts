@@ -380,6 +380,12 @@ async function dimensionHeader(ctx: StreamContext) {
 
 const SEVERA_MAX_ROWS = 100;
 
+/** A source's modification stamp as an ISO instant (Severa answers with an offset, the sandbox with Z). */
+export const stampOf = (s: string | null | undefined): string | undefined => {
+  const t = s ? Date.parse(s) : NaN;
+  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+};
+
 const severaCustomerSource: SourceStream = {
   async page(ctx, cursor, size) {
     const p = await ctx.connections.severa(ctx.tenant).listCustomersPage({ rowCount: Math.min(size, SEVERA_MAX_ROWS) }, cursor);
@@ -387,9 +393,10 @@ const severaCustomerSource: SourceStream = {
   },
   async changedSince(ctx, since) {
     const out: SourceItem[] = [];
-    for await (const c of ctx.connections.severa(ctx.tenant).customers({ changedSince: since, rowCount: SEVERA_MAX_ROWS })) out.push({ sourceId: c.guid, mapped: severaCustomerToCanonical(c) });
+    for await (const c of ctx.connections.severa(ctx.tenant).customers({ changedSince: since, rowCount: SEVERA_MAX_ROWS })) out.push({ sourceId: c.guid, mapped: severaCustomerToCanonical(c), changedAt: stampOf(c.lastUpdatedDateTime) });
     return out;
   },
+  sourceClock: true,
   async readOne(ctx, guid) {
     const c = await notFoundAsNull(ctx.connections.severa(ctx.tenant).getCustomer(guid));
     return c ? { sourceId: guid, mapped: severaCustomerToCanonical(c) } : null;
@@ -403,9 +410,10 @@ const severaProductSource: SourceStream = {
   },
   async changedSince(ctx, since) {
     const out: SourceItem[] = [];
-    for await (const x of ctx.connections.severa(ctx.tenant).products({ changedSince: since, rowCount: SEVERA_MAX_ROWS })) out.push({ sourceId: x.guid, mapped: severaProductToCanonical(x) });
+    for await (const x of ctx.connections.severa(ctx.tenant).products({ changedSince: since, rowCount: SEVERA_MAX_ROWS })) out.push({ sourceId: x.guid, mapped: severaProductToCanonical(x), changedAt: stampOf(x.lastUpdatedDateTime) });
     return out;
   },
+  sourceClock: true,
   async readOne(ctx, guid) {
     const x = await notFoundAsNull(ctx.connections.severa(ctx.tenant).getProduct(guid));
     return x ? { sourceId: guid, mapped: severaProductToCanonical(x) } : null;
@@ -419,9 +427,10 @@ const severaCostCentreSource: SourceStream = {
   },
   async changedSince(ctx, since) {
     const out: SourceItem[] = [];
-    for await (const c of ctx.connections.severa(ctx.tenant).costCenters({ changedSince: since, rowCount: SEVERA_MAX_ROWS })) out.push({ sourceId: c.guid, mapped: severaCostCenterToCanonical(c) });
+    for await (const c of ctx.connections.severa(ctx.tenant).costCenters({ changedSince: since, rowCount: SEVERA_MAX_ROWS })) out.push({ sourceId: c.guid, mapped: severaCostCenterToCanonical(c), changedAt: stampOf(c.lastUpdatedDateTime) });
     return out;
   },
+  sourceClock: true,
   async readOne(ctx, guid) {
     const c = await notFoundAsNull(ctx.connections.severa(ctx.tenant).getCostCenter(guid));
     return c ? { sourceId: guid, mapped: severaCostCenterToCanonical(c) } : null;

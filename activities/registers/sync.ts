@@ -6,6 +6,7 @@ import { classified } from '../failures';
 import { pairAndWrite, streamContext } from './engine';
 import { project } from '../../domain/mapping/pairing';
 import { comparable, sourceStream, targetStream } from './streams';
+import { FIRST_ANCHOR_MARGIN_MS, advanceCursor, formatCursor, parseCursor, queryFrom } from './source-cursor';
 
 /**
  * Ongoing sync after go-live. A change (a Rackbeat webhook, or a row a changed-since poll found) is one small
@@ -89,18 +90,33 @@ export function createRegisterSyncActivities(connections: Connections, temporal:
 
     /**
      * Changes since the cursors, from every polled system of the register (its master, unless the master is
-     * Rackbeat, whose changes come by webhook). The next cursor overlaps a little: re-reading a row is harmless.
+     * Rackbeat, whose changes come by webhook). Where the source stamps its records the next cursor is the newest
+     * stamp it returned (its own clock, never the worker's); Netvisor's lists carry none, so its cursor is the
+     * worker's clock less 2 s.
      */
     async pollChanges(input: SyncRoute & { cursors: Partial<Record<SyncSystem, string>> }): Promise<{ changes: SyncChange[]; cursors: Partial<Record<SyncSystem, string>> }> {
       return classified(async () => {
         const roles = syncRoles(connections, input);
-        const until = new Date(Date.now() - 2000).toISOString();
         const changes: SyncChange[] = [];
         const cursors = { ...input.cursors };
         for (const system of roles ? polledSystems(roles.master) : []) {
           const stream = sourceStream(system, input.register);
           const since = input.cursors[system];
-          cursors[system] = until;
+          if (stream.sourceClock && stream.changedSince) {
+            // The source's own clock: the next cursor is the newest stamp it returned (source-cursor.ts).
+            if (!since) {
+              cursors[system] = formatCursor({ at: new Date(Date.now() - FIRST_ANCHOR_MARGIN_MS).toISOString(), seen: [] });
+              continue;
+            }
+            const prev = parseCursor(since);
+            const items = await stream.changedSince(streamContext(connections, input.tenant, input.pair), queryFrom(prev));
+            const { fresh, next } = advanceCursor(prev, items);
+            cursors[system] = formatCursor(next);
+            changes.push(...fresh.map((i) => ({ system, sourceId: i.sourceId, event: 'upsert' as const })));
+            continue;
+          }
+          // No modification stamps in the source's lists (Netvisor): the worker's clock, with a little overlap.
+          cursors[system] = new Date(Date.now() - 2000).toISOString();
           // The first poll only sets the cursor: what existed before go-live is the migration's work.
           if (!since || !stream.changedSince) continue;
           const items = await stream.changedSince(streamContext(connections, input.tenant, input.pair), since);

@@ -140,12 +140,15 @@ export function resourceRoutes(app: FastifyInstance, ctx: SandboxContext): void 
     const collection = body?.collection;
     const guid = body?.guid;
     const patch = body?.patch ?? {};
-    if (typeof collection !== 'string' || !COLLECTIONS.includes(collection) || typeof guid !== 'string' || typeof patch !== 'object' || patch === null) {
-      return reply.code(400).send({ error: `give {"collection": one of ${COLLECTIONS.join(', ')}, "guid": "…", "patch": {…}}` });
+    // Optional: the stamp Severa's own clock gives the change (a Severa whose clock differs from ours); default now.
+    const stamp = body?.lastupdateddatetime;
+    if (typeof collection !== 'string' || !COLLECTIONS.includes(collection) || typeof guid !== 'string' || typeof patch !== 'object' || patch === null || (stamp !== undefined && (typeof stamp !== 'string' || Number.isNaN(Date.parse(stamp))))) {
+      return reply.code(400).send({ error: `give {"collection": one of ${COLLECTIONS.join(', ')}, "guid": "…", "patch": {…}, optionally "lastUpdatedDateTime": "<ISO instant>"}` });
     }
     const row = ctx.store.find<Row>(collection, (r) => r.guid === guid);
     if (!row) return reply.code(404).send({ error: `no ${collection} record with guid ${guid}` });
-    Object.assign(row, patch, { guid: row.guid, createdDateTime: row.createdDateTime, lastUpdatedDateTime: new Date().toISOString() });
+    const lastUpdatedDateTime = stamp === undefined ? new Date().toISOString() : new Date(Date.parse(stamp)).toISOString();
+    Object.assign(row, patch, { guid: row.guid, createdDateTime: row.createdDateTime, lastUpdatedDateTime });
     return { ok: true, record: row };
   });
 }
