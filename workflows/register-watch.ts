@@ -38,7 +38,7 @@ export interface SyncState {
   cursors: Partial<Record<SyncSystem, string>>;
   /** `<system>:<key>` → content hash of our last write there. */
   echo: Record<string, string>;
-  counts: { changes: number; written: number; unchanged: number; echoes: number; reported: number; polls: number };
+  counts: { changes: number; written: number; unchanged: number; echoes: number; reported: number; polls: number; overflowed?: number };
   reports: SyncReport[];
   last?: PlanEntry;
 }
@@ -46,6 +46,8 @@ export interface SyncState {
 export interface RegisterSyncInput extends SyncRoute {
   state?: SyncState;
   pending?: SyncChange[];
+  /** Most changes waiting at once (default 500); see the change handler. Smaller only in tests. */
+  maxPending?: number;
 }
 
 export const changeSignal = defineSignal<[SyncChange]>('change');
@@ -58,15 +60,45 @@ const { pollChanges, requestPoll } = proxyActivities<Activities>(pagingCall);
 const MAX_REPORTS = 200;
 const MAX_ECHO = 5000;
 const CHANGES_PER_RUN = 500;
+const MAX_PENDING = 500;
+/** Systems whose changes the entity can find again with a changed-since poll (Rackbeat has no changed-since read). */
+const POLLABLE: ReadonlySet<SyncSystem> = new Set(['netvisor', '24so', 'severa']);
 
 export async function registerSync(input: RegisterSyncInput): Promise<void> {
   const state: SyncState = input.state ?? { cursors: {}, echo: {}, counts: { changes: 0, written: 0, unchanged: 0, echoes: 0, reported: 0, polls: 0 }, reports: [] };
   const queue: SyncChange[] = [...(input.pending ?? [])];
   let pollRequested = false;
   let busy = false;
+  /** True while queue[0] is being written (only on the path of entities started before 'sync-in-flight-leaves-queue'). */
+  let headInFlight = false;
+  let overflowReported = false;
+  const maxPending = Math.max(1, input.maxPending ?? MAX_PENDING);
   setHandler(changeSignal, (c) => {
     // A webhook delivered twice while the first is still queued is one change.
-    if (!queue.some((q) => q.system === c.system && q.sourceId === c.sourceId && q.event === c.event)) queue.push(c);
+    if (queue.some((q) => q.system === c.system && q.sourceId === c.sourceId && q.event === c.event)) return;
+    // The queue is bounded, so a burst cannot grow the entity's state (carried over continue-as-new) without end.
+    // A full queue collapses: changes of a system that can be polled become one changed-since poll (which reads
+    // them again, with any newer ones); Rackbeat's cannot be read again, so its newest ones are kept and the
+    // overflow is reported. Entities whose history predates the bound replay without it (patch marker).
+    if (queue.length - (headInFlight ? 1 : 0) >= maxPending && patched('sync-queue-bounded')) {
+      state.counts.overflowed = (state.counts.overflowed ?? 0) + 1;
+      if (POLLABLE.has(c.system)) {
+        for (let i = queue.length - 1; i >= (headInFlight ? 1 : 0); i--) if (queue[i].system === c.system) queue.splice(i, 1);
+        pollRequested = true;
+        return;
+      }
+      queue.splice(headInFlight ? 1 : 0, 1);
+      if (!overflowReported) {
+        overflowReported = true;
+        report({
+          system: c.system,
+          sourceId: c.sourceId,
+          kind: 'skipped',
+          reason: `more than ${maxPending} ${c.system} changes waiting: the oldest are dropped, the newest ${maxPending} kept; run a full sync of ${input.register} to catch up`,
+        });
+      }
+    }
+    queue.push(c);
   });
   setHandler(pollSignal, () => {
     pollRequested = true;
@@ -82,14 +114,15 @@ export async function registerSync(input: RegisterSyncInput): Promise<void> {
   ]);
   const publish = () =>
     upsertMemo({
-      summary: `${input.register} sync ${input.pair} for ${input.tenant}: ${state.counts.changes} changes, ${state.counts.written} written, ${state.counts.unchanged} unchanged, ${state.counts.echoes} own echoes ignored, ${state.counts.reported} reported`,
+      summary: `${input.register} sync ${input.pair} for ${input.tenant}: ${state.counts.changes} changes, ${state.counts.written} written, ${state.counts.unchanged} unchanged, ${state.counts.echoes} own echoes ignored, ${state.counts.reported} reported${state.counts.overflowed ? `, ${state.counts.overflowed} changes over the ${maxPending}-change queue bound` : ''}`,
       lastReport: state.reports[state.reports.length - 1]?.reason ?? null,
     });
-  const report = (r: Omit<SyncReport, 'at'>) => {
+  // A declaration (hoisted): the change handler may report before this line runs (signals buffered across continue-as-new).
+  function report(r: Omit<SyncReport, 'at'>) {
     state.counts.reported++;
     state.reports.push({ ...r, at: new Date().toISOString() });
     if (state.reports.length > MAX_REPORTS) state.reports.shift();
-  };
+  }
 
   // A change (or poll) that cannot go — revoked credentials, bad data — parks the register as needs-attention until
   // `siirto retry` or `siirto skip`; nothing behind it is lost, and credentials failures pause the tenant's polling.
@@ -116,12 +149,14 @@ export async function registerSync(input: RegisterSyncInput): Promise<void> {
       // against the write in flight. Older runs kept it queued during the write (patch marker for their replay).
       const inFlightLeavesQueue = patched('sync-in-flight-leaves-queue');
       if (inFlightLeavesQueue) queue.shift();
+      else headInFlight = true;
       transfer.step(`${change.system} ${change.sourceId}`);
       let res: Awaited<ReturnType<typeof syncChange>> | undefined;
       const applied = await transfer.runUntilDone(async () => {
         res = await syncChange({ tenant: input.tenant, pair: input.pair, register: input.register, change, echoHash: state.echo[`${change.system}:${change.sourceId}`] });
       });
       if (!inFlightLeavesQueue) queue.shift();
+      headInFlight = false;
       if (!applied || !res) {
         transfer.resume();
         report({ system: change.system, sourceId: change.sourceId, kind: 'skipped', reason: 'skipped by the operator after it needed attention' });
@@ -145,6 +180,7 @@ export async function registerSync(input: RegisterSyncInput): Promise<void> {
       publish();
     }
     busy = false;
+    overflowReported = false;
     if (processed >= CHANGES_PER_RUN || workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof registerSync>({ ...input, state, pending: queue });
