@@ -6,6 +6,7 @@ import { Connection } from '@temporalio/client';
 // The flags register attributes when the namespace is created; a database file from an older version may lack
 // newer ones, so they are added again on every start (already-present ones are left alone).
 import { registerSearchAttributes, SEARCH_ATTRIBUTE_FLAGS } from '../worker/search-attributes';
+import { stopChild } from './child-process';
 
 /** A free TCP port on 127.0.0.1 (this machine's own services hold 5432, 3306, 6379, ...). */
 export function freePort(): Promise<number> {
@@ -91,12 +92,6 @@ export async function startDevServer(cliPath: string, options: DevServerOptions 
     address,
     uiUrl: options.uiPort ? `http://localhost:${options.uiPort}` : undefined,
     process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 8000).unref();
-      }),
+    stop: () => stopChild(child, 8000),
   };
 }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { reapOnExit } from './processes';
 import { deployDir, type ClusterTools } from './tools';
+import { stopChild } from '../child-process';
 
 export interface UiServerOptions {
   tools: ClusterTools;
@@ -64,12 +65,6 @@ export async function startUiServer(o: UiServerOptions): Promise<UiServer> {
   return {
     url: `http://localhost:${o.port}`,
     process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-      }),
+    stop: () => stopChild(child, 5000),
   };
 }

@@ -2,7 +2,7 @@ import { signedHeaders } from '../../../connectors/netvisor';
 import { toNetvisorSalesDocument } from '../../../connectors/netvisor';
 import type { SalesDocument } from '../../../domain/model';
 import { control, startTestSandboxes } from '../../support/sandboxes';
-import { caught, sandboxClient } from './helpers';
+import { caught, sandboxClient, sandboxIdentity } from './helpers';
 
 let url: string;
 let stop: () => Promise<void>;
@@ -15,15 +15,7 @@ beforeAll(async () => {
 afterAll(() => stop());
 beforeEach(() => control(url, 'reset', {}));
 
-const identity = {
-  sender: 'raw test',
-  customerId: 'SIIRTO-SANDBOX',
-  customerKey: 'sandbox-customer-key',
-  partnerId: 'SIIRTO_SANDBOX',
-  partnerKey: 'sandbox-partner-key',
-  organisationId: '1234567-1',
-  language: 'EN',
-};
+const identity = sandboxIdentity('raw test');
 
 /** A hand-made request, for what the client never does on purpose (reused ids, misordered XML). */
 async function raw(method: 'GET' | 'POST', pathAndQuery: string, body?: string, transactionId?: string) {

@@ -43,3 +43,14 @@ export async function caught(p: Promise<unknown>): Promise<any> {
   }
   throw new Error('expected the call to fail');
 }
+
+/** The sandbox's default Netvisor identity, for hand-signed requests (the README's sandbox credentials). */
+export const sandboxIdentity = (sender: string) => ({
+  sender,
+  customerId: 'SIIRTO-SANDBOX',
+  customerKey: 'sandbox-customer-key',
+  partnerId: 'SIIRTO_SANDBOX',
+  partnerKey: 'sandbox-partner-key',
+  organisationId: '1234567-1',
+  language: 'EN',
+});

@@ -1,7 +1,7 @@
 import { signedHeaders } from '../../../connectors/netvisor';
 import { customerBody } from '../../../connectors/netvisor/customers';
 import { control, startTestSandboxes } from '../../support/sandboxes';
-import { caught, sandboxClient } from './helpers';
+import { caught, sandboxClient, sandboxIdentity } from './helpers';
 
 /**
  * Netvisor: "send one request at a time per customer environment; overlapping calls cause errors". The sandbox
@@ -19,15 +19,7 @@ beforeAll(async () => {
 afterAll(() => stop());
 beforeEach(() => control(url, 'reset', {}));
 
-const identity = {
-  sender: 'overlap test',
-  customerId: 'SIIRTO-SANDBOX',
-  customerKey: 'sandbox-customer-key',
-  partnerId: 'SIIRTO_SANDBOX',
-  partnerKey: 'sandbox-partner-key',
-  organisationId: '1234567-1',
-  language: 'EN',
-};
+const identity = sandboxIdentity('overlap test');
 
 /** A hand-made request, bypassing the client's one-at-a-time rule (as a second worker process would). */
 async function raw(method: 'GET' | 'POST', pathAndQuery: string, body?: string) {
