@@ -1,4 +1,6 @@
 import { ConnectorError, isConnectorError } from '../../connectors/kit/errors';
+import { currentCall } from '../../connectors/kit/call-context';
+import { walkOffsetPages, walkTokenPages } from '../../connectors/severa/paging';
 import { toXmlDocument } from '../../connectors/netvisor/xml';
 import { DIMENSION_ITEM_ORDER } from '../../connectors/netvisor/element-order';
 import { orNull } from '../../connectors/rackbeat';
@@ -380,6 +382,22 @@ async function dimensionHeader(ctx: StreamContext) {
 
 const SEVERA_MAX_ROWS = 100;
 
+/**
+ * Wraps a page fetch so that the activity heartbeats after every page, with how far it got: a changed-since walk
+ * over many pages shows progress, and an attempt that outlived its timeout learns it was cancelled between pages.
+ */
+export function beatPerPage<C, P extends { items: unknown[] }>(fetch: (cursor: C) => Promise<P>, call = currentCall()): (cursor: C) => Promise<P> {
+  let pages = 0;
+  let read = 0;
+  return async (cursor) => {
+    const page = await fetch(cursor);
+    pages++;
+    read += page.items.length;
+    call.heartbeat({ pages, read });
+    return page;
+  };
+}
+
 /** A source's modification stamp as an ISO instant (Severa answers with an offset, the sandbox with Z). */
 export const stampOf = (s: string | null | undefined): string | undefined => {
   const t = s ? Date.parse(s) : NaN;
@@ -393,7 +411,8 @@ const severaCustomerSource: SourceStream = {
   },
   async changedSince(ctx, since) {
     const out: SourceItem[] = [];
-    for await (const c of ctx.connections.severa(ctx.tenant).customers({ changedSince: since, rowCount: SEVERA_MAX_ROWS })) out.push({ sourceId: c.guid, mapped: severaCustomerToCanonical(c), changedAt: stampOf(c.lastUpdatedDateTime) });
+    const sev = ctx.connections.severa(ctx.tenant);
+    for await (const c of walkTokenPages(beatPerPage((t?: string) => sev.listCustomersPage({ changedSince: since, rowCount: SEVERA_MAX_ROWS }, t)))) out.push({ sourceId: c.guid, mapped: severaCustomerToCanonical(c), changedAt: stampOf(c.lastUpdatedDateTime) });
     return out;
   },
   sourceClock: true,
@@ -410,7 +429,8 @@ const severaProductSource: SourceStream = {
   },
   async changedSince(ctx, since) {
     const out: SourceItem[] = [];
-    for await (const x of ctx.connections.severa(ctx.tenant).products({ changedSince: since, rowCount: SEVERA_MAX_ROWS })) out.push({ sourceId: x.guid, mapped: severaProductToCanonical(x), changedAt: stampOf(x.lastUpdatedDateTime) });
+    const sev = ctx.connections.severa(ctx.tenant);
+    for await (const x of walkTokenPages(beatPerPage((t?: string) => sev.listProductsPage({ changedSince: since, rowCount: SEVERA_MAX_ROWS }, t)))) out.push({ sourceId: x.guid, mapped: severaProductToCanonical(x), changedAt: stampOf(x.lastUpdatedDateTime) });
     return out;
   },
   sourceClock: true,
@@ -427,7 +447,8 @@ const severaCostCentreSource: SourceStream = {
   },
   async changedSince(ctx, since) {
     const out: SourceItem[] = [];
-    for await (const c of ctx.connections.severa(ctx.tenant).costCenters({ changedSince: since, rowCount: SEVERA_MAX_ROWS })) out.push({ sourceId: c.guid, mapped: severaCostCenterToCanonical(c), changedAt: stampOf(c.lastUpdatedDateTime) });
+    const sev = ctx.connections.severa(ctx.tenant);
+    for await (const c of walkOffsetPages(beatPerPage((row: number) => sev.listCostCentersPage({ changedSince: since, rowCount: SEVERA_MAX_ROWS }, row)))) out.push({ sourceId: c.guid, mapped: severaCostCenterToCanonical(c), changedAt: stampOf(c.lastUpdatedDateTime) });
     return out;
   },
   sourceClock: true,
