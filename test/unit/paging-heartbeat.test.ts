@@ -1,7 +1,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Connections } from '../../activities/connections';
 import { sourceStream } from '../../activities/registers/streams';
-import type { StreamContext } from '../../activities/registers/stream-types';
+import type { SourceItem, StreamContext } from '../../activities/registers/stream-types';
 import { SeveraClient } from '../../connectors/severa';
 import { control, startTestSandboxes } from '../support/sandboxes';
 
@@ -26,7 +26,8 @@ it('the Severa customers changed-since walk heartbeats once per page with pages 
     // The HTTP layer's own keep-alive beats carry no details; the walk's carry its progress.
     if (d !== undefined) beats.push(d);
   });
-  const items = await env.run(() => sourceStream('severa', 'customers').changedSince!(ctx, '2000-01-01T00:00:00.000Z'));
+  const walk = sourceStream('severa', 'customers').changedSince!;
+  const items: SourceItem[] = await env.run(walk, ctx, '2000-01-01T00:00:00.000Z');
   expect(items.length).toBeGreaterThan(200);
   const pages = Math.ceil(items.length / 100);
   expect(beats).toHaveLength(pages);
