@@ -6,6 +6,8 @@ import { recordClosedWorkflows } from './recorded-histories';
  * uses (their keys are random per test) and, after the file's tests, records the closed workflows it can decrypt.
  */
 if (process.env.SIIRTO_RECORD_HISTORIES) {
+  // `1` (the npm script) records under the package's version; a name records under that name.
+  const release = process.env.SIIRTO_RECORD_HISTORIES === '1' ? `release-${require('../../package.json').version}` : process.env.SIIRTO_RECORD_HISTORIES;
   const codecs = new Set<EncryptionCodec>();
   const encode = EncryptionCodec.prototype.encode;
   EncryptionCodec.prototype.encode = function (this: EncryptionCodec, payloads) {
@@ -14,6 +16,6 @@ if (process.env.SIIRTO_RECORD_HISTORIES) {
   };
   afterAll(async () => {
     const address = process.env.SIIRTO_TEST_TEMPORAL_ADDRESS;
-    if (address && codecs.size) await recordClosedWorkflows(address, [...codecs]);
+    if (address && codecs.size) await recordClosedWorkflows(address, [...codecs], release);
   }, 120_000);
 }

@@ -5,13 +5,14 @@ import type { Payload, PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 
 /**
- * Recorded workflow histories (test/histories/<workflow type>/<id>.json), replayed in CI by
+ * Recorded workflow histories (test/histories/<release>/<workflow type>/<id>.json), replayed in CI by
  * test/workflows/replay-recorded.test.ts, so a change that breaks determinism for a running tenant fails CI.
  *
  * Recording is a developer's step, run when a release's workflows change: `npm run record-histories` runs the
  * workflow tests with SIIRTO_RECORD_HISTORIES set; after each test file, the closed workflows it ran are fetched,
  * their payloads decrypted (the tests' keys are random, so the files keep plain test data and need no key) and
- * written here, a few per workflow type.
+ * written under the release that SIIRTO_RECORD_HISTORIES names (e.g. `release-0.2`), a few per workflow type.
+ * Older releases' folders stay: workflows they started may still be running at a tenant.
  */
 export const HISTORIES_DIR = path.resolve(__dirname, '../histories');
 const PER_TYPE = 6;
@@ -33,11 +34,14 @@ export interface RecordedHistory {
 export function loadRecordedHistories(dir = HISTORIES_DIR): RecordedHistory[] {
   if (!fs.existsSync(dir)) return [];
   const out: RecordedHistory[] = [];
-  for (const type of fs.readdirSync(dir).sort()) {
-    const typeDir = path.join(dir, type);
-    if (!fs.statSync(typeDir).isDirectory()) continue;
-    for (const file of fs.readdirSync(typeDir).filter((f) => f.endsWith('.json')).sort()) {
-      out.push({ workflowType: type, workflowId: `${type}/${file.replace(/\.json$/, '')}`, history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(typeDir, file), 'utf8'))) });
+  const subdirs = (d: string) => fs.readdirSync(d).filter((n) => fs.statSync(path.join(d, n)).isDirectory()).sort();
+  for (const release of subdirs(dir)) {
+    for (const type of subdirs(path.join(dir, release))) {
+      const typeDir = path.join(dir, release, type);
+      for (const file of fs.readdirSync(typeDir).filter((f) => f.endsWith('.json')).sort()) {
+        const history = historyFromJSON(JSON.parse(fs.readFileSync(path.join(typeDir, file), 'utf8')));
+        out.push({ workflowType: type, workflowId: `${release}/${type}/${file.replace(/\.json$/, '')}`, history });
+      }
     }
   }
   return out;
@@ -83,7 +87,7 @@ async function decodeWithAny(payload: Payload, codecs: readonly PayloadCodec[]):
 const fileName = (workflowId: string): string => workflowId.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 120);
 
 /** Writes up to PER_TYPE workflows (closed, or an entity still running: its history so far) of each type that this process's codecs can decrypt. */
-export async function recordClosedWorkflows(address: string, codecs: readonly PayloadCodec[], dir = HISTORIES_DIR): Promise<number> {
+export async function recordClosedWorkflows(address: string, codecs: readonly PayloadCodec[], release: string, dir = HISTORIES_DIR): Promise<number> {
   const connection = await Connection.connect({ address });
   // Listing decodes memos; one another process encrypted is read as null (its history is skipped below anyway).
   const listCodec: PayloadCodec = {
@@ -94,7 +98,7 @@ export async function recordClosedWorkflows(address: string, codecs: readonly Pa
   let written = 0;
   try {
     for await (const info of client.workflow.list()) {
-      const typeDir = path.join(dir, info.type);
+      const typeDir = path.join(dir, release, info.type);
       const target = path.join(typeDir, `${fileName(info.workflowId)}.json`);
       if (fs.existsSync(target)) continue;
       if (fs.existsSync(typeDir) && fs.readdirSync(typeDir).length >= PER_TYPE) continue;
