@@ -2,6 +2,7 @@ import { Context, heartbeat } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import Decimal from 'decimal.js';
 import { followOrder } from '../client/order-lifecycle';
+import { advanceCursorSignal, cursorQuery, lifecycleCursor, lifecycleCursorWorkflowId } from '../workflows/lifecycle-cursor';
 import { durationMs } from '../domain/duration';
 import { LifecycleSettings, PICK_UP_WIRE_STATUS } from '../config/lifecycle-schema';
 import { orNull, type OrderInput, type RackbeatClient } from '../connectors/rackbeat';
@@ -435,13 +436,17 @@ export function createOrderLifecycleActivities(connections: Connections, tempora
 
     /**
      * The pick-up poll: 24SO orders at the configured status changed since the cursor each get their lifecycle
-     * workflow signalled (started when new). The cursor is the newest DateChanged seen (24SO's clock), kept as the
-     * poll workflow's result; the next run reads it from the Schedule's most recent completed run.
+     * workflow signalled (started when new). The cursor is the newest DateChanged seen (24SO's clock), kept in the
+     * tenant's cursor entity (`lifecycle-cursor/<tenant>`) and also returned as the poll's result. A tenant whose
+     * entity holds nothing yet starts from the Schedule's most recent completed run (release 0.1 kept it there),
+     * else from firstPollLookback.
      */
     async pickUpOrders(input: PickUpInput): Promise<PickUpResult> {
       return classified(async () => {
         const settings = settingsOf(input.tenant);
-        const since = input.since ?? (await previousCursor(temporal(), input.scheduleId)) ?? new Date(Date.now() - durationMs(settings.firstPollLookback)).toISOString();
+        const stored = input.since ? null : await storedCursor(temporal(), input.tenant, input.taskQueue);
+        const since =
+          input.since ?? stored ?? (await previousCursor(temporal(), input.scheduleId)) ?? new Date(Date.now() - durationMs(settings.firstPollLookback)).toISOString();
         // One second of overlap: an order changed in the same second as the cursor is not lost (re-signals are harmless).
         const after = new Date(Date.parse(since) - 1000);
         const orders = await connections.twentyfourseven(input.tenant).getOrdersChangedSince(after, [PICK_UP_WIRE_STATUS[settings.pickUpStatus]], {
@@ -462,10 +467,31 @@ export function createOrderLifecycleActivities(connections: Connections, tempora
           }
         };
         await Promise.all(Array.from({ length: Math.min(8, queue.length) }, handOver));
+        // Only after every order was handed over: a poll that fails half-way leaves the cursor where it was.
+        await advanceCursor(temporal(), input.tenant, input.taskQueue, result.cursor);
         return result;
       });
     },
   };
+}
+
+const cursorEntity = (tenant: string, taskQueue: string, cursor: string | null) => ({
+  workflowId: lifecycleCursorWorkflowId(tenant),
+  taskQueue,
+  args: [{ tenant }] as [{ tenant: string }],
+  signal: advanceCursorSignal,
+  signalArgs: [cursor] as [string | null],
+});
+
+/** The tenant's stored pick-up cursor (the entity is started, empty, on first use). */
+async function storedCursor(client: Client, tenant: string, taskQueue: string): Promise<string | null> {
+  const handle = await client.workflow.signalWithStart(lifecycleCursor, cursorEntity(tenant, taskQueue, null));
+  return handle.query(cursorQuery);
+}
+
+/** Moves the tenant's stored cursor forward (never back: the entity keeps the newest). */
+async function advanceCursor(client: Client, tenant: string, taskQueue: string, cursor: string): Promise<void> {
+  await client.workflow.signalWithStart(lifecycleCursor, cursorEntity(tenant, taskQueue, cursor));
 }
 
 /** The cursor of the Schedule's most recent completed poll (other than this one), if any. */

@@ -5,3 +5,4 @@ export { orderLifecycle, routeRackbeatOrderEvent, pollLifecycleOrders } from './
 export { migrateRegister } from './register-migration';
 export { registerSync, watchRegister } from './register-watch';
 export { onboarding } from './onboarding';
+export { lifecycleCursor } from './lifecycle-cursor';

@@ -23,6 +23,7 @@ import {
 import { SiirtoFlow, SiirtoStatus, SiirtoTargetId } from '../../workflows/search-attributes';
 import { control } from '../support/sandboxes';
 import { temporalAddress } from '../support/order-export-harness';
+import { cursorQuery, lifecycleCursorWorkflowId } from '../../workflows/lifecycle-cursor';
 import { lifecycleState, lifecycleTenant, rackbeatOrdersFor, soOrder, startLifecycleHarness, waitFor, type LifecycleHarness } from '../support/lifecycle-harness';
 
 const taskQueue = `order-lifecycle-${crypto.randomUUID()}`;
@@ -40,6 +41,8 @@ beforeAll(async () => {
     lifecycleTenant('t-draft', urls, { createAs: 'draft' }),
     lifecycleTenant('t-ship', urls, { createAs: 'booked-ready-to-ship', pickUpStatus: 'Packed' }),
     lifecycleTenant('t-backstop', urls, { rackbeatCheckEvery: '1s' }),
+    // A look-back shorter than the pause below: only a kept cursor can find the order.
+    lifecycleTenant('t-cursor', urls, { firstPollLookback: '1s' }),
   ]);
   soProducts = await h.so.getProducts({});
   // The links the register sync (issue 7) leaves behind: 24SO ids in Rackbeat user-defined fields, or equal numbers.
@@ -470,5 +473,35 @@ describe('faults and operators', () => {
     const result = await handle.result();
     expect(result.phase).toBe('stopped');
     await expect(handle.executeUpdate(operatorUpdate, { args: [{ action: 'resync' }] })).rejects.toThrow();
+  });
+});
+
+describe('the pick-up cursor', () => {
+  it('lives in the tenant entity: a Schedule made anew continues where the last poll stopped, losing nothing', async () => {
+    const tenants = new Map([['t-cursor', lifecycleTenant('t-cursor', { rackbeat: h.rackbeatUrl, so: h.soUrl }, { pollEvery: '1h', firstPollLookback: '1s' })]]);
+    const runs = async (scheduleId: string) => {
+      const d = await h.client.schedule.getHandle(scheduleId).describe();
+      return Promise.all(d.info.recentActions.map((a) => h.client.workflow.getHandle(a.action.workflow.workflowId, a.action.workflow.firstExecutionRunId).result()));
+    };
+    let [scheduleId] = await ensureLifecycleSchedules(h.client, tenants, taskQueue);
+    await h.client.schedule.getHandle(scheduleId).trigger();
+    const [first] = (await waitFor(() => runs(scheduleId), (r) => r.length === 1, 'the first poll')) as Array<{ cursor: string }>;
+
+    // An order reaches the pick-up status; then the Schedule is gone for longer than the look-back (deleted by an
+    // operator and made again at a second go-live, as after any outage that leaves no completed run to read).
+    const order = await soOrderWith([['P1004', 2]]);
+    await h.client.schedule.getHandle(scheduleId).delete();
+    await new Promise((r) => setTimeout(r, 4000));
+    [scheduleId] = await ensureLifecycleSchedules(h.client, tenants, taskQueue);
+    try {
+      await h.client.schedule.getHandle(scheduleId).trigger();
+      const [again] = (await waitFor(() => runs(scheduleId), (r) => r.length === 1, 'the poll of the new Schedule')) as Array<{ since: string; seen: number }>;
+      expect(again.since).toBe(first.cursor);
+      expect(await h.client.workflow.getHandle(lifecycleCursorWorkflowId('t-cursor')).query(cursorQuery)).not.toBeNull();
+      await rackbeatOrderOf('t-cursor', order);
+    } finally {
+      await h.client.schedule.getHandle(scheduleId).delete();
+      await h.client.workflow.getHandle(lifecycleCursorWorkflowId('t-cursor')).terminate('test done').catch(() => undefined);
+    }
   });
 });
