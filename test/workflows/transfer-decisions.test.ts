@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { WooOrderInput } from '../../connectors/woocommerce/schemas';
 import { listPausedSchedules, sendDecision } from '../../client/history';
 import { ensureReconcileSchedules } from '../../orchestration/schedules';
@@ -100,9 +100,14 @@ describe('retry and skip as Updates', () => {
     const refused = [first, second].filter((o): o is PromiseRejectedResult => o.status === 'rejected');
     expect(accepted).toHaveLength(1);
     expect(refused).toHaveLength(1);
-    expect(refused[0].reason).toBeInstanceOf(WorkflowUpdateFailedError);
-    expect((refused[0].reason as WorkflowUpdateFailedError).cause?.message).toMatch(/ not waiting for an operator: nothing to (retry|skip)$/);
-    expect((refused[0].reason as WorkflowUpdateFailedError).cause?.message.startsWith(`${workflowId} `)).toBe(true);
+    if (refused[0].reason instanceof WorkflowNotFoundError) {
+      // The skip won and the transfer closed before the retry reached it: refused by Temporal itself, never applied.
+      expect(accepted[0].value.action).toBe('skip');
+    } else {
+      expect(refused[0].reason).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect((refused[0].reason as WorkflowUpdateFailedError).cause?.message).toMatch(/ not waiting for an operator: nothing to (retry|skip)$/);
+      expect((refused[0].reason as WorkflowUpdateFailedError).cause?.message.startsWith(`${workflowId} `)).toBe(true);
+    }
     if (accepted[0].value.action === 'retry') {
       // The retry won: P1031 is still missing, so the transfer parks again and is skipped then.
       await waitFor(workflowId, (s) => s.status === 'needs-attention' && s.attempts === 2, 'parked again');
