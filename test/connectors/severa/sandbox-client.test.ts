@@ -1,4 +1,5 @@
 import { ConnectorError } from '../../../connectors/kit/errors';
+import { createHttpTransport, type HttpTransport } from '../../../connectors/kit/http';
 import { SeveraClient, type SeveraClientOptions } from '../../../connectors/severa';
 import { control, startTestSandboxes } from '../../support/sandboxes';
 
@@ -78,7 +79,16 @@ describe('authentication', () => {
 
   it('stops after one renewal when every token is refused', async () => {
     await control(url, 'severa/token-ttl', { seconds: 0.001 });
-    expect((await rejection(client().listCustomersPage())).errorClass).toBe('credentials');
+    // Each API request waits past the token's millisecond, so no token is still live when it arrives (a fast
+    // machine could otherwise send one within that millisecond).
+    const real = createHttpTransport('severa', url);
+    const slow: HttpTransport = {
+      request: async (req) => {
+        if (!req.url.includes('/token')) await sleep(20);
+        return real.request(req);
+      },
+    };
+    expect((await rejection(client({ transport: slow }).listCustomersPage())).errorClass).toBe('credentials');
   });
 
   it('the sandbox checks Client_Id against the token when it is sent', async () => {
