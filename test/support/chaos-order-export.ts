@@ -11,6 +11,7 @@ import { statusQuery } from '../../workflows/transfer';
 import { TASK_QUEUE } from '../../orchestration/task-queue';
 import { pidOfClientPort, sleep } from './chaos-processes';
 import { orderExportTenantYaml, SANDBOX_SECRETS, startTopology, watchRequests, type Topology } from './chaos-topology';
+import { wooDeliveryHeaders } from './order-export-harness';
 
 /**
  * The order-export chaos run (issue #13): WooCommerce orders reach Siirto by signed webhooks — some twice at once,
@@ -184,15 +185,7 @@ export async function runOrderExportChaos(options: OrderChaosOptions): Promise<O
         try {
           const res = await fetch(`${t.serverUrl}/webhooks/woocommerce/chaos`, {
             method: 'POST',
-            headers: {
-              'content-type': 'application/json',
-              'x-wc-webhook-topic': 'order.created',
-              'x-wc-webhook-resource': 'order',
-              'x-wc-webhook-event': 'created',
-              'x-wc-webhook-id': '1',
-              'x-wc-webhook-delivery-id': crypto.randomUUID(),
-              'x-wc-webhook-signature': signature(order.body),
-            },
+            headers: wooDeliveryHeaders(signature(order.body)),
             body: order.body,
             signal: AbortSignal.timeout(10_000),
           });

@@ -126,18 +126,23 @@ export async function startHarness(taskQueue: string, tenantList: (urls: Sandbox
 /** Signs a body as WooCommerce does: base64 HMAC-SHA256 of the exact bytes with the webhook secret. */
 export const wooSignature = (body: string, secret = WEBHOOK_SECRET): string => crypto.createHmac('sha256', secret).update(body).digest('base64');
 
+/** The headers WooCommerce sends with an order.created delivery, each with a fresh delivery id. */
+export const wooDeliveryHeaders = (signature: string): Record<string, string> => ({
+  'content-type': 'application/json',
+  'x-wc-webhook-topic': 'order.created',
+  'x-wc-webhook-resource': 'order',
+  'x-wc-webhook-event': 'created',
+  'x-wc-webhook-id': '1',
+  'x-wc-webhook-delivery-id': crypto.randomUUID(),
+  'x-wc-webhook-signature': signature,
+});
+
 export async function postWooWebhook(serverUrl: string, tenant: string, body: string, signature = wooSignature(body)): Promise<{ status: number; json: any }> {
   const res = await fetch(`${serverUrl}/webhooks/woocommerce/${tenant}`, {
     method: 'POST',
     headers: {
-      'content-type': 'application/json',
-      'x-wc-webhook-topic': 'order.created',
-      'x-wc-webhook-resource': 'order',
-      'x-wc-webhook-event': 'created',
+      ...wooDeliveryHeaders(signature),
       'x-wc-webhook-source': 'http://shop.example/',
-      'x-wc-webhook-id': '1',
-      'x-wc-webhook-delivery-id': crypto.randomUUID(),
-      'x-wc-webhook-signature': signature,
     },
     body,
   });

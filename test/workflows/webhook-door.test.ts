@@ -7,7 +7,7 @@ import { connectClient } from '../../orchestration/temporal';
 import { WooCommerceClient } from '../../connectors/woocommerce';
 import { exportOrderWorkflowId } from '../../workflows/order-export';
 import { EncryptionCodec } from '../../worker/payload-codec';
-import { demoLikeTenant, postWooWebhook, temporalAddress, wooSignature } from '../support/order-export-harness';
+import { demoLikeTenant, postWooWebhook, temporalAddress, wooDeliveryHeaders, wooSignature } from '../support/order-export-harness';
 import { startTestSandboxes } from '../support/sandboxes';
 
 /**
@@ -114,15 +114,7 @@ async function deliver(body: string): Promise<{ status: number; retryAfter: stri
   const res = await fetch(`${serverUrl}/webhooks/woocommerce/${tenant}`, {
     method: 'POST',
     signal: AbortSignal.timeout(SHOP_TIMEOUT_MS),
-    headers: {
-      'content-type': 'application/json',
-      'x-wc-webhook-topic': 'order.created',
-      'x-wc-webhook-resource': 'order',
-      'x-wc-webhook-event': 'created',
-      'x-wc-webhook-id': '1',
-      'x-wc-webhook-delivery-id': crypto.randomUUID(),
-      'x-wc-webhook-signature': wooSignature(body),
-    },
+    headers: wooDeliveryHeaders(wooSignature(body)),
     body,
   });
   return { status: res.status, retryAfter: res.headers.get('retry-after'), json: await res.json() };
