@@ -103,7 +103,7 @@ export async function startSandbox(
     const key = `${request.method} ${request.url.split('?')[0]}`;
     stats.requests++;
     stats.byPath[key] = (stats.byPath[key] ?? 0) + 1;
-    await latency.wait();
+    await latency.wait(request.url);
     const fault: FaultKind | null = ctx.faults.draw(request.url, request.method);
     if (fault === 'reset') {
       request.raw.socket.destroy();

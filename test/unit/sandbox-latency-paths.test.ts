@@ -1,0 +1,73 @@
+import { Latency, LatencyConfig } from '../../sandbox/kit/latency';
+import { control, startTestSandboxes } from '../support/sandboxes';
+
+/** Per-path latency on POST /__sandbox/latency: longest prefix wins, validated, shown by GET, cleared by reset. */
+describe('Latency.delayFor / draw', () => {
+  const latency = new Latency(7);
+  latency.configure(LatencyConfig.parse({ ms: 120, jitterMs: 40, paths: { '/customerlist.nv': { ms: 250 }, '/customer': { ms: 60, jitterMs: 10 } } }));
+
+  it('gives a path the setting of its longest matching prefix, the top level otherwise; the query string is ignored', () => {
+    expect(latency.delayFor('/customerlist.nv?keyword=x')).toEqual({ ms: 250, jitterMs: 0 });
+    expect(latency.delayFor('/customer.nv')).toEqual({ ms: 60, jitterMs: 10 });
+    expect(latency.delayFor('/salesinvoice.nv')).toMatchObject({ ms: 120, jitterMs: 40 });
+  });
+
+  it('draws each delay inside ms ± jitterMs of the setting that applies', () => {
+    for (let i = 0; i < 200; i++) {
+      expect(latency.draw('/customerlist.nv')).toBe(250);
+      const c = latency.draw('/customer.nv');
+      expect(c).toBeGreaterThanOrEqual(50);
+      expect(c).toBeLessThanOrEqual(70);
+      const d = latency.draw('/product.nv');
+      expect(d).toBeGreaterThanOrEqual(80);
+      expect(d).toBeLessThanOrEqual(160);
+    }
+  });
+
+  it('delays only the listed paths when the top level is off', () => {
+    const only = new Latency(1);
+    only.configure(LatencyConfig.parse({ ms: 0, paths: { '/slow': { ms: 30 } } }));
+    expect(only.draw('/slow/thing')).toBe(30);
+    expect(only.draw('/fast')).toBe(0);
+  });
+});
+
+describe('POST /__sandbox/latency with paths', () => {
+  let url: string;
+  let stop: () => Promise<void>;
+  beforeAll(async () => {
+    const s = await startTestSandboxes(['woocommerce']);
+    url = s.sandboxes.woocommerce.url;
+    stop = s.stop;
+  });
+  afterAll(() => stop());
+
+  const post = (body: unknown) => fetch(`${url}/__sandbox/latency`, { method: 'POST', body: JSON.stringify(body) });
+
+  it('refuses a path key without a leading slash, with a query string, or a per-path jitter larger than its delay', async () => {
+    for (const [body, message] of [
+      [{ ms: 10, paths: { 'wp-json': { ms: 5 } } }, /paths\.wp-json: a path key must start with "\/"/],
+      [{ ms: 10, paths: { '/orders?x=1': { ms: 5 } } }, /no query string/],
+      [{ ms: 10, paths: { '/orders': { ms: 5, jitterMs: 9 } } }, /paths\.\/orders: jitterMs must not exceed ms/],
+      [{ ms: 10, paths: { '/orders': { ms: 5, extra: 1 } } }, /paths\.\/orders/],
+    ] as const) {
+      const res = await post(body);
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: string }).error).toMatch(message);
+    }
+    // Nothing refused was put in force.
+    expect(await control(url, 'latency')).toEqual({ ms: 0, jitterMs: 0 });
+  });
+
+  it('shows the setting in force, holds a listed path at least its own delay, and a reset clears the paths', async () => {
+    const setting = { ms: 0, jitterMs: 0, paths: { '/wp-json/wc/v3/products': { ms: 150, jitterMs: 0 } } };
+    await control(url, 'latency', setting);
+    expect(await control(url, 'latency')).toEqual(setting);
+    const t0 = performance.now();
+    await (await fetch(`${url}/wp-json/wc/v3/products?consumer_key=ck_sandbox&consumer_secret=cs_sandbox`)).arrayBuffer();
+    // setTimeout never fires early: a lower bound holds on any machine (1 ms allowed for timer rounding).
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(149);
+    await control(url, 'reset', {});
+    expect(await control(url, 'latency')).toEqual({ ms: 0, jitterMs: 0 });
+  });
+});
