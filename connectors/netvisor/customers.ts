@@ -16,15 +16,27 @@ export interface NetvisorCustomerSummary {
 
 export type NetvisorCustomer = Party & { netvisorKey: string; active: boolean };
 
+/** customerlist.nv takes at most 100 codes in customercodelist (docs/wire/netvisor.md, "Customers"). */
+export const CUSTOMER_CODES_PER_CALL = 100;
+
 export async function listCustomers(
   conn: NetvisorConnection,
   opts: { keyword?: string; changedSince?: string; customerCodes?: string[] } = {},
 ): Promise<NetvisorCustomerSummary[]> {
+  const codes = opts.customerCodes?.length ? opts.customerCodes : undefined;
+  if (codes && codes.length > CUSTOMER_CODES_PER_CALL) {
+    // More codes than one call may name: one call per hundred, in order.
+    const out: NetvisorCustomerSummary[] = [];
+    for (let i = 0; i < codes.length; i += CUSTOMER_CODES_PER_CALL) {
+      out.push(...(await listCustomers(conn, { ...opts, customerCodes: codes.slice(i, i + CUSTOMER_CODES_PER_CALL) })));
+    }
+    return out;
+  }
   const root = await conn.get('customerlist.nv', [
     ['keyword', opts.keyword],
-    // Netvisor ignores changedsince when keyword is given (pitfall 9); send it only alone.
+    // Netvisor ignores changedsince when keyword is given (docs/wire/netvisor.md, "Customers"); send it only alone.
     ['changedsince', opts.keyword ? undefined : opts.changedSince],
-    ['customercodelist', opts.customerCodes?.length ? opts.customerCodes.join(',') : undefined],
+    ['customercodelist', codes ? codes.join(',') : undefined],
   ]);
   const reply = conn.parse('customerlist.nv', customerListReply, root);
   return reply.customerlist.customer.map((c) => ({

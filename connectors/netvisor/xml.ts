@@ -1,10 +1,14 @@
-import { XMLParser } from 'fast-xml-parser';
+import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import { xmlSafeText } from '../kit/xml-text';
 
 /**
- * Netvisor XML in both directions.
+ * Netvisor XML in both directions (docs/wire/netvisor.md, "Request bodies" and "Response casing").
  *
  * Out: Netvisor validates element order against its DTDs, so bodies are written from an order table (parent →
- * ordered children), never from the key order of whatever object the caller built.
+ * ordered children), never from the key order of whatever object the caller built. The table walk produces
+ * fast-xml-parser's ordered node list and XMLBuilder writes it, escaping `& < > " '` (so `]]>` arrives as
+ * `]]&gt;`); characters XML 1.0 forbids (control characters, lone surrogates) are dropped first
+ * (connectors/kit/xml-text.ts), because Netvisor would refuse the whole document over one of them.
  * In: element names are cased inconsistently (`Customerlist`, `Netvisorkey`, `productidentifier`), so every tag and
  * attribute name is lower-cased while parsing, and zod schemas (schemas.ts) are written against lower-case names.
  */
@@ -22,35 +26,48 @@ export interface XmlObject {
 /** Parent element → its children in the order the DTD demands. */
 export type OrderTable = Readonly<Record<string, readonly string[]>>;
 
-const escapeXml = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** One node of fast-xml-parser's ordered form: `{ tag: [children], ':@'?: { attr: value } }`. */
+type OrderedNode = Record<string, unknown>;
 
 const isText = (v: unknown): v is XmlText => typeof v === 'object' && v !== null && !Array.isArray(v) && '#text' in v;
 
-function attrs(a: Record<string, string | undefined> | undefined): string {
-  if (!a) return '';
-  return Object.entries(a)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => ` ${k}="${escapeXml(v as string)}"`)
-    .join('');
+function attrs(a: Record<string, string | undefined> | undefined): Record<string, string> | undefined {
+  if (!a) return undefined;
+  const kept = Object.entries(a).filter((e): e is [string, string] => e[1] !== undefined);
+  return kept.length ? Object.fromEntries(kept.map(([k, v]) => [k, xmlSafeText(v)])) : undefined;
 }
 
-function write(name: string, value: XmlValue, order: OrderTable): string {
-  if (value === undefined) return '';
-  if (Array.isArray(value)) return value.map((v) => write(name, v, order)).join('');
-  if (typeof value === 'string') return value === '' ? `<${name}></${name}>` : `<${name}>${escapeXml(value)}</${name}>`;
-  if (isText(value)) return `<${name}${attrs(value['@'])}>${escapeXml(value['#text'])}</${name}>`;
+const textNode = (name: string, text: string, attributes?: Record<string, string>): OrderedNode => ({
+  [name]: [{ '#text': xmlSafeText(text) }],
+  ...(attributes ? { ':@': attributes } : {}),
+});
+
+function nodes(name: string, value: XmlValue, order: OrderTable): OrderedNode[] {
+  if (value === undefined) return [];
+  if (Array.isArray(value)) return value.flatMap((v) => nodes(name, v, order));
+  if (typeof value === 'string') return [textNode(name, value)];
+  if (isText(value)) return [textNode(name, value['#text'], attrs(value['@']))];
   const allowed = order[name];
   if (!allowed) throw new Error(`Netvisor XML: no element order known for <${name}>`);
   for (const key of Object.keys(value)) {
     if (!allowed.includes(key)) throw new Error(`Netvisor XML: <${key}> is not a child of <${name}> in the documented order`);
   }
-  return `<${name}>${allowed.map((child) => write(child, value[child], order)).join('')}</${name}>`;
+  return [{ [name]: allowed.flatMap((child) => nodes(child, value[child], order)) }];
 }
+
+const builder = new XMLBuilder({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  format: false,
+  // An empty string is "clear this field" on edit (docs/wire/netvisor.md, "Empty versus omitted"): <x></x>, never dropped.
+  suppressEmptyNode: false,
+  processEntities: true,
+});
 
 /** Serialises `<root><name>…</name></root>` with children in DTD order. */
 export function toXmlDocument(name: string, value: XmlObject, order: OrderTable): string {
-  return `<?xml version="1.0" encoding="UTF-8"?><root>${write(name, value, order)}</root>`;
+  return `<?xml version="1.0" encoding="UTF-8"?>${builder.build([{ root: nodes(name, value, order) }]) as string}`;
 }
 
 export const withAttrs = (text: string, attributes: Record<string, string | undefined>): XmlText => ({ '#text': text, '@': attributes });

@@ -55,6 +55,14 @@ export interface StartedSandbox {
   close(): Promise<void>;
 }
 
+/**
+ * Longest route parameter a sandbox accepts. Fastify's default (100 characters) answers longer ones with 414, which
+ * no vendor does: Procountor's batch reads name up to 200 comma-separated ids in one path segment
+ * (docs/wire/procountor.md, "Batch reads"), about 4,000 characters for 19-digit ids. Node itself caps the request
+ * line and headers together at 16 KiB, so this only moves Fastify's own limit out of the way.
+ */
+export const MAX_PARAM_LENGTH = 16 * 1024;
+
 const SeedBody = z.object({ seed: z.number().int().default(1), counts: z.record(z.string(), z.number().int().min(0)).default({}) });
 
 const send = (reply: FastifyReply, r: WireReply): FastifyReply =>
@@ -75,7 +83,7 @@ export async function startSandbox(
   def: SandboxDefinition,
   options: { port?: number; host?: string; seed?: number } = {},
 ): Promise<StartedSandbox> {
-  const app = Fastify({ logger: false, bodyLimit: 20 * 1024 * 1024, forceCloseConnections: true });
+  const app = Fastify({ logger: false, bodyLimit: 20 * 1024 * 1024, forceCloseConnections: true, routerOptions: { maxParamLength: MAX_PARAM_LENGTH } });
   const store = new SandboxStore([...def.collections, 'webhookDeliveries']);
   const seed = options.seed ?? 1;
   const ctx: SandboxContext = {

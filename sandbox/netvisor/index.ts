@@ -27,10 +27,11 @@ import { NetvisorFailure, failedDocument, okDocument, parseBody } from './wire';
  * GET /__sandbox/stats adds `overlap: {maxInFlight, refused, inFlight, processingMs}` (overlap.ts): a call arriving
  * while another one for the same environment is in flight is refused, as Netvisor warns.
  *
- * UNVERIFIED choices (kept consistent with connectors/netvisor): HTTP codes when UseHTTPResponseStatusCodes=1
- * (401 auth, 403 access, 400 data, 409 duplicate transaction, 503 maintenance, 500 technical; 200 without the header);
- * replies labelled text/html as the mocks in the wild do; a 429 (Netvisor documents none) carries Retry-After and the
- * usual envelope with category REQUEST_LIMIT_EXCEEDED.
+ * HTTP status codes (docs/wire/netvisor.md, "HTTP status codes"): 200 unless the request carries
+ * X-Netvisor-Authentication-UseHTTPResponseStatusCodes: 1; with it, the codes Netvisor announced — 400 invalid data,
+ * 401 authentication failed, 403 service access error, 500 internal error — and the same XML envelope as the body.
+ * Categories the announcement does not place (REQUEST_NOT_UNIQUE, SYSTEM_MAINTENANCE, an unknown resource) and the
+ * reply to an injected rate-limit fault are open points: docs/wire/open-points.md, rows "Netvisor".
  */
 export const SANDBOX_CREDENTIALS: SandboxCredentials & { language: 'FI' } = {
   customerId: 'SIIRTO-SANDBOX',
@@ -43,19 +44,25 @@ export const SANDBOX_CREDENTIALS: SandboxCredentials & { language: 'FI' } = {
 
 const COLLECTIONS = ['customers', 'products', 'salesInvoices', 'salesPayments', 'dimensions', 'vendors', 'inventory'] as const;
 
-const HTTP_STATUS: Record<string, number> = {
+/** Category → HTTP status with UseHTTPResponseStatusCodes: 1. Only 200/400/401/403/500 are announced by Netvisor. */
+export const HTTP_STATUS: Record<string, number> = {
   AUTHENTICATION_FAILED: 401,
   SERVICE_ACCESS_ERROR: 403,
   INVALID_DATA: 400,
   INVALID_DATA_SIZE: 400,
   DUPLICATE_DATA: 400,
   PERIOD_LOCK: 400,
-  REQUEST_NOT_UNIQUE: 409,
-  SYSTEM_MAINTENANCE: 503,
+  // Open point: the transaction id is part of the request, so "invalid request" rather than "authentication".
+  REQUEST_NOT_UNIQUE: 400,
+  // Open point: 500 is the only server-side code announced.
+  SYSTEM_MAINTENANCE: 500,
   TECHNICAL_ERROR: 500,
 };
 
+// Open point (docs/wire/open-points.md): Netvisor documents no Content-Type for its replies; the body declares
+// utf-8 in its XML declaration, and the label follows the mocks and captures in the wild.
 const CONTENT_TYPE = 'text/html; charset=utf-8';
+const NOT_FOUND_PAGE = '<html><body><h1>404 - File or directory not found.</h1></body></html>';
 
 type RouteHandler = (req: NvRequest, setHeader: (name: string, value: string) => void) => string;
 const simple = (h: Handler): RouteHandler => (req) => h(req);
@@ -121,11 +128,13 @@ export function createDefinition(): SandboxDefinition {
     const resource = decodeURIComponent(path.replace(/^\/+/, '')).toLowerCase();
     const routes = request.method === 'POST' ? POST_ROUTES : request.method === 'GET' ? GET_ROUTES : {};
     const route = routes[resource];
-    if (!route) {
-      // UNVERIFIED body: an unknown resource is an HTTP 404 (TAWASTA relies on the status only).
-      return reply.code(404).type(CONTENT_TYPE).send('<html><body><h1>404 - File or directory not found.</h1></body></html>');
-    }
     let useCodes = request.headers['x-netvisor-authentication-usehttpresponsestatuscodes'] === '1';
+    if (!route) {
+      // Netvisor answers 200 to everything unless asked for real codes, "even for a resource that does not exist"
+      // (docs/wire/netvisor.md, "HTTP status codes"); with the header a missing resource is a 404. The body is an
+      // open point (TAWASTA relies on the status only).
+      return reply.code(useCodes ? 404 : 200).type(CONTENT_TYPE).send(NOT_FOUND_PAGE);
+    }
     const extraHeaders: Record<string, string> = {};
     // In flight from here until the reply is sent; nothing else runs between `send` and `leave` (one event loop).
     const turn = overlap.enter(environmentOf(request));
@@ -200,11 +209,14 @@ export function createDefinition(): SandboxDefinition {
     },
     faultReply(kind, retryAfterSeconds): WireReply {
       if (kind === 'rate-limit') {
+        // Netvisor documents no rate limit, no 429 and no category for one (docs/wire/open-points.md). An injected
+        // throttle is therefore what an HTTP front door sends: a plain 429 with Retry-After and no Netvisor envelope,
+        // rather than a made-up category inside the envelope.
         return {
           status: 429,
-          contentType: CONTENT_TYPE,
+          contentType: 'text/plain; charset=utf-8',
           headers: { 'Retry-After': String(retryAfterSeconds) },
-          body: failedDocument(new NetvisorFailure('REQUEST_LIMIT_EXCEEDED', 'Too many requests. Send one request at a time and wait before retrying.')),
+          body: 'Too Many Requests',
         };
       }
       return {

@@ -1,5 +1,6 @@
 import Decimal from 'decimal.js';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { hasXmlForbiddenChars, xmlSafeText } from '../../connectors/kit/xml-text';
 
 /**
  * Netvisor's wire format as the sandbox speaks it: the Root/ResponseStatus envelope, Finnish timestamps, decimal
@@ -19,19 +20,28 @@ export class NetvisorFailure extends Error {
 export const invalidData = (text: string) => new NetvisorFailure('INVALID_DATA', `Data form incorrect:. ${text}`);
 export const couldNotValidate = () => invalidData('XML message validation failed: Could not validate xml');
 
-const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const builderOptions = { preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', format: false, processEntities: true } as const;
+// Empty elements come out self-closed (`<SalesInvoice/>`), as in Netvisor's own replies; shells keep both tags.
+const leafBuilder = new XMLBuilder({ ...builderOptions, suppressEmptyNode: true });
+const shellBuilder = new XMLBuilder({ ...builderOptions, suppressEmptyNode: false });
 
-/** Writes one element: `el('Name', 'text')`, `el('Name', 'text', { attr })`, `el('Parent', [children])`. Empty → `<Name />`. */
+/**
+ * Writes one element: `el('Name', 'text')`, `el('Name', 'text', { attr })`, `el('Parent', [children])`. Empty → `<Name/>`.
+ * fast-xml-parser's XMLBuilder writes the tags and escapes text and attributes; characters XML 1.0 forbids are
+ * dropped first (connectors/kit/xml-text.ts). Children arrive already written, so a parent is the builder's empty
+ * shell with them placed inside.
+ */
 export function el(name: string, content?: string | number | string[] | null, attrs: Record<string, string | undefined> = {}): string {
-  const a = Object.entries(attrs)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => ` ${k}="${escapeXml(String(v))}"`)
-    .join('');
-  if (content === undefined || content === null || content === '' || (Array.isArray(content) && content.length === 0)) return `<${name}${a} />`;
-  const inner = Array.isArray(content) ? content.join('') : escapeXml(String(content));
-  return `<${name}${a}>${inner}</${name}>`;
+  const kept = Object.entries(attrs).filter((e): e is [string, string] => e[1] !== undefined);
+  const a = kept.length ? { ':@': Object.fromEntries(kept.map(([k, v]) => [k, xmlSafeText(String(v))])) } : {};
+  if (content === undefined || content === null || content === '' || (Array.isArray(content) && content.length === 0)) {
+    return leafBuilder.build([{ [name]: [], ...a }]) as string;
+  }
+  if (!Array.isArray(content)) return leafBuilder.build([{ [name]: [{ '#text': xmlSafeText(String(content)) }], ...a }]) as string;
+  const shell = shellBuilder.build([{ [name]: [], ...a }]) as string;
+  const close = `</${name}>`;
+  return `${shell.slice(0, shell.length - close.length)}${content.join('')}${close}`;
 }
-
 
 /** "21.6.2023 14:11:56" in Finnish local time, as real replies show (no leading zeros on day and month). */
 export function finnishTimestamp(d = new Date()): string {
@@ -110,6 +120,14 @@ function convert(nodes: Array<Record<string, unknown>>): Elem[] {
   return out;
 }
 
+function forbiddenReference(xml: string): boolean {
+  for (const m of xml.matchAll(/&#(x[0-9a-fA-F]+|[0-9]+);/g)) {
+    const cp = m[1][0] === 'x' ? parseInt(m[1].slice(1), 16) : parseInt(m[1], 10);
+    if (cp > 0x10ffff || hasXmlForbiddenChars(String.fromCodePoint(cp))) return true;
+  }
+  return false;
+}
+
 /** Decodes by the declared charset (UTF-8 by default; latin-1 tolerated) and returns `<root>`'s single child. */
 export function parseBody(raw: Buffer | undefined): Elem {
   if (!raw || raw.length === 0) throw couldNotValidate();
@@ -117,6 +135,8 @@ export function parseBody(raw: Buffer | undefined): Elem {
   const declared = /encoding=["']([^"']+)["']/i.exec(head)?.[1]?.toLowerCase() ?? 'utf-8';
   let xml = /8859|latin/.test(declared) ? raw.toString('latin1') : raw.toString('utf8');
   if (xml.includes('\uFFFD')) xml = raw.toString('latin1');
+  // A character XML 1.0 forbids, raw or as a character reference, makes the document not well-formed.
+  if (hasXmlForbiddenChars(xml) || forbiddenReference(xml)) throw couldNotValidate();
   if (XMLValidator.validate(xml) !== true) throw couldNotValidate();
   const tree = convert(orderedParser.parse(xml) as Array<Record<string, unknown>>);
   const root = tree.find((e) => e.name === 'root');

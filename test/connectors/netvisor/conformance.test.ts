@@ -1,0 +1,152 @@
+import { XMLParser } from 'fast-xml-parser';
+import { signedHeaders } from '../../../connectors/netvisor';
+import { CUSTOMER_CODES_PER_CALL } from '../../../connectors/netvisor/customers';
+import { control, startTestSandboxes } from '../../support/sandboxes';
+import { caught, sandboxClient, sandboxIdentity } from './helpers';
+
+/**
+ * Netvisor conformance: what docs/wire/netvisor.md states, checked against the sandbox over HTTP and against the
+ * client. Each block names the section it checks.
+ */
+let url: string;
+let stop: () => Promise<void>;
+
+beforeAll(async () => {
+  const started = await startTestSandboxes(['netvisor'], 1);
+  url = started.sandboxes.netvisor.url;
+  stop = started.stop;
+});
+afterAll(() => stop());
+beforeEach(() => control(url, 'reset', {}));
+
+const identity = sandboxIdentity('conformance');
+const parser = new XMLParser({ ignoreAttributes: false, parseTagValue: false, isArray: (name) => name === 'Status' });
+
+/** A signed request; `codes: false` leaves out UseHTTPResponseStatusCodes, as older clients do. */
+async function raw(pathAndQuery: string, opts: { method?: 'GET' | 'POST'; body?: string; codes?: boolean; transactionId?: string; lowerCaseHeaders?: boolean; key?: string } = {}) {
+  const full = `${url}/${pathAndQuery}`;
+  const signed = signedHeaders(full, { ...identity, ...(opts.key ? { customerKey: opts.key } : {}) }, new Date(), opts.transactionId);
+  if (opts.codes === false) delete signed['X-Netvisor-Authentication-UseHTTPResponseStatusCodes'];
+  const headers = opts.lowerCaseHeaders ? Object.fromEntries(Object.entries(signed).map(([k, v]) => [k.toLowerCase(), v])) : signed;
+  const res = await fetch(full, { method: opts.method ?? 'GET', headers, body: opts.body });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, text };
+}
+
+const statuses = (xml: string): string[] => (parser.parse(xml) as { Root: { ResponseStatus: { Status: string[] } } }).Root.ResponseStatus.Status;
+
+describe('envelope (netvisor.md "Response envelope")', () => {
+  it('a success is Root/ResponseStatus with Status OK and a Finnish d.M.yyyy H:mm:ss TimeStamp, after a standalone utf-8 declaration', async () => {
+    const res = await raw('customerlist.nv');
+    expect(res.status).toBe(200);
+    expect(res.text.startsWith('<?xml version="1.0" encoding="utf-8" standalone="yes"?><Root><ResponseStatus><Status>OK</Status>')).toBe(true);
+    const ts = (parser.parse(res.text) as { Root: { ResponseStatus: { TimeStamp: string } } }).Root.ResponseStatus.TimeStamp;
+    expect(ts).toMatch(/^[1-9]\d?\.[1-9]\d?\.\d{4} \d{1,2}:\d{2}:\d{2}$/);
+    // The list keeps Netvisor's own casing: Customerlist and Netvisorkey, not CustomerList / NetvisorKey.
+    expect(res.text).toContain('<Customerlist><Customer><Netvisorkey>');
+  });
+
+  it('a failure carries two Status elements: FAILED and "CATEGORY :: text"', async () => {
+    const res = await raw('getcustomer.nv?id=999999');
+    expect(statuses(res.text)).toEqual(['FAILED', 'INVALID_DATA :: Data form incorrect:. Customer not found with Netvisor identifier: 999999']);
+  });
+
+  it('header names are matched without regard to case', async () => {
+    expect((await raw('productlist.nv', { lowerCaseHeaders: true })).status).toBe(200);
+  });
+});
+
+describe('HTTP status codes (netvisor.md "HTTP status codes")', () => {
+  it('with UseHTTPResponseStatusCodes: 1 the announced codes: 401 authentication, 400 data, 403 access; the body is the same envelope', async () => {
+    const auth = await raw('customerlist.nv', { key: 'wrong' });
+    expect(auth.status).toBe(401);
+    expect(statuses(auth.text)[1]).toMatch(/^AUTHENTICATION_FAILED :: /);
+
+    const data = await raw('getcustomer.nv?id=999999');
+    expect(data.status).toBe(400);
+
+    await control(url, 'netvisor/permissions', { denied: ['productlist.nv'] });
+    const access = await raw('productlist.nv');
+    expect(access.status).toBe(403);
+    expect(statuses(access.text)[1]).toMatch(/^SERVICE_ACCESS_ERROR :: /);
+  });
+
+  it('only announced codes are used: a reused transaction id is a 400, not an invented 409', async () => {
+    const first = await raw('productlist.nv', { transactionId: 'conformance-tx-1' });
+    expect(first.status).toBe(200);
+    const again = await raw('productlist.nv', { transactionId: 'conformance-tx-1' });
+    expect(again.status).toBe(400);
+    expect(statuses(again.text)[1]).toMatch(/^REQUEST_NOT_UNIQUE :: /);
+  });
+
+  it('without the header every reply is HTTP 200, failures included, even for a resource that does not exist', async () => {
+    expect((await raw('customerlist.nv', { key: 'wrong', codes: false })).status).toBe(200);
+    expect((await raw('getcustomer.nv?id=999999', { codes: false })).status).toBe(200);
+    expect((await raw('nosuchresource.nv', { codes: false })).status).toBe(200);
+    expect((await raw('nosuchresource.nv')).status).toBe(404);
+  });
+
+  it('the client reads the category, so an auth failure is the credentials error with either form', async () => {
+    const err = await caught(sandboxClient(url, { customerKey: 'wrong' }).listCustomers());
+    expect(err).toMatchObject({ errorClass: 'credentials', code: 'AUTHENTICATION_FAILED' });
+  });
+});
+
+describe('rate limiting (netvisor.md "Limits"; docs/wire/open-points.md)', () => {
+  it('an injected throttle is a plain 429 with Retry-After and no invented Netvisor category; the client backs off by it', async () => {
+    await control(url, 'faults', { rate: 1, kinds: ['429'], retryAfterSeconds: 7 });
+    const res = await raw('productlist.nv');
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('7');
+    expect(res.text).not.toContain('REQUEST_LIMIT_EXCEEDED');
+    expect(res.text).not.toContain('<Root>');
+
+    const err = await caught(sandboxClient(url).listProducts());
+    expect(err).toMatchObject({ errorClass: 'rate-limit', retryAfterMs: 7000, retryable: true });
+  });
+});
+
+describe('batch parameters (netvisor.md "Customers")', () => {
+  it('customercodelist takes at most 100 codes: 101 is refused as INVALID_DATA, and the client splits longer lists', async () => {
+    await control(url, 'seed', { seed: 1, counts: { customers: 150 } });
+    const codes = Array.from({ length: 150 }, (_, i) => String(1001 + i));
+    const over = await raw(`customerlist.nv?customercodelist=${codes.slice(0, CUSTOMER_CODES_PER_CALL + 1).join(',')}`);
+    expect(over.status).toBe(400);
+    expect(statuses(over.text)[1]).toMatch(/^INVALID_DATA :: .*100/);
+
+    const found = await sandboxClient(url).listCustomers({ customerCodes: codes });
+    expect(found.map((c) => c.code)).toEqual(codes);
+    const stats = await control(url, 'stats');
+    expect(stats.byPath['GET /customerlist.nv']).toBe(2 + 1);
+  });
+
+  it('getcustomer.nv takes 500 keys in one idlist (a query far beyond 100 characters)', async () => {
+    await control(url, 'seed', { seed: 1, counts: { customers: 499 } });
+    const keys = Array.from({ length: 500 }, (_, i) => String(i + 1));
+    const res = await raw(`getcustomer.nv?idlist=${keys.join(',')}`);
+    expect(res.status).toBe(200);
+    expect((res.text.match(/<Customer>/g) ?? []).length).toBe(500);
+  });
+});
+
+describe('XML text (netvisor.md "Request bodies"; XML 1.0 characters)', () => {
+  it('a name with a control character and "]]>" round-trips through the sandbox: the control character is dropped, the rest kept', async () => {
+    const client = sandboxClient(url);
+    const name = 'Kauppa\u0007 ]]> & <Oy> "Ä\'';
+    const key = await client.addCustomer({ kind: 'customer', code: 'X-1', name, address: { street: 'Katu\u0000 1', postalCode: '00100', city: 'Helsinki', country: 'FI' } });
+    const back = await client.getCustomer(key);
+    expect(back.name).toBe('Kauppa ]]> & <Oy> "Ä\'');
+    expect(back.address.street).toBe('Katu 1');
+    // What went over the wire is well-formed XML 1.0: the sandbox stored exactly the cleaned text.
+    const state = await control(url, 'state');
+    expect(state.customers.find((c: { netvisorKey: number }) => String(c.netvisorKey) === key).name).toBe('Kauppa ]]> & <Oy> "Ä\'');
+  });
+
+  it('the sandbox refuses a body holding a character XML 1.0 forbids, raw or as a character reference, as Netvisor refuses malformed XML', async () => {
+    for (const bad of ['Bad\u001bName', 'Bad&#x1B;Name', 'Bad&#0;Name']) {
+      const res = await raw('customer.nv?method=add', { method: 'POST', body: `<root><customer><customerbaseinformation><name>${bad}</name></customerbaseinformation></customer></root>` });
+      expect(res.status).toBe(400);
+      expect(statuses(res.text)[1]).toBe('INVALID_DATA :: Data form incorrect:. XML message validation failed: Could not validate xml');
+    }
+  });
+});
