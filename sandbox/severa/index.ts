@@ -30,12 +30,13 @@ export function createDefinition(): SandboxDefinition {
     },
     faultReply(kind, retryAfterSeconds) {
       if (kind === 'rate-limit') {
-        // UNVERIFIED body shape; the text is the gateway's documented one. Retry-After is sent when known.
+        // Severa's gateway answers an exceeded quota with plain text and Retry-After, the reply of the ASP.NET rate
+        // limiter whose wording it uses (docs/wire/severa.md, "Rate limit"); no JSON, no rate-limit headers.
         return {
           status: 429,
-          contentType: 'application/json; charset=utf-8',
-          headers: { 'retry-after': String(retryAfterSeconds) },
-          body: JSON.stringify({ message: 'API calls quota exceeded! maximum admitted 10 per 1s.' }),
+          contentType: 'text/plain',
+          headers: { 'Retry-After': String(retryAfterSeconds) },
+          body: 'API calls quota exceeded! maximum admitted 10 per 1s.',
         };
       }
       return {
