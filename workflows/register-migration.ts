@@ -37,6 +37,8 @@ export interface RegisterMigrationInput {
   dryRun?: boolean;
   /** Records per batch (default 100; Severa pages at most 100). */
   batchSize?: number;
+  /** Writes in flight at once within a batch where the target allows it (default 4; Netvisor takes one at a time anyway). */
+  writeConcurrency?: number;
   /** Continue-as-new after this many batches even if the server does not suggest it yet (default 500). */
   batchesPerRun?: number;
   checkpoint?: MigrationCheckpoint;
@@ -133,7 +135,7 @@ export async function migrateRegister(input: RegisterMigrationInput): Promise<Re
   const completed = await transfer.runUntilDone(async () => {
     for (;;) {
       transfer.step(`batch ${cp.batches + 1}${cp.cursor ? ` (cursor ${cp.cursor})` : ''}`);
-      const result = await migrateBatch({ tenant: input.tenant, pair: input.pair, register: input.register, direction: input.direction, dryRun, cursor: cp.cursor, batchSize });
+      const result = await migrateBatch({ tenant: input.tenant, pair: input.pair, register: input.register, direction: input.direction, dryRun, cursor: cp.cursor, batchSize, ...(input.writeConcurrency ? { writeConcurrency: input.writeConcurrency } : {}) });
       const counts = emptyCounts();
       for (const e of result.entries) {
         countEntry(counts, e);

@@ -4,7 +4,8 @@ import { isConnectorError } from '../../connectors/kit/errors';
 import { parseDirection, sameContent, type PairName, type PlanEntry, type RegisterName, type RegisterRecord } from '../../domain/sync';
 import type { Connections } from '../connections';
 import { classified } from '../failures';
-import { comparable, sourceStream, targetStream, withSourceId, type SourceItem, type StreamContext, type TargetStream } from './streams';
+import { comparable, sourceStream, targetStream, withSourceId, type Candidate, type SourceItem, type StreamContext, type TargetStream } from './streams';
+import { lockKeys, RunMemo, TargetIndex, type IndexQuery } from './target-index';
 
 export interface MigrateBatchInput {
   tenant: string;
@@ -14,6 +15,11 @@ export interface MigrateBatchInput {
   dryRun: boolean;
   cursor?: string;
   batchSize: number;
+  /**
+   * Writes in flight at once within the batch (default 4), for targets whose limit is a rate, not one request at a
+   * time (Rackbeat); the client's pacing still holds. Netvisor's client sends one request at a time whatever this says.
+   */
+  writeConcurrency?: number;
 }
 
 export interface MigrateBatchResult {
@@ -100,6 +106,190 @@ export async function pairAndWrite(ctx: StreamContext, target: TargetStream, ite
   return entries;
 }
 
+/** What the index looks a record up by: its code, name, business ID and the link the target must carry. */
+function queryOf(target: TargetStream, record: RegisterRecord): IndexQuery {
+  const r = record as Partial<{ code: string; name: string; businessId: string; organisationNumber: string }>;
+  const link = target.expectedLink?.(record as never);
+  return { code: r.code, name: r.name, businessId: r.businessId ?? r.organisationNumber, ...(link ? { link } : {}) };
+}
+
+/** Reads the whole target register once into an index (heartbeating per record read, so a long list shows progress). */
+export async function buildTargetIndex(ctx: StreamContext, target: TargetStream, beat: () => void = () => undefined): Promise<TargetIndex> {
+  const index = new TargetIndex();
+  for await (const { candidate, content } of target.listAll!(ctx)) {
+    index.put(candidate, content === undefined ? undefined : comparable(target, content));
+    if (index.size % 500 === 0) beat();
+  }
+  return index;
+}
+
+/**
+ * The migration's engine when the target can be listed: pairs every record against the run's index (no look-up
+ * call per record) and writes. Same outcomes as `pairAndWrite`: paired records whose content matches are
+ * "unchanged", refusals are reported, transient failures thrown (the activity retries the batch, and the retry
+ * lists the target again, so it finds whatever this attempt wrote).
+ *
+ * Writes may overlap (`concurrency`), except that a record waits for any write in flight that shares one of its
+ * natural keys (code, business ID, name, link): a record created earlier in the batch may be the one a later record
+ * pairs with. Where the target writes in batches (`createMany`), new records are gathered and written together.
+ */
+export async function pairAndWriteIndexed(
+  ctx: StreamContext,
+  target: TargetStream,
+  index: TargetIndex,
+  items: SourceItem[],
+  dryRun: boolean,
+  onRecord: () => void = () => undefined,
+  concurrency = 4,
+): Promise<PlanEntry[]> {
+  const entries: Array<PlanEntry | undefined> = new Array(items.length);
+  const ready: Array<{ at: number; item: SourceItem; record: RegisterRecord; query: IndexQuery }> = [];
+  items.forEach((item, at) => {
+    if ('problem' in item.mapped) {
+      entries[at] = { sourceId: item.sourceId, action: 'skip', reason: item.mapped.problem };
+      return;
+    }
+    const refusal = target.refuse?.(ctx, item.mapped.record as never);
+    if (refusal) {
+      entries[at] = { sourceId: item.sourceId, key: keyOf(item.mapped.record), name: nameOf(item.mapped.record), action: 'skip', reason: refusal };
+      return;
+    }
+    const record = withSourceId(item.mapped.record, item.sourceId);
+    ready.push({ at, item, record, query: queryOf(target, record) });
+  });
+  // A dry run's planned creates are seen by later records of the batch only; the run's index stays what the target holds.
+  const planned = new TargetIndex();
+  const candidatesOf = (q: IndexQuery): Candidate[] => (dryRun ? [...index.candidatesFor(q), ...planned.candidatesFor(q)] : index.candidatesFor(q));
+
+  // Content of paired records the list did not carry, in one call per batch where the target reads in batches.
+  const current = new Map<string, RegisterRecord>();
+  const missing = [...new Set(ready.flatMap((r) => {
+    const p = target.pair(r.record as never, candidatesOf(r.query));
+    return (p.action === 'update' || p.action === 'unchanged') && index.content(p.targetKey) === undefined ? [p.targetKey] : [];
+  }))];
+  if (missing.length) for (const [k, v] of await target.details(ctx, missing)) current.set(k, v);
+  const contentOf = async (key: string): Promise<RegisterRecord | undefined> => {
+    const known = index.content(key) ?? current.get(key);
+    if (known !== undefined || current.has(key)) return known;
+    const fetched = (await target.details(ctx, [key])).get(key);
+    if (fetched) current.set(key, fetched);
+    return fetched;
+  };
+
+  const inFlight = new Map<string, Promise<void>>();
+  const running = new Set<Promise<void>>();
+  let failure: { err: unknown } | undefined;
+  const start = (keys: string[], body: () => Promise<void>) => {
+    const p: Promise<void> = body()
+      .catch((err: unknown) => {
+        failure ??= { err };
+      })
+      .finally(() => {
+        running.delete(p);
+        for (const k of keys) if (inFlight.get(k) === p) inFlight.delete(k);
+      });
+    running.add(p);
+    for (const k of keys) inFlight.set(k, p);
+  };
+
+  // Batch creates (createMany): gathered until a record shares a key with one of them, or the batch ends.
+  let pending: Array<{ at: number; item: SourceItem; record: RegisterRecord; keys: string[] }> = [];
+  const pendingKeys = new Set<string>();
+  const flush = async () => {
+    if (!pending.length) return;
+    const group = pending;
+    pending = [];
+    pendingKeys.clear();
+    const results = await target.createMany!(ctx, group.map((g) => g.record as never));
+    group.forEach((g, i) => {
+      const base = { sourceId: g.item.sourceId, key: keyOf(g.record), name: nameOf(g.record) };
+      const r = results[i];
+      if (r && r.ok) {
+        index.put(target.candidate(r.targetKey, g.record as never), comparable(target, g.record));
+        entries[g.at] = { ...base, action: 'create', targetKey: r.targetKey };
+        return;
+      }
+      const refused = refusal(r ? r.error : new Error('no outcome came back for this record'));
+      entries[g.at] = { ...base, action: refused.action, reason: refused.reason };
+    });
+  };
+
+  for (const r of ready) {
+    if (failure) break;
+    const keys = lockKeys(r.query);
+    const waits = keys.map((k) => inFlight.get(k)).filter((p): p is Promise<void> => !!p);
+    if (waits.length) await Promise.all(waits);
+    if (failure) break;
+    if (keys.some((k) => pendingKeys.has(k))) await flush();
+    onRecord();
+    const { item, record, at } = r;
+    const base = { sourceId: item.sourceId, key: keyOf(record), name: nameOf(record) };
+    const candidates = candidatesOf(r.query);
+    const pairing = target.pair(record as never, candidates);
+    if (pairing.action === 'skip' || pairing.action === 'conflict') {
+      entries[at] = { ...base, action: pairing.action, reason: pairing.reason, ...(pairing.action === 'conflict' && pairing.targetKey ? { targetKey: pairing.targetKey } : {}) };
+      continue;
+    }
+    if (pairing.action === 'update' || pairing.action === 'unchanged') {
+      const targetKey = pairing.targetKey;
+      const now = await contentOf(targetKey);
+      const linked = !target.expectedLink || candidates.some((c) => c.targetKey === targetKey && c.link === target.expectedLink!(record as never));
+      const unchanged = linked && now !== undefined && sameContent(comparable(target, record), now);
+      if (unchanged || dryRun) {
+        entries[at] = { ...base, action: unchanged ? 'unchanged' : 'update', rule: pairing.rule, targetKey };
+        continue;
+      }
+      while (running.size >= concurrency) await Promise.race(running);
+      start(keys, async () => {
+        const failed = await write(() => target.update(ctx, targetKey, record as never));
+        if (failed) {
+          entries[at] = { ...base, action: failed.action, reason: failed.reason, targetKey };
+          return;
+        }
+        index.setContent(targetKey, comparable(target, record));
+        current.delete(targetKey);
+        entries[at] = { ...base, action: 'update', rule: pairing.rule, targetKey };
+      });
+      continue;
+    }
+    if (dryRun) {
+      entries[at] = { ...base, action: 'create' };
+      planned.put(target.candidate(`(new ${item.sourceId})`, record as never));
+      continue;
+    }
+    if (target.createMany) {
+      pending.push({ at, item, record, keys });
+      for (const k of keys) pendingKeys.add(k);
+      if (pending.length >= 100) await flush();
+      continue;
+    }
+    while (running.size >= concurrency) await Promise.race(running);
+    start(keys, async () => {
+      let targetKey = '';
+      const failed = await write(async () => {
+        targetKey = await target.create(ctx, record as never);
+      });
+      if (failed) {
+        entries[at] = { ...base, action: failed.action, reason: failed.reason };
+        return;
+      }
+      index.put(target.candidate(targetKey, record as never), comparable(target, record));
+      entries[at] = { ...base, action: 'create', targetKey };
+    });
+  }
+  // Nothing is left on the wire when the batch ends, also when it fails.
+  await Promise.all([...running]);
+  if (!failure) {
+    try {
+      await flush();
+    } catch (err) {
+      failure = { err };
+    }
+  }
+  if (failure) throw failure.err;
+  return entries.filter((e): e is PlanEntry => e !== undefined);
+}
+
 /**
  * Failures that are about the connection, not the record: every later record would fail the same way, so they stop
  * the batch (the migration parks as needs-attention with the system's sentence) instead of skipping record by record.
@@ -115,37 +305,71 @@ async function write(body: () => Promise<void>): Promise<{ action: 'skip' | 'con
     await body();
     return null;
   } catch (err) {
-    if (isConnectorError(err) && !err.retryable && !CONNECTION_CLASSES.has(err.errorClass)) {
-      return { action: err.errorClass === 'conflict' ? 'conflict' : 'skip', reason: err.message };
-    }
-    throw err;
+    return refusal(err);
   }
+}
+
+/** A refusal of this record as a reported outcome; anything else (retryable, credentials, permission) thrown. */
+function refusal(err: unknown): { action: 'skip' | 'conflict'; reason: string } {
+  if (isConnectorError(err) && !err.retryable && !CONNECTION_CLASSES.has(err.errorClass)) {
+    return { action: err.errorClass === 'conflict' ? 'conflict' : 'skip', reason: err.message };
+  }
+  throw err;
 }
 
 export function streamContext(connections: Connections, tenant: string, pair: PairName): StreamContext {
   return { connections, tenant, settings: pairSettings(connections.tenant(tenant).sync, pair) };
 }
 
-export function createRegisterMigrationActivities(connections: Connections) {
+export function createRegisterMigrationActivities(connections: Connections, memo = new RunMemo()) {
   return {
     /** One batch of a register migration: a page from the source, paired and written to the target. */
     async migrateBatch(input: MigrateBatchInput): Promise<MigrateBatchResult> {
       return classified(async () => {
         const { source, target } = parseDirection(input.direction);
         const ctx = streamContext(connections, input.tenant, input.pair);
-        const page = await sourceStream(source, input.register).page(ctx, input.cursor, input.batchSize);
+        const targetSide = targetStream(target, input.register, input.pair);
+        const info = inActivity() ? activityInfo() : undefined;
+        const run = info?.workflowExecution;
+        // The run's memory in this worker: the target listed once per run (and again by any attempt after a failed
+        // one, or by another worker, e.g. after a kill: it then finds what the earlier attempt wrote).
+        const runKey = run ? `${run.workflowId}\u0000${run.runId}\u0000${input.direction}` : undefined;
+        if (runKey && info) {
+          memo.dropOthers(`${run!.workflowId}\u0000`, runKey);
+          if (info.attempt > 1) memo.drop(runKey);
+          ctx.run = memo.of(runKey);
+        }
         let done = 0;
-        const heartbeat = () => {
+        const beat = (details: Record<string, unknown>) => {
           if (!inActivity()) return;
           const activity = Context.current();
           // A cancelled batch (worker shutting down, workflow cancelled) stops between records; the retry starts the
           // batch again and finds what this attempt already wrote.
           if (activity.cancellationSignal.aborted) throw activity.cancellationSignal.reason ?? new Error('batch cancelled');
           // Heartbeats carry only the batch's own progress; the cursor lives in the workflow.
-          activity.heartbeat({ cursor: input.cursor ?? null, done: done++ });
+          activity.heartbeat({ cursor: input.cursor ?? null, ...details });
         };
-        const entries = await pairAndWrite(ctx, targetStream(target, input.register, input.pair), page.items, input.dryRun, heartbeat);
-        return { entries, ...(page.next !== undefined ? { next: page.next } : {}), ...(page.total !== undefined ? { total: page.total } : {}) };
+        const heartbeat = () => beat({ done: done++ });
+        try {
+          const page = await sourceStream(source, input.register).page(ctx, input.cursor, input.batchSize);
+          let entries: PlanEntry[];
+          if (targetSide.listAll && ctx.run) {
+            let index = ctx.run.get('target') as TargetIndex | undefined;
+            if (!index) {
+              let listed = 0;
+              index = await buildTargetIndex(ctx, targetSide, () => beat({ listing: (listed += 500) }));
+              ctx.run.set('target', index);
+            }
+            entries = await pairAndWriteIndexed(ctx, targetSide, index, page.items, input.dryRun, heartbeat, input.writeConcurrency ?? 4);
+          } else {
+            entries = await pairAndWrite(ctx, targetSide, page.items, input.dryRun, heartbeat);
+          }
+          return { entries, ...(page.next !== undefined ? { next: page.next } : {}), ...(page.total !== undefined ? { total: page.total } : {}) };
+        } catch (err) {
+          // Whatever this attempt wrote last is not certain: the next attempt lists the target again.
+          if (runKey) memo.drop(runKey);
+          throw err;
+        }
       });
     },
   };

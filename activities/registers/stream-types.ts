@@ -9,6 +9,11 @@ export interface StreamContext {
   connections: Connections;
   tenant: string;
   settings: PairSyncSettings;
+  /**
+   * Memory of the current migration run in this worker (engine.ts): a source without paging keeps its key list here,
+   * so each batch reads only its own slice instead of the whole register again. Absent outside a migration batch.
+   */
+  run?: Map<string, unknown>;
 }
 
 export interface SourceItem {
@@ -68,6 +73,23 @@ export interface TargetStream<R extends RegisterRecord = RegisterRecord> {
   retire?(ctx: StreamContext, naturalKey: string): Promise<string | null>;
   /** What a new target record is known by in the candidates list (so a later record in the batch sees it). */
   candidate(targetKey: string, record: R): Candidate;
+  /**
+   * The whole target register, read page by page, for the migration run's index (target-index.ts): every record as
+   * a candidate, with its content (the target's `keys`) where the list carries it. Absent: each batch looks its
+   * records up by natural key (`lookup`).
+   */
+  listAll?(ctx: StreamContext): AsyncIterable<ListedRecord>;
+  /**
+   * Several new records in one call, where the system documents a batch write (24SevenOffice SaveCompanies and
+   * SaveProducts take arrays). One outcome per record, in order; a refused item does not stop the others.
+   */
+  createMany?(ctx: StreamContext, records: R[]): Promise<Array<{ ok: true; targetKey: string } | { ok: false; error: unknown }>>;
+}
+
+export interface ListedRecord {
+  candidate: Candidate;
+  /** The record's content as the target holds it (compared for "unchanged"); absent when the list omits it. */
+  content?: RegisterRecord;
 }
 
 

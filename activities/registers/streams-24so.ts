@@ -18,7 +18,7 @@ import {
 } from '../../domain/mapping/rackbeat-twentyfourseven';
 import type { RegisterRecord } from '../../domain/sync';
 import { needsOperator } from '../failures';
-import { sourceIdOf, type Candidate, type SourceItem, type SourceStream, type StreamContext, type TargetStream } from './stream-types';
+import { sourceIdOf, type Candidate, type ListedRecord, type SourceItem, type SourceStream, type StreamContext, type TargetStream } from './stream-types';
 
 /**
  * Rackbeat ↔ 24SevenOffice registers. 24SO has no paging on GetCompanies/GetProducts, so its "page" is a keyset
@@ -237,6 +237,9 @@ const rackbeatGroupTarget: TargetStream<ProductGroup> = {
   async lookup(ctx) {
     return (await rb(ctx).productGroups.list({ limit: 1000 })).items.map((g) => ({ targetKey: String(g.number), code: g.name, name: g.name }));
   },
+  async *listAll(ctx): AsyncIterable<ListedRecord> {
+    for await (const g of rb(ctx).productGroups.iterate({}, 1000)) yield { candidate: { targetKey: String(g.number), code: g.name, name: g.name }, content: { code: g.name, name: g.name } };
+  },
   pair: (record, candidates) => pairByCode(record.code, candidates as Array<{ targetKey: string; code: string }>, 'product group', 'Rackbeat'),
   async details(ctx, keys) {
     const groups = (await rb(ctx).productGroups.list({ limit: 1000 })).items;
@@ -270,6 +273,32 @@ const soPartyTarget = (kind: PartyKind): TargetStream<Party> => ({
       add(await so(ctx).getCompanies({ companyName: r.name }));
     }
     return [...found.values()];
+  },
+  async *listAll(ctx): AsyncIterable<ListedRecord> {
+    // GetCompanies has no paging: one call answers the whole register (changed since long ago).
+    for (const c of await so(ctx).getCompaniesChangedSince(ALL_SINCE)) {
+      if (c.id === undefined || (kind === 'supplier') !== (c.type === 'Supplier')) continue;
+      const m = soCompanyToCanonical(kind, c);
+      yield {
+        candidate: { targetKey: String(c.id), ...(c.externalId ? { link: c.externalId } : {}), name: c.name ?? '', ...(c.organizationNumber ? { businessId: c.organizationNumber } : {}) },
+        ...('record' in m ? { content: m.record } : {}),
+      };
+    }
+  },
+  /** SaveCompanies takes an array: a batch's new companies in one call, then each 24SO id onto its Rackbeat record. */
+  async createMany(ctx, records) {
+    const saved = await so(ctx).saveCompanies(records.map((record) => canonicalPartyToSo({ ...record, kind })));
+    const out: Array<{ ok: true; targetKey: string } | { ok: false; error: unknown }> = [];
+    for (const [i, r] of saved.entries()) {
+      if (!r.ok || r.item.id === undefined) {
+        out.push({ ok: false, error: r.ok ? new Error('24SevenOffice returned no Id for the saved company') : r.error });
+        continue;
+      }
+      const record = records[i];
+      if (record.code) await partyRegister(ctx, kind).fieldValues.write(Number(record.code), [{ id: await linkField(ctx, partyOwner(kind), partySlug(kind)), value: String(r.item.id) }]);
+      out.push({ ok: true, targetKey: String(r.item.id) });
+    }
+    return out;
   },
   pair: (record, candidates) => pairByReference(record.code ?? '', record, candidates as LinkedCandidate[], '24SevenOffice'),
   expectedLink: (record) => record.code ?? '',
@@ -312,6 +341,33 @@ const soProductTarget: TargetStream<Product> = {
     }
     return out;
   },
+  async *listAll(ctx): AsyncIterable<ListedRecord> {
+    for (const p of await so(ctx).getProductsChangedSince(ALL_SINCE)) {
+      if (p.id === undefined || !p.no) continue;
+      const m = soProductToCanonical(p);
+      yield { candidate: { targetKey: String(p.id), code: p.no, name: p.name ?? '' }, ...('record' in m ? { content: m.record } : {}) };
+    }
+  },
+  /** SaveProducts takes an array: a batch's new products in one call (categories read once), then the links in Rackbeat. */
+  async createMany(ctx, records) {
+    const cats = await so(ctx).getProductCategories();
+    const inputs = records.map((record) => {
+      const hit = (record.groupCode && cats.find((c) => (c.name ?? '').toLowerCase() === record.groupCode!.toLowerCase())) || cats[0];
+      if (!hit?.id) throw needsOperator('24SevenOffice has no product category: create one (or migrate product groups first), then retry', 'Siirto.business');
+      return canonicalProductToSo(record, hit.id);
+    });
+    const saved = await so(ctx).saveProducts(inputs);
+    const out: Array<{ ok: true; targetKey: string } | { ok: false; error: unknown }> = [];
+    for (const [i, r] of saved.entries()) {
+      if (!r.ok || r.item.id === undefined) {
+        out.push({ ok: false, error: r.ok ? new Error('24SevenOffice returned no Id for the saved product') : r.error });
+        continue;
+      }
+      await rb(ctx).products.fieldValues.write(records[i].code, [{ id: await linkField(ctx, 'item', LINK_FIELDS.products), value: String(r.item.id) }]);
+      out.push({ ok: true, targetKey: String(r.item.id) });
+    }
+    return out;
+  },
   pair: (record, candidates) => pairByCode(record.code, candidates as Array<{ targetKey: string; code: string }>, 'product', '24SevenOffice'),
   async details(ctx, keys) {
     const out = new Map<string, RegisterRecord>();
@@ -339,6 +395,9 @@ const soCategoryTarget: TargetStream<ProductGroup> = {
   keys: GROUP_KEYS,
   async lookup(ctx) {
     return (await so(ctx).getProductCategories()).map((c) => ({ targetKey: String(c.id), code: c.name ?? '', name: c.name ?? '' }));
+  },
+  async *listAll(ctx): AsyncIterable<ListedRecord> {
+    for (const c of await so(ctx).getProductCategories()) yield { candidate: { targetKey: String(c.id), code: c.name ?? '', name: c.name ?? '' }, content: { code: c.name ?? '', name: c.name ?? '' } };
   },
   pair: (record, candidates) => pairByCode(record.code, candidates as Array<{ targetKey: string; code: string }>, 'product category', '24SevenOffice'),
   async details(ctx, keys) {

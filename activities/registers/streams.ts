@@ -19,8 +19,9 @@ import {
 } from '../../domain/mapping/rackbeat-netvisor';
 import { NETVISOR_DIMENSION_KEYS, severaCostCenterToCanonical, severaCustomerToCanonical, severaProductToCanonical } from '../../domain/mapping/severa-netvisor';
 import type { Pairing, RegisterName, RegisterRecord, SyncSystem } from '../../domain/sync';
+import { getProducts } from '../../connectors/netvisor/product-batch';
 import { TWENTYFOURSEVEN_SOURCES, TWENTYFOURSEVEN_TARGETS } from './streams-24so';
-import type { Candidate, SourceItem, SourceStream, StreamContext, TargetStream } from './stream-types';
+import type { Candidate, ListedRecord, SourceItem, SourceStream, StreamContext, TargetStream } from './stream-types';
 import { needsOperator } from '../failures';
 
 /**
@@ -36,6 +37,9 @@ const partyCandidate = (targetKey: string, p: Party): Candidate => ({
   name: p.name,
   ...(p.businessId ?? p.organisationNumber ? { businessId: p.businessId ?? p.organisationNumber } : {}),
 });
+
+/** Rackbeat list pages for the run's index: the largest page Rackbeat serves (1000, per kg-bot/laravel-rackbeat; UNVERIFIED). */
+export const RACKBEAT_LIST_PAGE = 1000;
 
 // ---- Rackbeat ---------------------------------------------------------------------------------------------------
 
@@ -95,6 +99,12 @@ const rackbeatPartyTarget = (kind: PartyKind): TargetStream<Party> => {
       }
       return [...found.values()];
     },
+    async *listAll(ctx): AsyncIterable<ListedRecord> {
+      for await (const c of register(ctx).iterate({}, RACKBEAT_LIST_PAGE)) {
+        const record = toCanonical(c);
+        yield { candidate: partyCandidate(String(c.number), record), content: record };
+      }
+    },
     pair: (record, candidates) => pairParty(record, candidates, DIGITS_ONLY('Rackbeat'), 'Rackbeat'),
     async details(ctx, keys) {
       const out = new Map<string, RegisterRecord>();
@@ -130,6 +140,12 @@ const rackbeatProductTarget: TargetStream<Product> = {
     }
     return out;
   },
+  async *listAll(ctx): AsyncIterable<ListedRecord> {
+    for await (const p of ctx.connections.rackbeat(ctx.tenant).products.iterate({}, RACKBEAT_LIST_PAGE)) {
+      const m = rackbeatProductToCanonical(p);
+      yield { candidate: { targetKey: p.number, code: p.number, name: p.name }, ...('record' in m ? { content: m.record } : {}) };
+    }
+  },
   pair: (record, candidates) => pairByCode(record.code, candidates as Array<{ targetKey: string; code: string }>, 'product', 'Rackbeat'),
   async retire(ctx, code) {
     const products = ctx.connections.rackbeat(ctx.tenant).products;
@@ -162,6 +178,32 @@ const rackbeatProductTarget: TargetStream<Product> = {
 
 // ---- Netvisor ---------------------------------------------------------------------------------------------------
 
+/**
+ * Netvisor's key list of a register, read once per migration run (ctx.run) and kept as sorted numbers: each batch
+ * then reads only its own slice's details, instead of the whole list again. Outside a run it is read each time.
+ */
+async function runKeys(ctx: StreamContext, name: string, load: () => Promise<string[]>): Promise<number[]> {
+  const hit = ctx.run?.get(name) as number[] | undefined;
+  if (hit) return hit;
+  const keys = (await load()).map(Number).sort((a, b) => a - b);
+  ctx.run?.set(name, keys);
+  return keys;
+}
+
+/** A slice of sorted keys after the cursor (the last key done). */
+function keySlice(sorted: number[], cursor: string | undefined, size: number) {
+  const after = cursor === undefined ? -Infinity : Number(cursor);
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] <= after) lo = mid + 1;
+    else hi = mid;
+  }
+  const slice = sorted.slice(lo, lo + size).map(String);
+  return { slice, next: lo + size < sorted.length ? slice[slice.length - 1] : undefined, total: sorted.length };
+}
+
 /** Netvisor lists have no paging: the whole key list comes in one reply, and the cursor is the last key done. */
 async function keysetPage<T>(all: T[], key: (t: T) => number, cursor: string | undefined, size: number) {
   const after = cursor === undefined ? -Infinity : Number(cursor);
@@ -173,8 +215,9 @@ async function keysetPage<T>(all: T[], key: (t: T) => number, cursor: string | u
 const netvisorCustomerSource: SourceStream = {
   async page(ctx, cursor, size) {
     const nv = ctx.connections.netvisor(ctx.tenant);
-    const { slice, next, total } = await keysetPage(await nv.listCustomers(), (c) => Number(c.netvisorKey), cursor, size);
-    const details = slice.length ? await nv.getCustomers(slice.map((c) => c.netvisorKey)) : [];
+    const keys = await runKeys(ctx, 'netvisor:customer-keys', async () => (await nv.listCustomers()).map((c) => c.netvisorKey));
+    const { slice, next, total } = keySlice(keys, cursor, size);
+    const details = slice.length ? await nv.getCustomers(slice) : [];
     return { items: details.map((c) => ({ sourceId: c.netvisorKey, mapped: { record: stripNetvisor(c) } })), ...(next ? { next } : {}), total };
   },
   async changedSince(ctx, since) {
@@ -192,12 +235,14 @@ const netvisorCustomerSource: SourceStream = {
 const netvisorProductSource: SourceStream = {
   async page(ctx, cursor, size) {
     const nv = ctx.connections.netvisor(ctx.tenant);
-    const { slice, next, total } = await keysetPage(await nv.listProducts(), (p) => Number(p.netvisorKey), cursor, size);
-    const items: SourceItem[] = [];
-    for (const s of slice) {
-      const p = await nv.getProduct(s.netvisorKey);
-      if (p) items.push({ sourceId: s.netvisorKey, mapped: { record: stripNetvisor(p) } });
-    }
+    const keys = await runKeys(ctx, 'netvisor:product-keys', async () => (await nv.listProducts()).map((p) => p.netvisorKey));
+    const { slice, next, total } = keySlice(keys, cursor, size);
+    // The slice's details in one getproduct.nv?idlist call (400 at most), not one call per product.
+    const found = new Map((slice.length ? await getProducts(nv, slice) : []).map((p) => [p.netvisorKey, p]));
+    const items: SourceItem[] = slice.flatMap((k) => {
+      const p = found.get(k);
+      return p ? [{ sourceId: k, mapped: { record: stripNetvisor(p) } }] : [];
+    });
     return { items, ...(next ? { next } : {}), total };
   },
   async changedSince(ctx, since) {
@@ -268,6 +313,13 @@ const netvisorCustomerTarget: TargetStream<Party> = {
     }
     return [...found.values()];
   },
+  async *listAll(ctx): AsyncIterable<ListedRecord> {
+    // customerlist.nv answers the whole register in one reply; its rows carry code, name and business ID, not the
+    // card's content, which getcustomer.nv?idlist reads for the paired records only (details).
+    for (const c of await ctx.connections.netvisor(ctx.tenant).listCustomers()) {
+      yield { candidate: { targetKey: c.netvisorKey, ...(c.code ? { code: c.code } : {}), name: c.name, ...(c.businessId ? { businessId: c.businessId } : {}) } };
+    }
+  },
   pair: (record, candidates) => pairParty(record, candidates, DIGITS_ONLY('Netvisor'), 'Netvisor'),
   async details(ctx, keys) {
     const list = keys.length ? await ctx.connections.netvisor(ctx.tenant).getCustomers(keys) : [];
@@ -284,6 +336,11 @@ const netvisorVendorTarget: TargetStream<Party> = {
   async lookup(ctx) {
     const all = await ctx.connections.netvisor(ctx.tenant).listVendors(ALL_VENDORS_SINCE);
     return all.map((v) => partyCandidate(v.netvisorKey, v));
+  },
+  async *listAll(ctx): AsyncIterable<ListedRecord> {
+    for (const v of await ctx.connections.netvisor(ctx.tenant).listVendors(ALL_VENDORS_SINCE)) {
+      yield { candidate: partyCandidate(v.netvisorKey, v), content: stripNetvisor(v) as RegisterRecord };
+    }
   },
   pair: (record, candidates) => pairParty(record, candidates, DIGITS_ONLY('Netvisor'), 'Netvisor'),
   async details(ctx, keys) {
@@ -312,14 +369,14 @@ const netvisorProductTarget: TargetStream<Product> = {
     }
     return out;
   },
+  async *listAll(ctx): AsyncIterable<ListedRecord> {
+    // productlist.nv: the whole register in one reply (key, code, name); content comes from details when paired.
+    for (const s of await ctx.connections.netvisor(ctx.tenant).listProducts()) yield { candidate: { targetKey: s.netvisorKey, code: s.code, name: s.name } };
+  },
   pair: (record, candidates) => pairByCode(record.code, candidates as Array<{ targetKey: string; code: string }>, 'product', 'Netvisor'),
   async details(ctx, keys) {
-    const out = new Map<string, RegisterRecord>();
-    for (const k of keys) {
-      const p = await ctx.connections.netvisor(ctx.tenant).getProduct(k);
-      if (p) out.set(k, stripNetvisor(p) as RegisterRecord);
-    }
-    return out;
+    const list = keys.length ? await getProducts(ctx.connections.netvisor(ctx.tenant), keys) : [];
+    return new Map(list.map((p) => [p.netvisorKey, stripNetvisor(p) as RegisterRecord]));
   },
   create: (ctx, record) => ctx.connections.netvisor(ctx.tenant).addProduct(record),
   update: (ctx, key, record) => ctx.connections.netvisor(ctx.tenant).editProduct(key, record),
@@ -341,6 +398,9 @@ const netvisorDimensionTarget: TargetStream<CostCentre> = {
     const header = await dimensionHeader(ctx);
     // Items are edited by their current name (olditem), so the name is the target key.
     return header.items.map((i) => ({ targetKey: i.name, code: i.code ?? '', name: i.name }));
+  },
+  async *listAll(ctx): AsyncIterable<ListedRecord> {
+    for (const i of (await dimensionHeader(ctx)).items) yield { candidate: { targetKey: i.name, code: i.code ?? '', name: i.name }, content: { code: i.code ?? '', name: i.name, active: !i.hidden } };
   },
   pair: (record, candidates) => pairByCode(record.code, candidates as Array<{ targetKey: string; code: string }>, 'dimension item', 'Netvisor'),
   async details(ctx, keys) {
