@@ -3,6 +3,7 @@ import { loadTenants } from '../../config/load';
 import { codecFromEnvironment } from '../../worker/payload-codec';
 import { codecAuthFromEnvironment } from '../codec-auth';
 import { buildCodecServer, listenCodec } from '../codec-routes';
+import { consoleAuthFromEnvironment, listenConsole, signInConfigured } from '../console';
 import { buildHttpServer, listen } from '../http';
 import { log } from '../log';
 import { configDir, dataDir } from '../paths';
@@ -14,6 +15,8 @@ import { parseInteger } from './sandbox';
  * `siirto server`: the HTTP server alone. Two listeners: the public webhook door (--host/--port), and the payload
  * codec endpoint for the Temporal UI and CLI (--codec-host/--codec-port), which stays on loopback unless
  * authentication is configured (SIIRTO_CODEC_TOKEN, or SIIRTO_CODEC_JWT_ISSUER + SIIRTO_CODEC_JWKS_URL).
+ * A third, the operator's console (--admin-host/--admin-port, client/console), stays on loopback unless sign-in is
+ * configured (SIIRTO_CONSOLE_USERS or SIIRTO_CONSOLE_TOKENS).
  */
 export function registerServerCommand(program: Command): void {
   program
@@ -26,27 +29,34 @@ export function registerServerCommand(program: Command): void {
     .option('--codec-host <ip>', 'address the codec endpoint listens on (beyond loopback only with authentication configured)', '127.0.0.1')
     .option('--codec-port <n>', 'port the codec endpoint listens on', parseInteger, 8081)
     .option('--ui-origin <url...>', 'origins allowed to call the codec endpoint', ['http://localhost:8233'])
+    .option('--admin-host <ip>', 'address the operator console listens on (beyond loopback only with sign-in configured: SIIRTO_CONSOLE_USERS)', '127.0.0.1')
+    .option('--admin-port <n>', 'port the operator console listens on', parseInteger, 8082)
+    .option('--temporal-ui <url>', 'the Temporal UI the console links to', process.env.TEMPORAL_UI_URL ?? 'http://localhost:8233')
     .option('--config <dir>', 'directory of tenant YAML files', configDir())
     .option('--json', 'print a ready line per listener on stdout, as `siirto stack --json` does')
-    .action(async (opts: { address: string; namespace: string; host: string; port: number; codecHost: string; codecPort: number; uiOrigin: string[]; config: string; json?: boolean }) => {
+    .action(async (opts: { address: string; namespace: string; host: string; port: number; codecHost: string; codecPort: number; uiOrigin: string[]; adminHost: string; adminPort: number; temporalUi: string; config: string; json?: boolean }) => {
       const tenants = loadTenants(opts.config);
       const codec = codecFromEnvironment(dataDir());
       const auth = codecAuthFromEnvironment();
+      const consoleAuth = consoleAuthFromEnvironment();
       // Lazy: the webhook door comes up and answers (503 with Retry-After) even while Temporal is down.
       const temporal = await connectClient(opts.address, codec, opts.namespace, { lazy: true });
       const codecApp = buildCodecServer({ codec, allowedOrigins: opts.uiOrigin, auth });
       const codecUrl = await listenCodec(codecApp, { host: opts.codecHost, port: opts.codecPort, auth });
       const app = buildHttpServer({ tenants, temporal });
       const url = await listen(app, opts.port, opts.host);
+      const consoleServer = await listenConsole({ tenants, temporal, host: opts.adminHost, port: opts.adminPort, temporalUiUrl: opts.temporalUi, auth: consoleAuth });
       onShutdown(async () => {
         await app.close();
         await codecApp.close();
+        await consoleServer.close();
         await temporal.connection.close();
       });
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ service: 'server', url, pid: process.pid })}\n`);
         process.stdout.write(`${JSON.stringify({ service: 'codec', url: codecUrl })}\n`);
+        process.stdout.write(`${JSON.stringify({ service: 'console', url: consoleServer.url })}\n`);
       }
-      log.info({ url, codecUrl, codecAuthentication: Boolean(auth.token || auth.jwt), tenants: [...tenants.keys()] }, 'HTTP server listening');
+      log.info({ url, codecUrl, consoleUrl: consoleServer.url, codecAuthentication: Boolean(auth.token || auth.jwt), consoleSignIn: signInConfigured(consoleAuth), tenants: [...tenants.keys()] }, 'HTTP server listening');
     });
 }

@@ -1,6 +1,7 @@
 import type { Got, OptionsOfTextResponseBody } from 'got' with { 'resolution-mode': 'import' };
 import { currentCall, heartbeatWhile } from './call-context';
 import { ConnectorError } from './errors';
+import { recordApiCall } from './call-log';
 
 /**
  * The one HTTP transport connectors share. It never retries (Temporal's retry policy does, so that every attempt
@@ -48,6 +49,7 @@ export function createHttpTransport(system: string, baseUrl: string, defaultTime
       const write = req.method !== 'GET';
       const what = `${system} request ${req.method} ${pathOf(req.url)}`;
       if (call.signal?.aborted) throw cancelled(system, what, call.signal);
+      recordApiCall(system, base);
       const got = await loadGot();
       const url = /^https?:\/\//.test(req.url) ? req.url : `${base}/${req.url.replace(/^\/+/, '')}`;
       const searchParams: Record<string, string> = {};
