@@ -1,15 +1,22 @@
 import { z } from 'zod';
 
-/** POST /__sandbox/limits body: replaces the published rate limit (e.g. scaled down for a benchmark). */
+/**
+ * POST /__sandbox/limits body: replaces the published rate limit (e.g. scaled down for a benchmark). Besides
+ * perSecond/perMinute/perHour, `{"limit": 480, "windowMs": 3000}` keeps a published count but shortens its window
+ * (a benchmark scaled down in time, not in window).
+ */
 export const LimitConfig = z
   .object({
     perSecond: z.number().positive().optional(),
     perMinute: z.number().positive().optional(),
     perHour: z.number().positive().optional(),
+    limit: z.number().int().positive().optional(),
+    windowMs: z.number().int().min(100).max(86_400_000).optional(),
   })
-  .refine((v) => v.perSecond !== undefined || v.perMinute !== undefined || v.perHour !== undefined, {
-    message: 'give one of perSecond, perMinute or perHour',
-  });
+  .refine((v) => v.perSecond !== undefined || v.perMinute !== undefined || v.perHour !== undefined || (v.limit !== undefined && v.windowMs !== undefined), {
+    message: 'give one of perSecond, perMinute or perHour, or limit with windowMs',
+  })
+  .refine((v) => (v.limit === undefined) === (v.windowMs === undefined), { message: 'limit and windowMs go together' });
 export type LimitConfig = z.infer<typeof LimitConfig>;
 
 export interface RateWindow {
@@ -18,6 +25,7 @@ export interface RateWindow {
 }
 
 export function toWindow(config: LimitConfig): RateWindow {
+  if (config.limit !== undefined && config.windowMs !== undefined) return { limit: config.limit, windowMs: config.windowMs };
   if (config.perSecond !== undefined) return { limit: config.perSecond, windowMs: 1000 };
   if (config.perMinute !== undefined) return { limit: config.perMinute, windowMs: 60_000 };
   return { limit: config.perHour!, windowMs: 3_600_000 };
