@@ -10,6 +10,8 @@ const esmPackages = [
   'uint8array-extras', 'quick-lru',
   // fastify's inject() (light-my-request) pulls in the ESM-only cookie package.
   'cookie',
+  // @fastify/cookie (the console's session cookie) loads cookie with import(): transformed, it becomes a require.
+  '@fastify/cookie',
   // jose 6 (the codec endpoint's access-token check) is ESM-only too.
   'jose',
 ];
