@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 
 /**
- * Netvisor's request signature (netvisor.md §1.2). The customer and partner keys never travel; they only key the
+ * Netvisor's request signature (docs/wire/netvisor.md#authentication). The customer and partner keys never travel; they only key the
  * MAC. Every attempt needs its own transaction id, so headers are built per attempt, never cached.
  */
 export interface MacInput {

@@ -20,7 +20,8 @@ export class NetvisorClient {
 
   constructor(credentials: NetvisorCredentials, options: NetvisorClientOptions = {}, transport?: HttpTransport) {
     this.connection = new NetvisorConnection(credentials, options, transport);
-    // UNVERIFIED default: productgroup is compulsory on add and Netvisor creates a missing group.
+    // productgroup is compulsory on add and Netvisor creates a missing group; the default name is ours
+    // (docs/wire/open-points.md, "Default product group").
     this.defaultProductGroup = options.defaultProductGroup ?? 'Tuotteet';
   }
 

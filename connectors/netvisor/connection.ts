@@ -32,7 +32,7 @@ export interface NetvisorClientOptions {
 /** Query parameters, written in this order; undefined values are left out. */
 export type Query = Array<[string, string | number | undefined]>;
 
-// Netvisor asks for one request in flight per environment (netvisor.md §0): every client instance in the process,
+// Netvisor asks for one request in flight per environment (docs/wire/netvisor.md#transport): every client instance in the process,
 // and every worker process when cluster-wide limits are on, waits for its turn (connectors/kit/limiter.ts).
 
 /** Auth, transport and error classification for one Netvisor environment. The only code that touches HTTP. */
@@ -51,7 +51,7 @@ export class NetvisorConnection {
     this.key = `${this.credentials.baseUrl.replace(/\/+$/, '').toLowerCase()}|${this.credentials.customerId}|${this.credentials.organisationId}`;
   }
 
-  /** The exact URL that is both requested and signed (netvisor.md pitfall 1: they must be byte-identical). */
+  /** The exact URL that is both requested and signed (docs/wire/netvisor.md#authentication: they must be byte-identical). */
   url(resource: string, query: Query = []): string {
     const q = query
       .filter((p): p is [string, string | number] => p[1] !== undefined)

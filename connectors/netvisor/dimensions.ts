@@ -33,8 +33,8 @@ export async function listDimensions(conn: NetvisorConnection, opts: { showHidde
 
 /**
  * Adds a cost centre as an item under an existing dimension header. The item's name is what documents reference;
- * the code goes to the newer `code` element and a parent is found by `fathercode` (newer elements, UNVERIFIED
- * beyond the article's element list). Netvisor replies with a bare OK (no key), so callers re-list to find it.
+ * the code goes to the newer `code` element and a parent is found by `fathercode` (newer elements listed by the
+ * article; their DTD order is an open point, docs/wire/open-points.md). Netvisor replies with a bare OK (no key), so callers re-list to find it.
  */
 export function dimensionItemBody(dimensionName: string, item: CostCentre): string {
   return toXmlDocument(

@@ -1,7 +1,7 @@
 import type { OrderTable } from './xml';
 
 /**
- * Element order of every body we send, from Netvisor's DTDs as documented in netvisor.md §3 (customer.nv, product.nv,
+ * Element order of every body we send, from Netvisor's DTDs as documented in docs/wire/netvisor.md#resources (customer.nv, product.nv,
  * salesinvoice.nv, salespayment.nv, dimensionitem.nv). Only elements this client writes are listed, in their
  * documented relative order; Netvisor answers anything out of order with "Could not validate xml".
  */
@@ -56,7 +56,7 @@ export const DIMENSION_ITEM_ORDER: OrderTable = {
   dimensionitem: ['name', 'item', 'olditem', 'code', 'label', 'fatherid', 'fatheritem', 'fathercode', 'ishidden'],
 };
 
-/** vendor.nv: order as modelled by RANT's Vendor interface; Netvisor's own vendor DTD was not available (UNVERIFIED). */
+/** vendor.nv: order as modelled by RANT's Vendor interface; Netvisor's own vendor DTD was not available (open point: docs/wire/open-points.md). */
 export const VENDOR_ORDER: OrderTable = {
   vendor: ['vendorbaseinformation', 'vendorcontactdetails', 'vendoradditionalinformation'],
   vendorbaseinformation: ['code', 'name', 'address', 'postcode', 'city', 'country', 'organizationid', 'groupname'],

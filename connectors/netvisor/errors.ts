@@ -5,7 +5,8 @@ export const SYSTEM = 'netvisor';
 
 /**
  * Netvisor reports failures in the body: `<Status>FAILED</Status><Status>CATEGORY :: text</Status>`
- * (netvisor.md §2.2). The HTTP status is only a hint (its mapping is undocumented), so the category decides.
+ * (docs/wire/netvisor.md#error-categories). The HTTP status says less (200/400/401/403/500 with
+ * UseHTTPResponseStatusCodes, docs/wire/netvisor.md#http-status-codes), so the category decides.
  */
 export interface NetvisorFailure {
   category: string;

@@ -1,5 +1,5 @@
 /**
- * Netvisor connector. Wire facts: the shared Netvisor API notes (apis/netvisor.md).
+ * Netvisor connector. Wire facts: docs/wire/netvisor.md.
  * connection.ts = auth + transport + error classification; one module per register; client.ts = the facade.
  */
 export { NetvisorClient } from './client';

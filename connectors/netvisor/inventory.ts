@@ -11,7 +11,7 @@ export interface NetvisorInventoryItem {
   totalOrderedAmount: string;
 }
 
-/** Finnish "d.M.yyyy H:mm:ss", the format inventorybywarehouse.nv's changedsince takes (unlike every other resource). Sent in UTC; whether Netvisor reads it as Finnish local time is UNVERIFIED. */
+/** Finnish "d.M.yyyy H:mm:ss", the format inventorybywarehouse.nv's changedsince takes (unlike every other resource). Sent in UTC; whether Netvisor reads it as Finnish local time is an open point (docs/wire/open-points.md). */
 export function finnishDateTime(d: Date): string {
   return `${d.getUTCDate()}.${d.getUTCMonth() + 1}.${d.getUTCFullYear()} ${d.getUTCHours()}:${String(d.getUTCMinutes()).padStart(2, '0')}:${String(d.getUTCSeconds()).padStart(2, '0')}`;
 }

@@ -59,21 +59,21 @@ export interface NetvisorSalesDocumentInput {
   yourReference?: string;
   freeTextBeforeLines?: string;
   freeTextAfterLines?: string;
-  /** Netvisor targets payments to an unsent invoice only when it expects partial payments (netvisor.md §3.5). */
+  /** Netvisor targets payments to an unsent invoice only when it expects partial payments (docs/wire/netvisor.md#sales-payments). */
   expectPartialPayments?: boolean;
   lines: NetvisorSalesLineInput[];
 }
 
 const STATUSES: Record<SalesKind, readonly SalesStatus[]> = { invoice: ['open', 'unsent'], order: ['undelivered', 'delivered'] };
 
-/** Domestic sales VAT code; 0 % rows carry NONE. Netvisor fails a row without a vat code (netvisor.md §2.2). */
+/** Domestic sales VAT code; 0 % rows carry NONE. Netvisor fails a row without a vat code (docs/wire/netvisor.md#error-categories). */
 export const vatCodeFor = (vatRate: string): string => (new Decimal(vatRate).isZero() ? 'NONE' : 'KOMY');
 
 /**
  * Canonical SalesDocument → Netvisor input. Pure. Shipping, fee and discount rows become product rows under their
  * own product code (they must exist in Netvisor as products). The payment method and the document comment become
  * comment rows. The invoice channel is not mapped: salesinvoice.nv's `printchannelformat` values are not documented
- * in anything we have (UNVERIFIED), so the customer card's default channel applies.
+ * in anything we have (open point: docs/wire/open-points.md), so the customer card's default channel applies.
  */
 export function toNetvisorSalesDocument(
   doc: SalesDocument,

@@ -16,7 +16,7 @@ export interface NetvisorSalesPaymentInput {
   reference?: string;
   currency?: string;
   targetType?: 'invoice' | 'order';
-  /** Prepayment on a sales order needs the prepayment account here (netvisor.md §3.5). */
+  /** Prepayment on a sales order needs the prepayment account here (docs/wire/netvisor.md#sales-payments). */
   overrideSalesReceivableAccountNumber?: string;
 }
 

@@ -76,7 +76,7 @@ export async function addVendor(conn: NetvisorConnection, party: Party): Promise
   return conn.parse('vendor.nv', insertedReply, root).replies.inserteddataidentifier;
 }
 
-/** The edit key parameter name for vendor.nv is `netvisorkey` as RANT sends it (UNVERIFIED in Netvisor's docs). */
+/** The edit key parameter name for vendor.nv is `netvisorkey` as RANT sends it (not in Netvisor's docs: open point, docs/wire/open-points.md). */
 export async function editVendor(conn: NetvisorConnection, netvisorKey: string, party: Party): Promise<void> {
   await conn.post('vendor.nv', [['method', 'edit'], ['netvisorkey', netvisorKey]], vendorBody(party));
 }

@@ -75,7 +75,7 @@ export interface ToProcountorInvoiceOptions {
   paymentMethod?: string;
   /** Days to the due date when the document has none; 14 by default. */
   paymentTermDays?: number;
-  /** VAT status of a domestic sale; read it from GET /vats/default. 1 by default (UNVERIFIED value). */
+  /** VAT status of a domestic sale; read it from GET /vats/default. 1 by default (open point: docs/wire/open-points.md). */
   vatStatus?: number;
   bankAccount?: { accountNumber: string; bic?: string };
   /** An empty reference asks Procountor to generate one; on by default. */
@@ -125,7 +125,7 @@ function addDays(isoDate: string, days: number): string {
 
 /**
  * Procountor takes one flag for the whole invoice. Mixed documents (gross product rows, net fee rows) are sent
- * net: gross prices are divided by (1 + VAT) and kept to 4 decimals (UNVERIFIED: the unit price scale Procountor
+ * net: gross prices are divided by (1 + VAT) and kept to 4 decimals (open point, docs/wire/open-points.md: the unit price scale Procountor
  * stores; 4 is what its UI shows).
  */
 function rowPrice(line: SalesLine, allGross: boolean): number {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Response shapes of the Procountor REST API (OpenAPI "Procountor API" 26.04, see shared/apis/procountor-severa.md).
+ * Response shapes of the Procountor REST API (OpenAPI "Procountor API" 26.04, see docs/wire/procountor.md).
  * Procountor sends `null` for empty references, so optional members are `nullish`. Enumerations the client only
  * passes through stay plain strings: a new enum value in Procountor's monthly release must not break a sync.
  */

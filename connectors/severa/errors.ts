@@ -25,7 +25,8 @@ function parse(body: string): ExceptionModel['error'] | undefined {
 export function classifySeveraError(res: HttpResponse, resource: string, scope?: string): ConnectorError {
   if (res.status === 429) {
     const wait = retryAfterMs(res.headers['retry-after'], 1000);
-    // UNVERIFIED body: the gateway's text is "API calls quota exceeded! maximum admitted 10 per 1s.".
+    // Plain text "API calls quota exceeded! maximum admitted 10 per 1s." (docs/wire/severa.md#rate-limit); Retry-After
+    // may be missing (docs/wire/open-points.md), then one second.
     const said = /(API calls )?quota exceeded[^"}]*/i.exec(res.body)?.[0];
     return new ConnectorError(SYSTEM, 'rate-limit', `Severa rate limit reached while reading ${resource}${said ? ` (${said.trim()})` : ''}; retrying after ${Math.ceil(wait / 1000)} s`, {
       resource,

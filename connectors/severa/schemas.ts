@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Response shapes of Visma Severa REST API v1 (doc.json behind api.severa.visma.com/rest-api, see
- * shared/apis/procountor-severa.md B). Severa sends null for empty members, hence `nullish`.
+ * docs/wire/severa.md). Severa sends null for empty members, hence `nullish`.
  */
 const text = z.string().nullish();
 const num = z.number().nullish();
@@ -11,7 +11,7 @@ const named = z.object({ guid: text, name: text }).passthrough().nullish();
 export const TokenResponse = z.object({
   access_token: z.string().min(1),
   access_token_type: text,
-  // UNVERIFIED lifetime; when absent we assume an hour and still renew on the first 401.
+  // Open point (docs/wire/open-points.md): lifetime; when absent we assume an hour and still renew on the first 401.
   access_token_expires_in: z.number().positive().nullish(),
   access_token_expires_utc: text,
   refresh_token: text,

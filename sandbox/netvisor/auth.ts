@@ -3,9 +3,9 @@ import type { FastifyRequest } from 'fastify';
 import { NetvisorFailure } from './wire';
 
 /**
- * Verifies Netvisor's authentication headers (netvisor.md §1). The MAC is recomputed over the URL as the client
+ * Verifies Netvisor's authentication headers (docs/wire/netvisor.md#authentication). The MAC is recomputed over the URL as the client
  * sent it — scheme + Host header + raw path and query — and, because clients differ on percent-encoding, also over
- * the percent-decoded query (which form real Netvisor signs is UNVERIFIED). Hex case is ignored.
+ * the percent-decoded query (which form real Netvisor signs is an open point: docs/wire/open-points.md). Hex case is ignored.
  */
 export interface SandboxCredentials {
   customerId: string;
@@ -15,7 +15,7 @@ export interface SandboxCredentials {
   organisationId: string;
 }
 
-/** Skew allowed on TimestampUnix. Netvisor documents none (UNVERIFIED); 5 minutes is the usual choice. */
+/** Skew allowed on TimestampUnix. Netvisor documents none (open point: docs/wire/open-points.md); 5 minutes is the usual choice. */
 const MAX_SKEW_SECONDS = 300;
 
 const AUTH_TEXT = 'Integration keys are not valid. Please check the keys specific to the user and partner.';
@@ -64,9 +64,9 @@ export function verify(req: FastifyRequest, creds: SandboxCredentials, now = Dat
   const timestampUnix = get('authentication-timestampunix');
   if (!sender || !customerId || !partnerId || !timestamp || !transactionId || !language || !organisationId || !mac) throw authFailed();
   if (!['FI', 'EN', 'SE'].includes(language.toUpperCase())) throw authFailed();
-  // UNVERIFIED: an unknown customer or partner id answers the same category as a wrong key.
+  // Open point (docs/wire/open-points.md): an unknown customer or partner id answers the same category as a wrong key.
   if (customerId !== creds.customerId || partnerId !== creds.partnerId) throw authFailed();
-  // UNVERIFIED which category a wrong company gets; the user is simply not authorised for it.
+  // Open point (docs/wire/open-points.md): which category a wrong company gets; the user is simply not authorised for it.
   if (organisationId !== creds.organisationId) throw authFailed();
 
   const pieces = (url: string) => [url, sender, customerId, timestamp, language, organisationId, transactionId];

@@ -156,7 +156,7 @@ export const customerImport: Handler = (req) => {
     if (name === undefined) throw couldNotValidate();
     let code = '';
     if (codeEl) code = codeEl.attrs.type?.toLowerCase() === 'automatic' && codeEl.text === '' ? nextCustomerCode(req) : codeEl.text;
-    // UNVERIFIED text: Netvisor refuses a customer code that is already used.
+    // Open point (docs/wire/open-points.md): text: Netvisor refuses a customer code that is already used.
     if (code && codeInUse(code)) throw new NetvisorFailure('DUPLICATE_DATA', `Customer code ${code} is already in use`);
     const record: CustomerRecord = {
       netvisorKey: req.store.nextId('customer'),

@@ -1,7 +1,7 @@
 import { couldNotValidate, type Elem } from './wire';
 
 /**
- * The element order Netvisor's DTDs demand for the bodies the sandbox validates (netvisor.md §3.1–3.3, §3.5–3.6):
+ * The element order Netvisor's DTDs demand for the bodies the sandbox validates (docs/wire/netvisor.md#request-bodies and #resources):
  * a child out of order, an unknown child or a repeated single child fails the whole message with
  * "Could not validate xml", as the real service does. Written from the documentation, independently of the client.
  */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { NetvisorFailure } from './wire';
 
 /**
- * Netvisor's rule "one request at a time per customer environment; overlapping calls cause errors" (netvisor.md §0),
+ * Netvisor's rule "one request at a time per customer environment; overlapping calls cause errors" (docs/wire/netvisor.md#transport),
  * enforced and measured.
  *
  * A request is in flight from the moment its handler starts until its reply is written. A request that arrives
@@ -10,7 +10,7 @@ import { NetvisorFailure } from './wire';
  * is read or written. `maxInFlight` is the largest number of requests ever in flight at once for one environment,
  * counting the refused ones: 1 means no overlap was ever seen.
  *
- * UNVERIFIED: how Netvisor fails an overlapping call is not documented. The sandbox answers the usual FAILED envelope
+ * Open point (docs/wire/open-points.md): how Netvisor fails an overlapping call is not documented. The sandbox answers the usual FAILED envelope
  * with category TECHNICAL_ERROR (HTTP 500 with UseHTTPResponseStatusCodes), which clients already retry, and does
  * nothing with the refused request.
  *

@@ -137,7 +137,7 @@ export const productImport: Handler = (req) => {
   const codeInUse = (c: string, except?: number) => products(req).some((p) => p.code && p.code.toLowerCase() === c.toLowerCase() && p.netvisorKey !== except);
 
   if (method === 'add') {
-    // UNVERIFIED text: a product code already in use is refused.
+    // Open point (docs/wire/open-points.md): text: a product code already in use is refused.
     if (code && codeInUse(code)) throw new NetvisorFailure('DUPLICATE_DATA', `Product code ${code} is already in use`);
     const record: ProductRecord = {
       netvisorKey: req.store.nextId('product'),

@@ -70,7 +70,7 @@ export const dimensionItemImport: Handler = (req) => {
     : undefined;
   if ((fatherId || fatherItem || fatherCode) && !father) throw invalidData(`Parent dimension item not found under ${headerName}`);
   if (method === 'add') {
-    // UNVERIFIED: the category for an item name already used under the same header.
+    // Open point (docs/wire/open-points.md): the category for an item name already used under the same header.
     if (header.items.some((i) => i.name.toLowerCase() === itemName.toLowerCase())) throw new NetvisorFailure('DUPLICATE_DATA', `Dimension item ${itemName} already exists under ${headerName}`);
     header.items.push({
       netvisorKey: req.store.nextId('dimension'),
@@ -136,7 +136,7 @@ export function getVendor(req: NvRequest, setHeader: (name: string, value: strin
   const byKey = (k: string) => vendors.find((v) => String(v.netvisorKey) === k.trim());
   if (q.netvisorkey !== undefined) {
     const v = byKey(q.netvisorkey);
-    // UNVERIFIED text: an unknown vendor is refused like an unknown customer.
+    // Open point (docs/wire/open-points.md): text: an unknown vendor is refused like an unknown customer.
     if (!v) throw invalidData(`Vendor not found with Netvisor identifier: ${q.netvisorkey}`);
     return vendorXml(v);
   }
@@ -182,7 +182,7 @@ function checkVendorOrder(e: Elem): void {
   }
 }
 
-/** vendor.nv: element order as RANT models it (Netvisor's vendor DTD not available: UNVERIFIED). Edit key: netvisorkey (or id). */
+/** vendor.nv: element order as RANT models it (Netvisor's vendor DTD is not public: open point, docs/wire/open-points.md). Edit key: netvisorkey (or id). */
 export const vendorImport: Handler = (req) => {
   const body = req.body as Elem;
   if (body.name !== 'vendor') throw couldNotValidate();

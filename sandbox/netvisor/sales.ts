@@ -31,7 +31,7 @@ export function referenceNumber(base: string): string {
 
 function lockedPeriod(req: NvRequest, date: string): void {
   if (req.switches.lockedUntil && date <= req.switches.lockedUntil) {
-    // UNVERIFIED text; the category is documented.
+    // Open point (docs/wire/open-points.md): text; the category is documented.
     throw new NetvisorFailure('PERIOD_LOCK', `The accounting period is locked until ${req.switches.lockedUntil}; date ${date} cannot be used`);
   }
 }
@@ -44,7 +44,7 @@ function findCustomer(req: NvRequest, identifier: Elem): CustomerRecord {
     : type === 'customer' ? list.find((c) => c.code.toLowerCase() === identifier.text.toLowerCase())
     : type === 'organizationunitnumber' ? undefined
     : (() => { throw couldNotValidate(); })();
-  // UNVERIFIED: the article's sentence on unknown customers was truncated; the sandbox refuses, so the flow must create the customer first.
+  // Open point (docs/wire/open-points.md): the article's sentence on unknown customers was truncated; the sandbox refuses, so the flow must create the customer first.
   if (!found) throw invalidData(`Customer not found with identifier: ${identifier.text}`);
   return found;
 }
@@ -63,7 +63,7 @@ function productLine(req: NvRequest, line: Elem): SalesLineRecord {
     : type === 'customer' ? products.find((p) => p.code.toLowerCase() === ident.text.toLowerCase())
     : type === 'primaryeancode' ? products.find((p) => p.ean === ident.text)
     : undefined;
-  // UNVERIFIED text: Netvisor links rows to existing products and ignores product data in the invoice.
+  // Open point (docs/wire/open-points.md): text: Netvisor links rows to existing products and ignores product data in the invoice.
   if (!product) throw invalidData(`Product not found with identifier: ${ident.text}`);
   const vatCode = vat.attrs.vatcode?.toUpperCase();
   if (!vatCode) throw invalidData('VAT code cannot be retrieved from posting suggestion because no posting suggestion has been given.');
@@ -160,7 +160,7 @@ export const salesInvoiceImport: Handler = (req) => {
   if (numberText) {
     if (!/^\d{1,18}$/.test(numberText)) throw invalidData(`Invalid invoice number: ${numberText}`);
     const clash = documents(req).find((d) => d.type === type && d.number === numberText && d.netvisorKey !== existing?.netvisorKey);
-    // UNVERIFIED text; the category is what Netvisor documents for data that already exists.
+    // Open point (docs/wire/open-points.md): text; the category is what Netvisor documents for data that already exists.
     if (clash) throw new NetvisorFailure('DUPLICATE_DATA', `${type === 'order' ? 'Order' : 'Invoice'} number ${numberText} is already in use`);
     number = numberText;
   } else {
@@ -244,7 +244,7 @@ export const salesInvoiceList: Handler = (req) => {
       return wanted === 'overdue' ? s.substatus === 'overdue' : s.status === wanted;
     });
   }
-  // UNVERIFIED cap (RANT comment): 500 rows per reply; page on with invoicesabovenetvisorkey.
+  // Open point (docs/wire/open-points.md): cap (RANT comment): 500 rows per reply; page on with invoicesabovenetvisorkey.
   found = [...found].sort((a, b) => a.netvisorKey - b.netvisorKey).slice(0, 500);
   const resource = type === 'order' ? 'getorder.nv' : 'getsalesinvoice.nv';
   return el(
@@ -327,7 +327,7 @@ function documentXml(d: SalesInvoiceRecord, showComments: boolean): string {
             el('AccountingAccountSuggestion', '3000'),
           ]),
         ),
-        // UNVERIFIED shape: comment lines come back inside InvoiceLine only with showcommentlines=1, after the product lines.
+        // Open point (docs/wire/open-points.md): shape: comment lines come back inside InvoiceLine only with showcommentlines=1, after the product lines.
         ...(showComments ? commentLines.map((l) => el('SalesInvoiceCommentLine', [el('Comment', l.text)])) : []),
       ]),
     ]),
@@ -379,10 +379,10 @@ export const salesPaymentImport: Handler = (req) => {
       d.type === targetType &&
       (identType === 'netvisor' ? String(d.netvisorKey) === target.text : identType === 'invoicenumber' ? d.number === target.text : d.referenceNumber === target.text),
   );
-  // UNVERIFIED text: the invoice must exist before its payment (documented); the sandbox refuses an unknown target.
+  // Open point (docs/wire/open-points.md): text: the invoice must exist before its payment (documented); the sandbox refuses an unknown target.
   if (!doc) throw invalidData(`Sales ${targetType} not found with identifier: ${target.text}`);
   const override = method.attrs.overridesalesreceivableaccountnumber ?? '';
-  // Documented: a prepayment on a sales order must be booked to the prepayment account. Refusal text UNVERIFIED.
+  // Documented: a prepayment on a sales order must be booked to the prepayment account. Refusal text: open point (docs/wire/open-points.md).
   if (doc.type === 'order' && !override) throw invalidData('Payment to a sales order requires overridesalesreceivableaccountnumber (prepayment account)');
   // Documented: paid invoices and unsent invoices without expectpartialpayments do not get the payment targeted.
   const targeted = !(doc.type === 'invoice' && (doc.status === 'paid' || (doc.status === 'unsent' && !doc.expectPartialPayments)));

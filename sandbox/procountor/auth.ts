@@ -18,7 +18,7 @@ export function authRoutes(app: FastifyInstance, ctx: SandboxContext, tokenSetti
   app.post('/api/oauth/token', async (request, reply) => {
     const type = String(request.headers['content-type'] ?? '');
     const raw = (request.body as Buffer | undefined)?.toString('utf8') ?? '';
-    // UNVERIFIED: the status and body of Procountor's token errors; standard OAuth 2.0 bodies are used.
+    // Open point (docs/wire/open-points.md): the status and body of Procountor's token errors; standard OAuth 2.0 bodies are used.
     if (!type.startsWith('application/x-www-form-urlencoded')) {
       return reply.code(400).type('application/json').send(oauthError('invalid_request', 'Content-Type must be application/x-www-form-urlencoded'));
     }
@@ -43,7 +43,7 @@ export function authRoutes(app: FastifyInstance, ctx: SandboxContext, tokenSetti
     return reply.type('application/json').send(JSON.stringify({ access_token: record.token, token_type: 'bearer', expires_in: tokenSettings.ttlSeconds }));
   });
 
-  // Every other API route needs a live bearer token. UNVERIFIED: the 401 body of an expired token.
+  // Every other API route needs a live bearer token. The 401 body of an expired token is an open point (docs/wire/open-points.md).
   app.addHook('preHandler', async (request, reply) => {
     const path = request.url.split('?')[0];
     if (!path.startsWith('/api/') || path === '/api/oauth/token') return;

@@ -4,7 +4,7 @@ import { isBlank, isObject, Violations, type Json } from './wire';
 export const COMPANY = { companyId: 12345, name: 'Siirto Sandbox Oy', country: 'FINLAND', productVersion: '26.04' };
 
 export const VAT_PERCENTAGES = [25.5, 14, 13.5, 10, 0];
-// UNVERIFIED numbering: Procountor's real vatStatus values come from GET /vats/default of the company.
+// Open point (docs/wire/open-points.md): numbering: Procountor's real vatStatus values come from GET /vats/default of the company.
 export const VAT_STATUSES = [
   { vatStatus: 1, description: 'Domestic sales', sales: true, purchase: false },
   { vatStatus: 2, description: 'Domestic purchases', sales: false, purchase: true },
@@ -24,7 +24,7 @@ export const UNITS = [
   'BOX', 'METER', 'SQUARE_METER', 'CUBIC_METER', 'SALE_UNIT', 'MINUTE', 'MILLIMETER', 'PARCEL', 'BOTTLE', 'CAN', 'BAG',
   'DAY', 'ROLL', 'PAGE', 'SACK', 'SERIES', 'TUBE', 'TON', 'YEAR', 'WEEK', 'NO_UNIT',
 ];
-// UNVERIFIED coverage: the real enum has every country; the sandbox knows the ones Siirto's customers use.
+// Open point (docs/wire/open-points.md): coverage: the real enum has every country; the sandbox knows the ones Siirto's customers use.
 export const COUNTRIES = [
   'FINLAND', 'SWEDEN', 'NORWAY', 'DENMARK', 'ESTONIA', 'GERMANY', 'FRANCE', 'NETHERLANDS', 'POLAND', 'LATVIA', 'LITHUANIA',
   'UNITED_KINGDOM_OF_GREAT_BRITAIN_AND_NORTHERN_IRELAND', 'UNITED_STATES_OF_AMERICA', 'ICELAND', 'SPAIN', 'ITALY', 'AUSTRIA', 'BELGIUM',

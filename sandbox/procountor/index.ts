@@ -38,7 +38,8 @@ export function createDefinition(): SandboxDefinition {
       tokens.ttlSeconds = DEFAULT_TOKEN_TTL_SECONDS;
       seedProcountor(ctx, seed, counts);
     },
-    // UNVERIFIED: Procountor documents no 429; the sandbox answers one in its usual error body with Retry-After.
+    // Procountor documents no 429, only that excess "may result in suspending the service" (docs/wire/procountor.md#request-limits);
+    // the sandbox answers a 429 in its usual error body with Retry-After (docs/wire/open-points.md).
     faultReply(kind, retryAfterSeconds) {
       if (kind === 'rate-limit') {
         return {
@@ -50,7 +51,7 @@ export function createDefinition(): SandboxDefinition {
       }
       return { status: 500, contentType: 'application/json', body: JSON.stringify({ errors: [{ status: 500, field: null, message: 'Internal server error' }] }) };
     },
-    // 20 requests per second per client (the stricter of the two published figures), counted per API client.
+    // 20 requests per second per client (the stricter of the two published figures, docs/wire/procountor.md#request-limits).
     rateLimit: {
       window: { limit: 20, windowMs: 1000 },
       key(request: FastifyRequest) {

@@ -61,7 +61,7 @@ export function validateInvoice(body: Json, partners: PartnerRecord[]): Violatio
   const v = new Violations();
   checkWindows1252(body, '', v);
   if (isBlank(body.type)) v.blank('type');
-  // UNVERIFIED scope: the sandbox emulates sales documents only.
+  // Open point (docs/wire/open-points.md): scope: the sandbox emulates sales documents only.
   else if (!['SALES_INVOICE', 'SALES_ORDER'].includes(String(body.type))) v.invalid('type', body.type);
   if (body.partnerId !== undefined && body.partnerId !== null && !partners.some((p) => p.id === body.partnerId)) v.invalid('partnerId', body.partnerId);
   if (!isDate(body.date)) (isBlank(body.date) ? v.blank('date') : v.invalid('date', body.date));
@@ -166,7 +166,7 @@ const listRow = (i: InvoiceRecord) => ({
   counterParty: i.counterParty,
 });
 
-const wrongStatus = (action: string, status: string) => ({ field: null, message: `Invalid invoice status ${status} for ${action}.` }); // UNVERIFIED wording
+const wrongStatus = (action: string, status: string) => ({ field: null, message: `Invalid invoice status ${status} for ${action}.` }); // Open point (docs/wire/open-points.md): wording
 
 export function invoiceRoutes(app: FastifyInstance, ctx: SandboxContext): void {
   const invoices = () => ctx.store.list<InvoiceRecord>('invoices');
@@ -191,7 +191,7 @@ export function invoiceRoutes(app: FastifyInstance, ctx: SandboxContext): void {
       type: String(body.type),
       status: 'UNFINISHED',
       date: String(body.date),
-      invoiceNumber: null, // UNVERIFIED: the sandbox numbers invoices at approval
+      invoiceNumber: null, // Open point (docs/wire/open-points.md): the sandbox numbers invoices at approval
       originalInvoiceNumber: (body.originalInvoiceNumber as string | undefined) ?? null,
       invoiceChannel: String(body.invoiceChannel),
       counterParty,
@@ -235,13 +235,13 @@ export function invoiceRoutes(app: FastifyInstance, ctx: SandboxContext): void {
     const inv = find((request.params as { id: string }).id);
     if (!inv) return sendErrors(reply, 404, [notFound]);
     if (inv.status !== 'UNFINISHED') return sendErrors(reply, 403, [wrongStatus('approval', inv.status)]);
-    inv.status = 'NOT_SENT'; // UNVERIFIED: inferred from send's precondition
+    inv.status = 'NOT_SENT'; // Open point (docs/wire/open-points.md): inferred from send's precondition
     inv.invoiceNumber = ctx.store.nextId('invoiceNumber', 10001);
     inv.version = timestamp();
     return { message: 'Invoice approved.' };
   });
 
-  // Invalidation keeps the invoice, as INVALIDATED. Which statuses allow it is UNVERIFIED; here any live one does.
+  // Invalidation keeps the invoice, as INVALIDATED. Which statuses allow it is an open point (docs/wire/open-points.md); here any live one does.
   app.put('/api/invoices/:id/invalidate', async (request, reply) => {
     const inv = find((request.params as { id: string }).id);
     if (!inv) return sendErrors(reply, 404, [notFound]);
@@ -284,7 +284,7 @@ export function invoiceRoutes(app: FastifyInstance, ctx: SandboxContext): void {
     const event: PaymentRecord = {
       id: ctx.store.nextId('paymentEvent', 300001),
       invoiceId: inv.id,
-      type: 'ELSEWHERE', // UNVERIFIED: the event type a mark-paid creates
+      type: 'ELSEWHERE', // Open point (docs/wire/open-points.md): the event type a mark-paid creates
       paymentDate: body.paymentDate,
       status: 'PAID',
       amount: body.amount as number,
@@ -294,7 +294,7 @@ export function invoiceRoutes(app: FastifyInstance, ctx: SandboxContext): void {
     };
     ctx.store.insert('payments', event);
     const open = total.minus(paid).minus(event.amount);
-    inv.status = open.isZero() ? 'MARKED_PAID' : 'PARTLY_PAID'; // UNVERIFIED resulting statuses
+    inv.status = open.isZero() ? 'MARKED_PAID' : 'PARTLY_PAID'; // Open point (docs/wire/open-points.md): resulting statuses
     if (open.isZero()) inv.paymentDate = event.paymentDate;
     inv.version = timestamp();
     return event;

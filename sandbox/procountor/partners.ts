@@ -73,7 +73,7 @@ export function storePartner(ctx: SandboxContext, body: Json): PartnerRecord {
     type: String(body.type),
     invoicingInfo: isObject(body.invoicingInfo) ? { ...body.invoicingInfo } : {},
     registryInfo: { active: true, ...(isObject(body.registryInfo) ? body.registryInfo : {}) },
-    // UNVERIFIED: whether Procountor assigns a customer number when none is given; the sandbox leaves it empty.
+    // Open point (docs/wire/open-points.md): whether Procountor assigns a customer number when none is given; the sandbox leaves it empty.
     version: timestamp(),
   };
   ctx.store.insert('businessPartners', record);
@@ -122,7 +122,7 @@ export function partnerRoutes(app: FastifyInstance, ctx: SandboxContext): void {
     if (!current) return sendErrors(reply, 404, [{ field: null, message: 'No partner found for given id.' }]);
     const version = body.version ?? (request.query as Record<string, string | undefined>).version;
     if (isBlank(version)) return sendErrors(reply, 400, [{ field: 'version', message: "Value of the 'version' cannot be blank." }]);
-    // UNVERIFIED: the reply to a stale version; the spec lists no 409 here.
+    // Open point (docs/wire/open-points.md): the reply to a stale version; the spec lists no 409 here.
     if (version !== current.version) return sendErrors(reply, 409, [{ field: 'version', message: 'Business partner has been modified by someone else.' }]);
     const merged: Json = { ...current };
     for (const key of ['name', 'type', 'address', 'invoicingInfo', 'paymentInfo']) {

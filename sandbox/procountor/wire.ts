@@ -29,7 +29,7 @@ export class Violations {
     this.add(field, `Value of the '${field}' field is invalid: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
   }
   tooLong(field: string, max: number): void {
-    // UNVERIFIED wording; Procountor's length violations carry the field path like the others.
+    // Open point (docs/wire/open-points.md): wording; Procountor's length violations carry the field path like the others.
     this.add(field, `Value of the '${field}' is too long. Maximum length is ${max}.`);
   }
   get empty(): boolean {
@@ -68,7 +68,7 @@ export function checkWindows1252(value: unknown, path: string, v: Violations): v
       const cp = ch.codePointAt(0)!;
       const ok = (cp <= 0xff && (cp < 0x80 || cp > 0x9f)) || CP1252_EXTRA.has(ch);
       if (!ok) {
-        // UNVERIFIED wording.
+        // Open point (docs/wire/open-points.md): wording.
         v.add(path || null, `Value of the '${path}' contains characters that are not allowed: ${ch}`);
         return;
       }

@@ -4,7 +4,7 @@ import type { SandboxContext } from '../kit/server';
 import { liveToken, readJsonLower, SCOPES, sendError, type TokenRecord } from './wire';
 
 export const SANDBOX_CREDENTIALS = { clientId: 'sandbox-client', clientSecret: 'sandbox-secret' };
-export const DEFAULT_TOKEN_TTL_SECONDS = 3600; // UNVERIFIED: Severa's real lifetime; clients use the returned value
+export const DEFAULT_TOKEN_TTL_SECONDS = 3600; // Open point (docs/wire/open-points.md): Severa's real lifetime; clients use the returned value
 
 export interface TokenSettings {
   ttlSeconds: number;
@@ -21,10 +21,10 @@ export function authRoutes(app: FastifyInstance, ctx: SandboxContext, settings: 
     const body = readJsonLower(request);
     if (!body) return sendError(reply, 400, 'InvalidRequest', 'The request body must be a JSON object with client_id, client_secret and scope.', { type: 'RequestBody', name: 'body' });
     if (body.client_id !== SANDBOX_CREDENTIALS.clientId || body.client_secret !== SANDBOX_CREDENTIALS.clientSecret) {
-      // UNVERIFIED: status and type of a refused token request.
+      // Open point (docs/wire/open-points.md): status and type of a refused token request.
       return sendError(reply, 401, 'AuthenticationRequired', 'Invalid client credentials.');
     }
-    // Scopes are space-separated; commas are tolerated (UNVERIFIED whether Severa accepts them). None asked → all.
+    // Scopes are space-separated; commas are tolerated (open point, docs/wire/open-points.md: whether Severa accepts them). None asked → all.
     const asked = typeof body.scope === 'string' ? body.scope.split(/[\s,]+/).filter(Boolean) : [];
     const unknown = asked.find((s) => !SCOPES.includes(s));
     if (unknown) return sendError(reply, 400, 'InvalidParameter', `Unknown scope '${unknown}'.`, { type: 'RequestBody', name: 'scope' });

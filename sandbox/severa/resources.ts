@@ -5,7 +5,7 @@ import { readJsonLower, sendError } from './wire';
 export type Row = Record<string, unknown> & { guid: string; createdDateTime: string; lastUpdatedDateTime: string };
 type Query = Record<string, string | string[] | undefined>;
 
-const MAX_ROWS = 100; // UNVERIFIED: the spec says 100, a support article 1000; the stricter one is enforced
+const MAX_ROWS = 100; // Open point (docs/wire/open-points.md): the spec says 100, a support article 1000; the stricter one is enforced
 const DEFAULT_ROWS = 20;
 
 const list = (q: Query, k: string): string[] | undefined => (q[k] === undefined ? undefined : ([] as string[]).concat(q[k] as string | string[]));
@@ -36,7 +36,7 @@ function changedSinceOf(q: Query, reply: FastifyReply): number | null | undefine
 const changedAt = (r: Row) => Date.parse(r.lastUpdatedDateTime ?? r.createdDateTime);
 const bool = (v: string | undefined) => (v === undefined ? undefined : v.toLowerCase() === 'true');
 
-// Page tokens are opaque to clients; the sandbox encodes the offset (UNVERIFIED: Severa's own token format).
+// Page tokens are opaque to clients; the sandbox encodes the offset (open point, docs/wire/open-points.md: Severa's own token format).
 const encodeToken = (offset: number) => Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
 function decodeToken(token: string): number | null {
   try {
@@ -85,7 +85,7 @@ function register(app: FastifyInstance, ctx: SandboxContext, spec: ResourceSpec)
   app.get(`/v1/${spec.path}/:guid`, async (request, reply) => {
     const { guid } = request.params as { guid: string };
     const row = ctx.store.find<Row>(spec.collection, (r) => r.guid.toLowerCase() === guid.toLowerCase());
-    // UNVERIFIED: the error type Severa uses for an unknown guid.
+    // Open point (docs/wire/open-points.md): the error type Severa uses for an unknown guid.
     if (!row) return sendError(reply, 404, 'InvalidParameter', `No ${spec.path} found with guid ${guid}.`, { type: 'PathParameter', name: 'guid' });
     return reply.type('application/json; charset=utf-8').send(JSON.stringify(row));
   });
