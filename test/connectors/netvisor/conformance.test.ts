@@ -1,5 +1,6 @@
 import { XMLParser } from 'fast-xml-parser';
 import { signedHeaders } from '../../../connectors/netvisor';
+import { sha256Mac } from '../../../connectors/netvisor/auth';
 import { CUSTOMER_CODES_PER_CALL } from '../../../connectors/netvisor/customers';
 import { control, startTestSandboxes } from '../../support/sandboxes';
 import { caught, sandboxClient, sandboxIdentity } from './helpers';
@@ -148,5 +149,59 @@ describe('XML text (netvisor.md "Request bodies"; XML 1.0 characters)', () => {
       expect(res.status).toBe(400);
       expect(statuses(res.text)[1]).toBe('INVALID_DATA :: Data form incorrect:. XML message validation failed: Could not validate xml');
     }
+  });
+});
+
+describe('algorithms (netvisor.md "Authentication")', () => {
+  const signedWith = (algorithm: 'SHA256' | 'MD5', full: string) => {
+    const h = signedHeaders(full, identity);
+    const mac = sha256Mac({
+      url: full, sender: identity.sender, customerId: identity.customerId, timestamp: h['X-Netvisor-Authentication-Timestamp'], language: identity.language,
+      organisationId: identity.organisationId, transactionId: h['X-Netvisor-Authentication-TransactionId'], customerKey: identity.customerKey, partnerKey: identity.partnerKey,
+    });
+    return { ...h, 'X-Netvisor-Authentication-MACHashCalculationAlgorithm': algorithm, 'X-Netvisor-Authentication-MAC': mac };
+  };
+
+  it('plain SHA256 is still accepted; MD5, being withdrawn, is refused as AUTHENTICATION_FAILED', async () => {
+    const full = `${url}/productlist.nv`;
+    expect((await fetch(full, { headers: signedWith('SHA256', full) })).status).toBe(200);
+    const md5 = await fetch(full, { headers: signedWith('MD5', full) });
+    expect(md5.status).toBe(401);
+    expect(statuses(await md5.text())[1]).toMatch(/^AUTHENTICATION_FAILED :: /);
+  });
+});
+
+describe('import replies and "not found" (netvisor.md "Response envelope")', () => {
+  it('add answers Replies/InsertedDataIdentifier, edit the bare OK envelope; getproduct with an unknown id is OK with an empty element', async () => {
+    const body = (name: string) => `<root><customer><customerbaseinformation><name>${name}</name></customerbaseinformation></customer></root>`;
+    const added = await raw('customer.nv?method=add', { method: 'POST', body: body('Uusi Oy') });
+    const key = /<Replies><InsertedDataIdentifier>(\d+)<\/InsertedDataIdentifier><\/Replies>/.exec(added.text)?.[1];
+    expect(key).toBeDefined();
+    const edited = await raw(`customer.nv?method=edit&id=${key}`, { method: 'POST', body: body('Uusi Oy Ab') });
+    expect(edited.status).toBe(200);
+    expect(edited.text).not.toContain('<Replies>');
+    expect(edited.text).toMatch(/<\/ResponseStatus><\/Root>$/);
+
+    const missing = await raw('getproduct.nv?id=999999');
+    expect(statuses(missing.text)).toEqual(['OK']);
+    expect(missing.text).toMatch(/<Product(\/>|><\/Product>)<\/Root>$/);
+    expect(await sandboxClient(url).getProduct('999999')).toBeNull();
+  });
+});
+
+describe('vendor paging (netvisor.md "Vendors and inventory")', () => {
+  it('getvendor.nv pages by 500 and says so in the X-Netvisor-Pagination-* response headers', async () => {
+    await control(url, 'seed', { seed: 1, counts: { vendors: 501 } });
+    const first = await raw('getvendor.nv?changedsince=2000-01-01');
+    expect(first.headers.get('x-netvisor-pagination-current-page')).toBe('1');
+    expect(first.headers.get('x-netvisor-pagination-next-page')).toBe('2');
+    expect(first.headers.get('x-netvisor-pagination-limit')).toBe('500');
+    expect(first.headers.get('x-netvisor-pagination-total-count')).toBe('501');
+    expect((first.text.match(/<Vendor>/g) ?? []).length).toBe(500);
+    const second = await raw('getvendor.nv?changedsince=2000-01-01&page=2');
+    expect(second.headers.get('x-netvisor-pagination-previous-page')).toBe('1');
+    expect(second.headers.get('x-netvisor-pagination-next-page')).toBe('');
+    expect((second.text.match(/<Vendor>/g) ?? []).length).toBe(1);
+    expect((await sandboxClient(url).listVendors('2000-01-01')).length).toBe(501);
   });
 });
