@@ -1,134 +1,41 @@
 /**
  * Scale-out (issue #13): order-export throughput across 20 tenants, each with its own Netvisor environment (its own
- * sandbox, 120 ± 40 ms per request, one request in flight at a time as Netvisor requires), with 1, 2 and 4
+ * sandbox at bench/latency-profiles.ts's Netvisor latency, one request in flight at a time as Netvisor requires), with 1, 2 and 4
  * `siirto worker` processes on the chaos topology (Temporal server in its own process, workers as processes, the
  * sandboxes and the HTTP server in this one). Prints orders/s as ratios to the 1-worker run, the CPU each part
  * used, and names the point where the machine's cores, not the workers, set the pace. Not a test: nothing is
- * asserted. Options: --orders-per-tenant N (15), --tenants N (20), --workers 1,2,4, --latency-ms 120, --jitter-ms 40.
+ * asserted. Orders come from returning customers whose cards and products exist beforehand (fresh state per run).
+ * Options: --orders-per-tenant N (6; --full 15), --tenants N (20), --workers 1,2 (--full 1,2,4), --latency-ms 120.
  */
-import crypto from 'node:crypto';
 import { log } from '../client/log';
-import { WooCommerceClient } from '../connectors/woocommerce';
 import { startSandboxes } from '../sandbox/registry';
-import type { StartedSandbox } from '../sandbox/kit/server';
-import { exportOrderWorkflowId } from '../workflows/order-export';
-import { cores, machineCpu, sleep } from '../test/support/chaos-processes';
-import { orderExportTenantYaml, SANDBOX_SECRETS, startTopology } from '../test/support/chaos-topology';
-import { fmt } from './support';
+import { cores, sleep } from '../test/support/chaos-processes';
+import { latencyFor } from './latency-profiles';
+import { biggestCpuUser as biggestUser, runTenants, siirtoBusy, type TenantRunFigures } from './multi-tenant';
+import { control, fmt, fullSize, setLatency } from './support';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 };
 const TENANTS = Number(arg('tenants', '20'));
-const PER_TENANT = Number(arg('orders-per-tenant', '15'));
-const WORKER_COUNTS = arg('workers', '1,2,4').split(',').map(Number);
-const LATENCY = { ms: Number(arg('latency-ms', '120')), jitterMs: Number(arg('jitter-ms', '40')) };
-
-const post = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
-
-interface RunFigures {
-  workers: number;
-  orders: number;
-  seconds: number;
-  rate: number;
-  netvisorCalls: number;
-  cpu: { workers: number; temporal: number; self: number };
-  /** How busy the whole machine was (other programs included), 0..1. */
-  machine: number;
-  /** Webhooks answered 503 and delivered again. */
-  deferred: number;
-  unexpectedExits: number;
-}
-
-async function run(workers: number, netvisors: StartedSandbox[], woo: StartedSandbox): Promise<RunFigures> {
-  for (const nv of netvisors) {
-    await post(`${nv.url}/__sandbox/reset`, {});
-    await post(`${nv.url}/__sandbox/latency`, LATENCY);
-  }
-  await post(`${woo.url}/__sandbox/latency`, LATENCY);
-  const tenantIds = netvisors.map((_, i) => `scale-${String(i + 1).padStart(2, '0')}`);
-  const t = await startTopology({ tenants: netvisors.map((nv, i) => orderExportTenantYaml(tenantIds[i], nv.url, woo.url)), workers, prefix: 'scale-out' });
-  try {
-    // The orders are made before the clock starts, and without latency (it is the export being measured).
-    await post(`${woo.url}/__sandbox/latency`, { ms: 0 });
-    const shop = new WooCommerceClient({ baseUrl: woo.url, consumerKey: 'ck_sandbox', consumerSecret: 'cs_sandbox' });
-    const orders: Array<{ tenant: string; id: number; body: string }> = [];
-    for (let i = 0; i < TENANTS * PER_TENANT; i++) {
-      const created = await shop.createOrder({
-        status: 'processing',
-        billing: { first_name: 'Asiakas', last_name: `Nro ${i}`, address_1: 'Katu 1', city: 'Turku', postcode: '20100', country: 'FI', email: `s${i}@example.fi` },
-        line_items: [{ sku: `P${1008 + (i % 40)}`, quantity: 1 + (i % 3) }],
-      });
-      orders.push({ tenant: tenantIds[i % TENANTS], id: created.id, body: JSON.stringify(await shop.getOrder(created.id)) });
-    }
-    await post(`${woo.url}/__sandbox/latency`, LATENCY);
-    const callsBefore = await netvisorCalls(netvisors);
-    const cpu0 = t.cpu();
-    const m0 = machineCpu();
-    const t0 = performance.now();
-    // Deliveries as the shops make them: a 503 (Temporal did not take the start within the door's deadline) is
-    // delivered again a moment later. At most 20 in flight, like a handful of busy shops.
-    let deferred = 0;
-    const queue = [...orders];
-    const deliverOne = async (o: (typeof orders)[number]) => {
-      for (let attempt = 1; ; attempt++) {
-        const res = await fetch(`${t.serverUrl}/webhooks/woocommerce/${o.tenant}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-wc-webhook-topic': 'order.created', 'x-wc-webhook-resource': 'order', 'x-wc-webhook-event': 'created', 'x-wc-webhook-id': '1', 'x-wc-webhook-delivery-id': crypto.randomUUID(), 'x-wc-webhook-signature': crypto.createHmac('sha256', SANDBOX_SECRETS.CHAOS_WOO_WEBHOOK_SECRET).update(o.body).digest('base64') },
-          body: o.body,
-        });
-        if (res.status === 202) return;
-        if (res.status !== 503 || attempt >= 10) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);
-        deferred++;
-        await sleep(1000);
-      }
-    };
-    await Promise.all(
-      Array.from({ length: 20 }, async () => {
-        for (let o = queue.shift(); o; o = queue.shift()) await deliverOne(o);
-      }),
-    );
-    await Promise.all(
-      orders.map(async (o) => {
-        const r = await t.client.workflow.getHandle(exportOrderWorkflowId(o.tenant, 'woo', String(o.id))).result();
-        if (r.status !== 'done') throw new Error(`order ${o.id} of ${o.tenant} ended ${r.status}`);
-      }),
-    );
-    const seconds = (performance.now() - t0) / 1000;
-    const cpu1 = t.cpu();
-    const m1 = machineCpu();
-    return {
-      workers,
-      orders: orders.length,
-      seconds,
-      rate: orders.length / seconds,
-      netvisorCalls: (await netvisorCalls(netvisors)) - callsBefore,
-      cpu: { workers: cpu1.workers - cpu0.workers, temporal: cpu1.temporal - cpu0.temporal, self: cpu1.self - cpu0.self },
-      deferred,
-      machine: m1.total > m0.total ? (m1.busy - m0.busy) / (m1.total - m0.total) : 0,
-      unexpectedExits: t.unexpectedExits.length,
-    };
-  } finally {
-    await t.stop();
-  }
-}
-
-async function netvisorCalls(netvisors: StartedSandbox[]): Promise<number> {
-  let n = 0;
-  for (const nv of netvisors) n += ((await (await fetch(`${nv.url}/__sandbox/stats`)).json()) as { requests: number }).requests;
-  return n;
-}
+const PER_TENANT = Number(arg('orders-per-tenant', fullSize() ? '15' : '6'));
+const WORKER_COUNTS = arg('workers', fullSize() ? '1,2,4' : '1,2').split(',').map(Number);
+const NETVISOR_LATENCY = latencyFor('netvisor', Number(arg('latency-ms', '120')));
+const WOO_LATENCY = latencyFor('woocommerce');
+type RunFigures = TenantRunFigures;
 
 async function main(): Promise<void> {
   log.level = 'warn';
   const netvisors = await startSandboxes(Array.from({ length: TENANTS }, () => 'netvisor' as const));
   const [woo] = await startSandboxes(['woocommerce']);
-  await post(`${woo.url}/__sandbox/seed`, { seed: 5, counts: { products: 60, orders: 0 } });
+  await control(woo.url, 'seed', { seed: 5, counts: { products: 60, orders: 0 } });
   const runs: RunFigures[] = [];
+  let latencyLine = '';
   try {
+    latencyLine = `${await setLatency(netvisors[0].url, 'netvisor', NETVISOR_LATENCY)}; ${await setLatency(woo.url, 'woocommerce', WOO_LATENCY)}`;
     for (const w of WORKER_COUNTS) {
-      runs.push(await run(w, netvisors, woo));
+      runs.push(await runTenants(netvisors, woo, { tenants: TENANTS, perTenant: PER_TENANT, workers: w, netvisorLatency: NETVISOR_LATENCY, wooLatency: WOO_LATENCY, prefix: 'scale-out' }));
       await sleep(1000);
     }
   } finally {
@@ -139,14 +46,16 @@ async function main(): Promise<void> {
   const n = cores();
   const callsPerOrder = base.netvisorCalls / base.orders;
   // One request in flight per environment: an environment does at most 1000 / latency requests per second.
-  const ceiling = (TENANTS * (1000 / LATENCY.ms)) / callsPerOrder;
-  const busy = (r: RunFigures) => (r.cpu.workers + r.cpu.temporal + r.cpu.self) / (r.seconds * n);
+  const ceiling = (TENANTS * (1000 / NETVISOR_LATENCY.ms)) / callsPerOrder;
+  const minimalCeiling = TENANTS * (1000 / NETVISOR_LATENCY.ms);
+  const busy = siirtoBusy;
   const lines = [
-    `scale-out: ${TENANTS} tenants × ${PER_TENANT} orders, each tenant its own Netvisor sandbox at ${LATENCY.ms} ± ${LATENCY.jitterMs} ms per request (WooCommerce too), one request in flight per environment; ${n} cores`,
-    `  latency ceiling: ${fmt(callsPerOrder, 1)} Netvisor calls per order → at most ${fmt(ceiling)} orders/s over ${TENANTS} environments`,
+    `scale-out: ${TENANTS} tenants × ${PER_TENANT} orders from returning customers (cards and products in place), each tenant its own Netvisor sandbox, one request in flight per environment; ${n} cores`,
+    `  latency: ${latencyLine}`,
+    `  latency ceiling at the ${fmt(callsPerOrder, 2)} Netvisor calls per order made: ${fmt(ceiling)} orders/s over ${TENANTS} environments; at the minimal 1 call per order: ${fmt(minimalCeiling)} orders/s`,
     ...runs.map(
       (r) =>
-        `  ${r.workers} worker${r.workers > 1 ? 's' : ' '}: ${fmt(r.rate, 2)} orders/s (${fmt(r.seconds)} s), ratio to 1 worker ${fmt(r.rate / base.rate, 2)}×; ` +
+        `  ${r.workers} worker${r.workers > 1 ? 's' : ' '}: ${fmt(r.rate, 2)} orders/s (${fmt(r.seconds)} s), ratio to 1 worker ${fmt(r.rate / base.rate, 2)}×, to the minimal-call ceiling ${fmt(r.rate / minimalCeiling, 2)}×; ` +
         `CPU ${fmt(100 * busy(r), 0)} % of ${n} cores (workers ${fmt(r.cpu.workers)} s, Temporal ${fmt(r.cpu.temporal)} s, sandboxes + HTTP server ${fmt(r.cpu.self)} s; the whole machine ${fmt(100 * r.machine, 0)} % busy)` +
         `${r.deferred ? `; ${r.deferred} webhooks answered 503 and delivered again` : ''}${r.unexpectedExits ? `; ${r.unexpectedExits} workers died` : ''}`,
     ),
@@ -168,11 +77,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-function biggest(r: RunFigures): string {
-  const parts: Array<[string, number]> = [['the workers', r.cpu.workers], ['the Temporal server', r.cpu.temporal], ['the sandboxes and HTTP server', r.cpu.self]];
-  parts.sort((a, b) => b[1] - a[1]);
-  return `${parts[0][0]}, ${fmt((100 * parts[0][1]) / (r.seconds * cores()), 0)} % of the machine`;
-}
+const biggest = biggestUser;
 
 main().catch((err) => {
   process.stderr.write(`bench failed: ${(err as Error).stack}\n`);
