@@ -60,7 +60,7 @@ export const HTTP_STATUS: Record<string, number> = {
 };
 
 // Open point (docs/wire/open-points.md): Netvisor documents no Content-Type for its replies; the body declares
-// utf-8 in its XML declaration, and the label follows the mocks and captures in the wild.
+// utf-8 in its XML declaration, and the label is the one public mock's (VRTFinland/netvisor-mock).
 const CONTENT_TYPE = 'text/html; charset=utf-8';
 const NOT_FOUND_PAGE = '<html><body><h1>404 - File or directory not found.</h1></body></html>';
 
