@@ -1,7 +1,8 @@
 'use strict';
 // What `npm start` and `npm test` run first, so that a fresh clone needs no other step:
 // dependencies from the lock file, the Temporal CLI, and the TypeScript build (and for `npm test` or with
-// --cluster, the Temporal server, temporal-sql-tool and UI server of `siirto cluster`).
+// --cluster, the Temporal server, temporal-sql-tool and UI server of `siirto cluster`; for `npm test`, Debian's
+// Chromium for the browser tests).
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -51,6 +52,10 @@ async function main() {
   if (process.env.npm_lifecycle_event === 'test' || process.argv.includes('--cluster')) {
     const found = require('./temporal-server').ensureTemporalServer(log);
     log(`Temporal server ${found.version}: ${path.dirname(found.server)} (found via ${found.via.server}); UI server ${found.uiVersion} (via ${found.via.ui})`);
+  }
+  // Debian's Chromium for the browser tests (apt-get when /usr/bin/chromium is missing): `npm test` alone works.
+  if (process.env.npm_lifecycle_event === 'test') {
+    log(`Chromium: ${require('./chromium').ensureChromium(log)}`);
   }
   build();
 }
