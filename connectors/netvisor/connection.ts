@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConnectorError } from '../kit/errors';
-import { createHttpTransport, type HttpTransport } from '../kit/http';
+import { createHttpTransport, type HttpResponse, type HttpTransport } from '../kit/http';
 import { oneAtATime } from '../kit/limiter';
 import { parseResponse } from '../kit/parse';
 import { signedHeaders, type SigningIdentity } from './auth';
@@ -60,16 +60,21 @@ export class NetvisorConnection {
     return `${this.credentials.baseUrl.replace(/\/+$/, '')}/${resource}${q ? `?${q}` : ''}`;
   }
 
-  get(resource: string, query: Query = []): Promise<Record<string, unknown>> {
+  async get(resource: string, query: Query = []): Promise<Record<string, unknown>> {
+    return (await this.send('GET', resource, query)).root;
+  }
+
+  /** A read whose reply headers matter too (getvendor.nv's X-Netvisor-Pagination-*). */
+  getWithHeaders(resource: string, query: Query = []): Promise<{ root: Record<string, unknown>; headers: HttpResponse['headers'] }> {
     return this.send('GET', resource, query);
   }
 
-  post(resource: string, query: Query, body: string): Promise<Record<string, unknown>> {
-    return this.send('POST', resource, query, body);
+  async post(resource: string, query: Query, body: string): Promise<Record<string, unknown>> {
+    return (await this.send('POST', resource, query, body)).root;
   }
 
-  /** Returns the contents of <Root> (lower-cased names) after the envelope said OK. */
-  private async send(method: 'GET' | 'POST', resource: string, query: Query, body?: string): Promise<Record<string, unknown>> {
+  /** Returns the contents of <Root> (lower-cased names) after the envelope said OK, with the reply headers. */
+  private async send(method: 'GET' | 'POST', resource: string, query: Query, body?: string): Promise<{ root: Record<string, unknown>; headers: HttpResponse['headers'] }> {
     const url = this.url(resource, query);
     const res = await oneAtATime(SYSTEM, this.key, () =>
       // Headers are signed inside the queue so the timestamp is fresh and every attempt has its own transaction id.
@@ -104,7 +109,7 @@ export class NetvisorConnection {
       });
     }
     if (res.status >= 400) throw statusToError(res.status, resource, res.headers);
-    return (tree as { root: Record<string, unknown> }).root;
+    return { root: (tree as { root: Record<string, unknown> }).root, headers: res.headers };
   }
 
   /** Validates a payload with zod, reporting the resource on failure. */

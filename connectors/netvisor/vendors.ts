@@ -40,18 +40,29 @@ export async function getVendor(conn: NetvisorConnection, netvisorKey: string): 
   return toVendor(vendor);
 }
 
+const header = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v)?.trim();
+
 /**
- * Vendors changed since a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS), 500 per page. The page headers
- * (X-Netvisor-Pagination-*) are not passed up by the connection, so pages are walked until a short one.
+ * Vendors changed since a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS), 500 per page. Pages follow the documented
+ * X-Netvisor-Pagination-Next-Page reply header (docs/wire/netvisor.md#vendors-and-inventory); a reply without the
+ * header pages on until a short page.
  */
 export async function listVendors(conn: NetvisorConnection, changedSince: string): Promise<NetvisorVendor[]> {
   const all: NetvisorVendor[] = [];
-  for (let page = 1; ; page++) {
-    const root = await conn.get('getvendor.nv', [['changedsince', changedSince], ['page', page]]);
+  for (let page = 1; ; ) {
+    const { root, headers } = await conn.getWithHeaders('getvendor.nv', [['changedsince', changedSince], ['page', page]]);
     const reply = conn.parse('getvendor.nv', getVendorReply, root);
     const vendors = reply.vendors?.vendor ?? (reply.vendor ? [reply.vendor] : []);
     all.push(...vendors.map(toVendor));
-    if (vendors.length < 500) return all;
+    const next = header(headers['x-netvisor-pagination-next-page']);
+    if (next === undefined) {
+      if (vendors.length < 500) return all;
+      page++;
+    } else {
+      const n = Number(next);
+      if (next === '' || !Number.isInteger(n) || n <= page) return all;
+      page = n;
+    }
   }
 }
 

@@ -204,4 +204,11 @@ describe('vendor paging (netvisor.md "Vendors and inventory")', () => {
     expect((second.text.match(/<Vendor>/g) ?? []).length).toBe(1);
     expect((await sandboxClient(url).listVendors('2000-01-01')).length).toBe(501);
   });
+
+  it('the client follows X-Netvisor-Pagination-Next-Page: exactly 500 vendors take one call, not a second empty one', async () => {
+    await control(url, 'seed', { seed: 1, counts: { vendors: 500 } });
+    const before = (await control(url, 'stats')).byPath['GET /getvendor.nv'] ?? 0;
+    expect((await sandboxClient(url).listVendors('2000-01-01')).length).toBe(500);
+    expect((await control(url, 'stats')).byPath['GET /getvendor.nv'] - before).toBe(1);
+  });
 });
