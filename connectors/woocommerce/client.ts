@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { ConnectorError } from '../kit/errors';
 import { createHttpTransport, type HttpTransport } from '../kit/http';
 import { callJson, type JsonRequest, type JsonResponse } from '../kit/json-api';
+import { signedUrl, wooAuth, type WooAuth } from './auth';
 import { classifyWooError, SYSTEM } from './errors';
 import { getOrder, listOrders, ordersModifiedAfter, createOrder, type ListOrdersOptions } from './orders';
 import type { WooCommerceCredentials as Credentials, WooOrderInput } from './schemas';
@@ -16,12 +17,14 @@ export type WooRequest = JsonRequest;
 export type WooResponse<T> = JsonResponse<T>;
 
 /**
- * WooCommerce REST v3 (`<shop>/wp-json/wc/v3`), authenticated with HTTP Basic = consumer key : consumer secret
- * (webshops.md A2; the shop must be on HTTPS for this, as the sandbox's plain HTTP is a local exception).
+ * WooCommerce REST v3 (`<shop>/wp-json/wc/v3`). An `https://` shop gets HTTP Basic = consumer key : consumer secret;
+ * an `http://` shop gets OAuth 1.0a signatures in the query string, because WooCommerce ignores Basic credentials on
+ * plain HTTP (connectors/woocommerce/auth.ts, docs/wire/woocommerce.md "Authentication").
  */
 export class WooCommerceClient {
   private readonly http: HttpTransport;
-  private readonly authorization: string;
+  private readonly auth: WooAuth;
+  private readonly base: string;
 
   constructor(credentials: Credentials, options: WooCommerceClientOptions = {}) {
     const parsed = WooCommerceCredentials.safeParse(credentials);
@@ -32,13 +35,18 @@ export class WooCommerceClient {
       });
     }
     const { baseUrl, consumerKey, consumerSecret } = parsed.data;
-    this.http = createHttpTransport(SYSTEM, `${baseUrl.replace(/\/+$/, '')}/wp-json/wc/v3`, options.timeoutMs ?? 30_000);
-    this.authorization = `Basic ${Buffer.from(`${consumerKey}:${consumerSecret}`).toString('base64')}`;
+    this.base = `${baseUrl.replace(/\/+$/, '')}/wp-json/wc/v3`;
+    this.http = createHttpTransport(SYSTEM, this.base, options.timeoutMs ?? 30_000);
+    this.auth = wooAuth(baseUrl, consumerKey, consumerSecret);
   }
 
   /** One authenticated call; the reply is validated with `schema` or turned into a classified ConnectorError. */
   request<S extends z.ZodType>(req: WooRequest, schema: S): Promise<WooResponse<z.infer<S>>> {
-    return callJson(SYSTEM, this.http, req, { authorization: this.authorization }, schema, classifyWooError);
+    if (this.auth.kind === 'basic') return callJson(SYSTEM, this.http, req, { authorization: this.auth.header }, schema, classifyWooError);
+    // Signed anew for every attempt: the timestamp and the nonce are part of the signature.
+    const url = /^https?:\/\//.test(req.path) ? req.path : `${this.base}/${req.path.replace(/^\/+/, '')}`;
+    const signed = signedUrl(this.auth, req.method, url, req.query);
+    return callJson(SYSTEM, this.http, { ...req, path: signed, query: undefined }, {}, schema, classifyWooError);
   }
 
   /** One page of orders with WooCommerce's own totals (X-WP-Total, X-WP-TotalPages). */

@@ -7,7 +7,7 @@ const KEYS_PLACE = 'consumer key and consumer secret (WooCommerce → Settings �
 
 /**
  * Turns a WooCommerce error reply into a ConnectorError. WooCommerce answers every failure with
- * `{code, message, data: {status}}` (webshops.md A3); a reply without that envelope came from something in front
+ * `{code, message, data: {status}}` (docs/wire/woocommerce.md, "Errors"); a reply without that envelope came from something in front
  * of WordPress (proxy, WAF, PHP fatal) and is classified by status alone.
  */
 export function classifyWooError(
@@ -38,6 +38,26 @@ export function classifyWooError(
       SYSTEM,
       'permission',
       `The WooCommerce REST API key may only read, so ${resource} cannot be written. Give the key Read/Write permission in WooCommerce → Settings → Advanced → REST API.`,
+      { resource, code },
+    );
+  }
+  if (status === 401 && code === 'woocommerce_rest_authentication_error' && /timestamp/i.test(message)) {
+    return new ConnectorError(
+      SYSTEM,
+      'credentials',
+      `WooCommerce refused the signed request for ${resource}: this machine's clock is more than 15 minutes away from the shop's. Synchronise the clock (NTP); the shop is on plain HTTP, so every request is signed with a timestamp.`,
+      { resource, code },
+    );
+  }
+  if (status === 401 && code === 'woocommerce_rest_authentication_error' && /nonce/i.test(message)) {
+    // A nonce seen within 15 minutes: the next attempt signs with a fresh one.
+    return new ConnectorError(SYSTEM, 'transient', `WooCommerce saw the signature's nonce before while reading ${resource}; will retry with a new one`, { resource, code });
+  }
+  if (status === 401 && /signature/i.test(message)) {
+    return new ConnectorError(
+      SYSTEM,
+      'credentials',
+      `WooCommerce refused the OAuth 1.0a signature for ${resource} (${message}). Check the consumer secret, and that the shop address in Siirto is exactly the WordPress site address (Settings → General), scheme and "www" included: the signature covers it.`,
       { resource, code },
     );
   }

@@ -112,7 +112,7 @@ describe('orders', () => {
 
   test('the sandbox refuses per_page above 100 with WordPress rest_invalid_param', async () => {
     const res = await fetch(`${url}/wp-json/wc/v3/orders?per_page=500`, {
-      headers: { authorization: `Basic ${Buffer.from('ck_sandbox:cs_sandbox').toString('base64')}` },
+      headers: { 'x-forwarded-proto': 'https', authorization: `Basic ${Buffer.from('ck_sandbox:cs_sandbox').toString('base64')}` },
     });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({
@@ -126,7 +126,7 @@ describe('orders', () => {
 
   test('Link header carries prev/next only', async () => {
     const res = await fetch(`${url}/wp-json/wc/v3/orders?per_page=2&page=2`, {
-      headers: { authorization: `Basic ${Buffer.from('ck_sandbox:cs_sandbox').toString('base64')}` },
+      headers: { 'x-forwarded-proto': 'https', authorization: `Basic ${Buffer.from('ck_sandbox:cs_sandbox').toString('base64')}` },
     });
     const link = res.headers.get('link')!;
     expect(link).toMatch(/page=1[^>]*>; rel="prev", <[^>]*page=3[^>]*>; rel="next"$/);
@@ -195,7 +195,9 @@ describe('error classes', () => {
     expect(key.errorClass).toBe('credentials');
     expect(key.message).toMatch(/^Invalid WooCommerce consumer key: connection cannot be established\. Check the consumer key and consumer secret/);
     const secret = await failure(clientWith('ck_sandbox', 'cs_wrong').getOrder(1001));
-    expect(secret.message).toMatch(/^Invalid WooCommerce consumer secret/);
+    // On plain HTTP the secret only keys the OAuth signature, so a wrong one shows as a signature mismatch.
+    expect(secret).toMatchObject({ errorClass: 'credentials', code: 'woocommerce_rest_authentication_error' });
+    expect(secret.message).toMatch(/OAuth 1\.0a signature .*Check the consumer secret/);
     expect(secret.retryable).toBe(false);
   });
 
@@ -205,9 +207,13 @@ describe('error classes', () => {
     expect(await res.json()).toEqual({ code: 'woocommerce_rest_cannot_view', message: 'Sorry, you cannot list resources.', data: { status: 401 } });
   });
 
-  test('query-string authentication works as the documented fallback', async () => {
-    const res = await fetch(`${url}/wp-json/wc/v3/orders/1001?consumer_key=ck_sandbox&consumer_secret=cs_sandbox`);
-    expect(res.status).toBe(200);
+  test('query-string authentication works as the documented fallback over HTTPS only', async () => {
+    const query = `${url}/wp-json/wc/v3/orders/1001?consumer_key=ck_sandbox&consumer_secret=cs_sandbox`;
+    expect((await fetch(query, { headers: { 'x-forwarded-proto': 'https' } })).status).toBe(200);
+    // Plain HTTP: WooCommerce does not look at the keys at all; the request is simply not authenticated.
+    const plain = await fetch(query);
+    expect(plain.status).toBe(401);
+    expect(await plain.json()).toMatchObject({ code: 'woocommerce_rest_cannot_view' });
   });
 
   test('a read-only key cannot write: permission', async () => {
@@ -238,7 +244,7 @@ describe('error classes', () => {
   });
 
   test('an unexpected response shape is a validation error naming the field', async () => {
-    const res = await fetch(`${url}/wp-json/wc/v3/products`, { headers: { authorization: `Basic ${Buffer.from('ck_sandbox:cs_sandbox').toString('base64')}` } });
+    const res = await fetch(`${url}/wp-json/wc/v3/products`, { headers: { 'x-forwarded-proto': 'https', authorization: `Basic ${Buffer.from('ck_sandbox:cs_sandbox').toString('base64')}` } });
     expect(res.status).toBe(200);
     // Products are not orders: asking for them through the order schema must fail loudly, not half-parse.
     const err = await failure(client.request({ method: 'GET', path: 'products', resource: 'orders' }, WooOrderList));

@@ -111,7 +111,7 @@ describe('sandbox webhook delivery', () => {
       const created = await order();
       const res = await fetch(`${url}/wp-json/wc/v3/orders/${created.id}`, {
         method: 'PUT',
-        headers: { authorization: `Basic ${Buffer.from('ck_sandbox:cs_sandbox').toString('base64')}`, 'content-type': 'application/json' },
+        headers: { 'x-forwarded-proto': 'https', authorization: `Basic ${Buffer.from('ck_sandbox:cs_sandbox').toString('base64')}`, 'content-type': 'application/json' },
         body: JSON.stringify({ status: 'completed' }),
       });
       expect(res.status).toBe(200);
