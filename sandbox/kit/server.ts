@@ -41,7 +41,12 @@ export interface SandboxDefinition {
   /** The system's own reply for an injected 500 or 429, or for exceeding `rateLimit`. */
   faultReply(kind: 'server-error' | 'rate-limit', retryAfterSeconds: number): WireReply;
   /** The published rate limit, enforced per key (usually the credential). */
-  rateLimit?: { window: RateWindow; key(request: FastifyRequest): string | null };
+  rateLimit?: {
+    window: RateWindow;
+    key(request: FastifyRequest): string | null;
+    /** A counter other than clock-aligned windows (Shopify's leaky bucket); POST /__sandbox/limits sets its `window`. */
+    counter?(window: RateWindow): RateCounter;
+  };
   /** System-specific counters added to GET /__sandbox/stats (e.g. Netvisor's overlapping calls); zeroed by reset. */
   stats?(): Record<string, unknown>;
   resetStats?(): void;
@@ -94,7 +99,7 @@ export async function startSandbox(
     url: '',
     seed,
   };
-  const rate = def.rateLimit ? new RateCounter(def.rateLimit.window) : undefined;
+  const rate = def.rateLimit ? (def.rateLimit.counter?.(def.rateLimit.window) ?? new RateCounter(def.rateLimit.window)) : undefined;
   const latency = new Latency(seed);
 
   // Bodies stay raw: signatures are computed over exact bytes and XML/SOAP systems parse their own.
