@@ -241,7 +241,7 @@ function partB(runs: TenantRunFigures[]): void {
     const ceiling = r.tenants * perEnv;
     out(
       `  ${String(r.tenants).padStart(2)} tenants: ${fmt(r.rate, 2)} orders/s = ${ratio(r.rate, ceiling)} the ceiling (${fmt(ceiling, 1)} orders/s = ${r.tenants} × ${fmt(perEnv, 2)}); ` +
-        `${fmt(r.netvisorCalls / r.orders, 2)} Netvisor calls/order; ${fmt(r.seconds)} s; CPU ${cpuShares(r)}${r.deferred ? `; ${r.deferred} webhooks answered 503 and were delivered again` : ''}${r.unexpectedExits ? `; ${r.unexpectedExits} workers died` : ''}`,
+        `${fmt(r.netvisorCalls / r.orders, 2)} Netvisor calls/order (at those calls the ceiling is ${fmt(r.tenants * (1000 / (DOC_MS * (r.netvisorCalls / r.orders))), 1)} orders/s, reached ${ratio(r.rate, r.tenants * (1000 / (DOC_MS * (r.netvisorCalls / r.orders))))}); ${fmt(r.seconds)} s; CPU ${cpuShares(r)}${r.deferred ? `; ${r.deferred} webhooks answered 503 and were delivered again` : ''}${r.unexpectedExits ? `; ${r.unexpectedExits} workers died` : ''}`,
     );
   }
   // It stops scaling at the first size whose throughput per tenant falls below 80 % of the smallest run's.
