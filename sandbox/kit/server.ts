@@ -38,8 +38,11 @@ export interface SandboxDefinition {
    * Fixed fixtures (a TEMP customer, a second company, ...) must be restored every time.
    */
   seed(ctx: SandboxContext, seed: number, counts: Record<string, number>): void;
-  /** The system's own reply for an injected 500 or 429, or for exceeding `rateLimit`. */
-  faultReply(kind: 'server-error' | 'rate-limit', retryAfterSeconds: number): WireReply;
+  /**
+   * The system's own reply for an injected 500 or 429, or for exceeding `rateLimit`. `request` is the call being
+   * failed, for systems whose error replies depend on it (Netvisor answers HTTP 200 unless asked for real codes).
+   */
+  faultReply(kind: 'server-error' | 'rate-limit', retryAfterSeconds: number, request?: FastifyRequest): WireReply;
   /** The published rate limit, enforced per key (usually the credential). */
   rateLimit?: {
     window: RateWindow;
@@ -122,10 +125,10 @@ export async function startSandbox(
       request.raw.socket.destroy();
       return reply.hijack();
     }
-    if (fault === '500') return send(reply, def.faultReply('server-error', 0));
+    if (fault === '500') return send(reply, def.faultReply('server-error', 0, request));
     if (fault === '429') {
       const after = ctx.faults.settings.retryAfterSeconds;
-      return send(reply, def.faultReply('rate-limit', after));
+      return send(reply, def.faultReply('rate-limit', after, request));
     }
     if (fault === 'timeout') await new Promise((r) => setTimeout(r, ctx.faults.settings.timeoutMs));
     if (fault === 'commit-then-fail') commitThenFail.add(request);
@@ -133,7 +136,7 @@ export async function startSandbox(
       const key = def.rateLimit.key(request);
       if (key !== null) {
         const retryAfter = rate.hit(key);
-        if (retryAfter !== null) return send(reply, def.faultReply('rate-limit', retryAfter));
+        if (retryAfter !== null) return send(reply, def.faultReply('rate-limit', retryAfter, request));
       }
     }
   });
@@ -141,7 +144,7 @@ export async function startSandbox(
   // "Commit then fail": the handler ran and stored the write; the caller sees an error instead of the reply.
   app.addHook('onSend', async (request, reply, payload) => {
     if (!commitThenFail.has(request) || reply.statusCode >= 400) return payload;
-    const r = def.faultReply('server-error', 0);
+    const r = def.faultReply('server-error', 0, request);
     reply.code(r.status).headers(r.headers ?? {}).type(r.contentType);
     return r.body;
   });

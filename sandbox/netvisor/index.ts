@@ -207,7 +207,7 @@ export function createDefinition(): SandboxDefinition {
       overlap.processingMs = 0;
       seedNetvisor(ctx.store, seed, counts);
     },
-    faultReply(kind, retryAfterSeconds): WireReply {
+    faultReply(kind, retryAfterSeconds, request): WireReply {
       if (kind === 'rate-limit') {
         // Netvisor documents no rate limit, no 429 and no category for one (docs/wire/open-points.md). An injected
         // throttle is therefore what an HTTP front door sends: a plain 429 with Retry-After and no Netvisor envelope,
@@ -219,8 +219,11 @@ export function createDefinition(): SandboxDefinition {
           body: 'Too Many Requests',
         };
       }
+      // A server-side failure is still HTTP 200 unless the call asked for real status codes
+      // (docs/wire/netvisor.md#http-status-codes).
+      const useCodes = request?.headers['x-netvisor-authentication-usehttpresponsestatuscodes'] === '1';
       return {
-        status: 500,
+        status: useCodes ? 500 : 200,
         contentType: CONTENT_TYPE,
         body: failedDocument(new NetvisorFailure('TECHNICAL_ERROR', 'A technical error occurred while processing the request. Try again later.')),
       };

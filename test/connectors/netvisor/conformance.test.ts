@@ -87,6 +87,17 @@ describe('HTTP status codes (netvisor.md "HTTP status codes")', () => {
     expect((await raw('nosuchresource.nv')).status).toBe(404);
   });
 
+  it('an injected server failure is TECHNICAL_ERROR: HTTP 500 with the header, HTTP 200 without; the client retries it', async () => {
+    await control(url, 'faults', { rate: 1, kinds: ['500'], paths: ['productlist.nv'] });
+    const withCodes = await raw('productlist.nv');
+    expect(withCodes.status).toBe(500);
+    expect(statuses(withCodes.text)[1]).toMatch(/^TECHNICAL_ERROR :: /);
+    const without = await raw('productlist.nv', { codes: false });
+    expect(without.status).toBe(200);
+    expect(statuses(without.text)[1]).toMatch(/^TECHNICAL_ERROR :: /);
+    await expect(sandboxClient(url).listProducts()).rejects.toMatchObject({ errorClass: 'transient', code: 'TECHNICAL_ERROR' });
+  });
+
   it('the client reads the category, so an auth failure is the credentials error with either form', async () => {
     const err = await caught(sandboxClient(url, { customerKey: 'wrong' }).listCustomers());
     expect(err).toMatchObject({ errorClass: 'credentials', code: 'AUTHENTICATION_FAILED' });
