@@ -46,5 +46,14 @@ export class ConsoleError extends Error {
 
 export const isHtmx = (req: FastifyRequest): boolean => req.headers['hx-request'] === 'true';
 
-/** A CSRF token for a form of this response (the secret is in the `_csrf` cookie; @fastify/csrf-protection). */
-export const csrfToken = (reply: FastifyReply): string => reply.generateCsrf();
+const tokens = new WeakMap<FastifyReply, string>();
+/**
+ * The CSRF token for the forms of this response (its secret is in the `_csrf` cookie; @fastify/csrf-protection).
+ * One per response: on a first visit each generateCsrf() call would mint a new secret, and only the last cookie
+ * would stick, leaving the earlier forms' tokens orphaned.
+ */
+export function csrfToken(reply: FastifyReply): string {
+  let token = tokens.get(reply);
+  if (!token) tokens.set(reply, (token = reply.generateCsrf()));
+  return token;
+}

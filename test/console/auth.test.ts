@@ -26,6 +26,8 @@ function absorb(jar: Jar, setCookie: string | string[] | undefined): void {
 }
 const cookieHeader = (jar: Jar) => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
 const csrfOf = (body: string) => /name="_csrf" value="([^"]+)"/.exec(body)?.[1] ?? '';
+/** The token of the sign-in form itself (the page has other forms before it: the language switcher). */
+const signInCsrf = (body: string) => /action="\/login">\s*<input type="hidden" name="_csrf" value="([^"]+)"/.exec(body)?.[1] ?? '';
 
 describe('console sign-in, roles and CSRF', () => {
   let app: FastifyInstance;
@@ -49,7 +51,7 @@ describe('console sign-in, roles and CSRF', () => {
       method: 'POST',
       url: '/login',
       headers: { cookie: cookieHeader(jar), 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ _csrf: csrfOf(page.body), user, password, next: '/tenants' }).toString(),
+      payload: new URLSearchParams({ _csrf: signInCsrf(page.body), user, password, next: '/tenants' }).toString(),
     });
     absorb(jar, res.headers['set-cookie']);
     return { jar, status: res.statusCode, csrf: csrfOf(page.body) };
@@ -62,6 +64,10 @@ describe('console sign-in, roles and CSRF', () => {
     const login = await app.inject({ method: 'GET', url: '/login' });
     expect(login.statusCode).toBe(200);
     expect(login.body).toContain('<label for="password">');
+    // One CSRF token for every form of a page (a first visit mints one secret, not one per form).
+    const tokens = new Set([...login.body.matchAll(/name="_csrf" value="([^"]+)"/g)].map((m) => m[1]));
+    expect(tokens.size).toBe(1);
+    expect([].concat((login.headers['set-cookie'] as never) ?? []).filter((c: string) => c.startsWith('_csrf='))).toHaveLength(1);
   });
 
   it('signs in with the right password into a signed session cookie, and refuses a wrong one', async () => {

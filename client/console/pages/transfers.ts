@@ -59,6 +59,8 @@ function reasonOf(lang: Lang, r: ConsoleTransfer): SafeHtml {
   const lines: Array<string | SafeHtml> = [];
   if (r.status === 'needs-attention' && r.error) lines.push(html`<strong>${r.error}</strong>`);
   else if (r.summary) lines.push(r.summary);
+  // A skipped transfer's error carries the operator's reason: "… (skipped: duplicate order)".
+  if (r.status === 'skipped' && r.error) lines.push(r.error);
   if (r.status === 'running' && r.waitingUntil) lines.push(t(lang, 'console.transfers.waitingUntil', { time: formatDate(lang, r.waitingUntil) }));
   if (r.queued) lines.push(r.queued);
   return html`${lines.map((l, i) => html`${i ? html`<br>` : ''}${l}`)}`;

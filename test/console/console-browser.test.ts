@@ -1,0 +1,284 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { WorkflowIdConflictPolicy } from '@temporalio/client';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { ResolvedTenant } from '../../config/load';
+import { listenConsole, type ConsoleAuth } from '../../client/console';
+import { consoleAuthFromEnvironment } from '../../client/console/auth';
+import { exportOrderWorkflowId } from '../../workflows/order-export';
+import { migrateRegister, migrationWorkflowId } from '../../workflows/register-migration';
+import { statusQuery } from '../../workflows/transfer';
+import { demoLikeTenant, postWooWebhook, startHarness, type Harness } from '../support/order-export-harness';
+import { RACKBEAT_TOKEN } from '../support/register-harness';
+import { control, startTestSandboxes } from '../support/sandboxes';
+
+/**
+ * The console in a real browser: Debian's Chromium driven by playwright-core, against the shared Temporal dev
+ * server, in-process sandboxes, a worker and the console itself. Screenshots of each page go to
+ * test-output/screenshots/.
+ */
+const CHROMIUM = process.env.SIIRTO_CHROMIUM ?? '/usr/bin/chromium';
+const SCREENSHOTS = path.resolve(__dirname, '../../test-output/screenshots');
+const tenant = `console-${crypto.randomBytes(3).toString('hex')}`;
+const auth: ConsoleAuth = consoleAuthFromEnvironment({
+  SIIRTO_CONSOLE_USERS: 'olli:operator:olli-password,riikka:read-only:riikka-password',
+  SIIRTO_CONSOLE_SECRET: crypto.randomBytes(32).toString('hex'),
+});
+
+let h: Harness;
+let rackbeat: Awaited<ReturnType<typeof startTestSandboxes>>;
+let consoleServer: Awaited<ReturnType<typeof listenConsole>>;
+let browser: Browser;
+let taskQueue: string;
+
+jest.setTimeout(240_000);
+
+beforeAll(async () => {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(`the console's browser tests drive Chromium at ${CHROMIUM}, which is missing: apt-get install chromium (.ci/run does), or point SIIRTO_CHROMIUM at one`);
+  }
+  rackbeat = await startTestSandboxes(['rackbeat']);
+  const rackbeatUrl = rackbeat.sandboxes.rackbeat.url;
+  taskQueue = `console-${crypto.randomUUID()}`;
+  h = await startHarness(taskQueue, (urls) => {
+    const t = demoLikeTenant(tenant, urls, { products: { createMissing: false } });
+    return [
+      {
+        ...t,
+        name: 'Konsoli Testi Oy',
+        connections: { ...t.connections, rackbeat: { baseUrl: rackbeatUrl, apiToken: RACKBEAT_TOKEN } },
+        sync: { pairs: [], rackbeatWebhookTokens: [] },
+      } as unknown as ResolvedTenant,
+    ];
+  });
+  await control(h.wooUrl, 'seed', { seed: 5, counts: { products: 30 } });
+  consoleServer = await listenConsole({ tenants: h.tenants, temporal: h.client, host: '127.0.0.1', port: 0, temporalUiUrl: 'http://localhost:8233', auth, taskQueue, refreshSeconds: 1 });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await consoleServer?.close();
+  await h?.stop();
+  await rackbeat?.stop();
+});
+
+async function signIn(user: string, password: string, locale = 'en-GB', viewport = { width: 1366, height: 900 }): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ locale, viewport });
+  const page = await context.newPage();
+  await page.goto(`${consoleServer.url}/transfers?tenant=${tenant}`);
+  // Not signed in: the sign-in page, then back to where we were going.
+  await page.getByLabel(locale.startsWith('fi') ? 'Käyttäjätunnus' : 'User name').fill(user);
+  await page.getByLabel(locale.startsWith('fi') ? 'Salasana' : 'Password').fill(password);
+  await page.getByRole('button', { name: locale.startsWith('fi') ? 'Kirjaudu' : 'Sign in' }).click();
+  await page.waitForURL(/\/transfers\?tenant=/, { waitUntil: 'commit' }).catch(async (e) => {
+    process.stderr.write(`sign-in did not lead back to the transfers page; at ${page.url()}\n${(await page.content()).slice(0, 3000)}\n`);
+    throw e;
+  });
+  await page.getByRole('heading', { level: 1 }).waitFor();
+  return { context, page };
+}
+
+async function placeOrder(sku: string): Promise<string> {
+  const created = await h.woo.createOrder({
+    status: 'processing',
+    billing: { first_name: 'Liisa', last_name: 'Koski', address_1: 'Rautatienkatu 1', city: 'Tampere', postcode: '33100', country: 'FI', email: 'liisa@example.fi' },
+    line_items: [{ sku, quantity: 1 }],
+  });
+  await postWooWebhook(h.serverUrl, tenant, JSON.stringify(await h.woo.getOrder(created.id)));
+  return exportOrderWorkflowId(tenant, 'woo', String(created.id));
+}
+
+async function parked(workflowId: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    const s = await h.client.workflow.getHandle(workflowId).query(statusQuery).catch(() => undefined);
+    if (s?.status === 'needs-attention') return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${workflowId} never needed attention`);
+}
+
+const row = (page: Page, workflowId: string) => page.locator(`tr[data-transfer="${workflowId}"]`);
+
+describe('the operator console in Chromium', () => {
+  let first: string;
+  let second: string;
+
+  beforeAll(async () => {
+    first = await placeOrder('P1025');
+    second = await placeOrder('P1026');
+    await parked(first);
+    await parked(second);
+  });
+
+  it('signs in, shows a needs-attention transfer with its reason, and retries it until it is done', async () => {
+    const { context, page } = await signIn('olli', 'olli-password');
+    try {
+      await page.getByRole('heading', { name: 'Transfers' }).waitFor();
+      // Live refresh brings the rows in (visibility is eventually consistent).
+      await row(page, first).and(page.locator('[data-status="needs-attention"]')).waitFor({ timeout: 30_000 });
+      await row(page, second).waitFor();
+      await expect(row(page, first).textContent()).resolves.toMatch(/product P1025 not found in Netvisor and creating products is off/);
+      await expect(row(page, first).getByRole('link', { name: /Open in Temporal UI/ }).getAttribute('href')).resolves.toBe(
+        `http://localhost:8233/namespaces/default/workflows/${encodeURIComponent(first)}/${encodeURIComponent((await h.client.workflow.getHandle(first).describe()).runId)}/history`,
+      );
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'console-transfers-needs-attention.png'), fullPage: true });
+
+      // Retrying before the cause is fixed: the transfer parks again, with the same reason.
+      await h.netvisor.addProduct({ code: 'P1025', name: 'Lisätty', unitPrice: '5.00', vatRate: '25.5', active: true });
+      await row(page, first).getByRole('button', { name: /^Retry/ }).click();
+      await page.locator('#answer').getByText(`Retrying ${first}`).waitFor();
+      await row(page, first).and(page.locator('[data-status="done"]')).waitFor({ timeout: 60_000 });
+      await expect(row(page, first).getByRole('button', { name: /^Retry/ }).count()).resolves.toBe(0);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'console-transfers.png'), fullPage: true });
+
+      // The transfer itself refuses a second retry (it is done), and the console shows its answer.
+      const token = JSON.parse((await page.locator('body').getAttribute('hx-headers'))!)['x-csrf-token'];
+      const again = await page.request.post(`${consoleServer.url}/transfers/decide`, { form: { transfer: first, action: 'retry', _csrf: token } });
+      expect(again.status()).toBe(409);
+      expect(await again.text()).toContain(`${first} is done, not waiting for an operator: nothing to retry`);
+
+      // Skipping needs a reason; the reason is kept.
+      const details = row(page, second).locator('details');
+      await details.locator('summary').click();
+      await details.getByLabel('Reason for skipping').fill('duplicate order');
+      await details.getByRole('button', { name: 'Skip' }).click();
+      await page.locator('#answer').getByText(`Skipped ${second}`).waitFor();
+      await row(page, second).and(page.locator('[data-status="skipped"]')).waitFor({ timeout: 30_000 });
+      await expect(row(page, second).textContent()).resolves.toContain('skipped: duplicate order');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('filters by status and hides poll and reconcile runs unless asked', async () => {
+    const { context, page } = await signIn('olli', 'olli-password');
+    try {
+      await page.getByLabel('Status').selectOption('done');
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await page.waitForURL(/status=done/);
+      await row(page, first).waitFor();
+      await expect(page.locator('tr[data-transfer]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')))).resolves.toEqual(expect.arrayContaining(['done']));
+      expect(new Set(await page.locator('tr[data-transfer]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status'))))).toEqual(new Set(['done']));
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('speaks Finnish after switching, and keeps it', async () => {
+    const { context, page } = await signIn('olli', 'olli-password');
+    try {
+      await page.getByRole('button', { name: 'Suomi' }).click();
+      await page.getByRole('heading', { name: 'Siirtohistoria' }).waitFor();
+      await expect(page.locator('html').getAttribute('lang')).resolves.toBe('fi');
+      await row(page, first).getByText('valmis').waitFor({ timeout: 30_000 });
+      await row(page, second).getByText('ohitettu').waitFor();
+      await page.getByRole('link', { name: 'Asiakkaat' }).click();
+      await page.getByRole('heading', { name: 'Asiakkaat' }).waitFor();
+      await page.getByText('API-kutsut, viimeinen tunti').first().waitFor();
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'console-tenants-fi.png'), fullPage: true });
+      await page.getByRole('button', { name: 'Norsk (bokmål)' }).click();
+      await page.getByRole('heading', { name: 'Kunder' }).waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('picks Finnish from the browser language before anyone switches', async () => {
+    const context = await browser.newContext({ locale: 'fi-FI' });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${consoleServer.url}/login`);
+      await page.getByRole('heading', { name: 'Kirjaudu sisään' }).waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows each system of the tenant with its credentials state and API calls in the last hour against the limit', async () => {
+    const { context, page } = await signIn('olli', 'olli-password', 'en-GB', { width: 820, height: 1180 });
+    try {
+      await page.getByRole('link', { name: 'Tenants' }).click();
+      const card = page.locator(`section[data-tenant="${tenant}"]`);
+      await card.waitFor();
+      // The worker in this process called Netvisor for the exports above: counted, never zero.
+      const calls = Number(await card.locator('tr[data-system="netvisor"] td[data-calls]').getAttribute('data-calls'));
+      expect(calls).toBeGreaterThan(0);
+      await expect(card.locator('tr[data-system="rackbeat"]').textContent()).resolves.toMatch(/of 28,800 allowed per hour \(480\/min\)/);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'console-tenants-tablet.png'), fullPage: true });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('watches a migration’s progress move, with its counts', async () => {
+    await control(rackbeat.sandboxes.rackbeat.url, 'seed', { seed: 4, counts: { products: 24 } });
+    await control(h.netvisorUrl, 'seed', { seed: 4, counts: { products: 0, salesInvoices: 0 } });
+    // Slow enough to watch: every Rackbeat request takes 300 ms, two products per batch.
+    await control(rackbeat.sandboxes.rackbeat.url, 'latency', { ms: 300 });
+    const { context, page } = await signIn('olli', 'olli-password');
+    try {
+      const workflowId = migrationWorkflowId(tenant, 'rackbeat-netvisor', 'products');
+      const handle = await h.client.workflow.start(migrateRegister, {
+        taskQueue,
+        workflowId,
+        args: [{ tenant, pair: 'rackbeat-netvisor', register: 'products', direction: 'rackbeat-to-netvisor', batchSize: 2 }],
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      });
+      await page.getByRole('link', { name: 'Migrations' }).click();
+      const card = page.locator(`section[data-migration="${workflowId}"]`);
+      const bar = card.locator('progress');
+      await bar.waitFor({ timeout: 30_000 });
+      const seen: number[] = [];
+      for (let i = 0; i < 600 && !(seen.length >= 2 && seen.at(-1)! > seen[0]); i++) {
+        const v = Number(await bar.getAttribute('value').catch(() => NaN));
+        if (Number.isFinite(v) && v !== seen.at(-1)) seen.push(v);
+        if (seen.length === 1 && v > 0 && v < 24) await page.screenshot({ path: path.join(SCREENSHOTS, 'console-migrations.png'), fullPage: true });
+        await page.waitForTimeout(100);
+      }
+      expect(seen.length).toBeGreaterThanOrEqual(2);
+      expect(seen.at(-1)!).toBeGreaterThan(seen[0]);
+      await handle.result();
+      await card.getByText('finished').waitFor({ timeout: 30_000 });
+      await expect(bar.getAttribute('value')).resolves.toBe('24');
+      await expect(card.locator('dl.counts').textContent()).resolves.toMatch(/Written\s*24/);
+      if (!fs.existsSync(path.join(SCREENSHOTS, 'console-migrations.png'))) await page.screenshot({ path: path.join(SCREENSHOTS, 'console-migrations.png'), fullPage: true });
+    } finally {
+      await control(rackbeat.sandboxes.rackbeat.url, 'latency', { ms: 0 });
+      await context.close();
+    }
+  });
+
+  it('lets a read-only user look but not retry, and refuses a POST without the CSRF token', async () => {
+    const third = await placeOrder('P1027');
+    await parked(third);
+    const { context, page } = await signIn('riikka', 'riikka-password');
+    try {
+      await row(page, third).and(page.locator('[data-status="needs-attention"]')).waitFor({ timeout: 30_000 });
+      await expect(row(page, third).getByRole('button', { name: /^Retry/ }).count()).resolves.toBe(0);
+      await page.getByText('Signed in as riikka (read-only)').waitFor();
+      const token = JSON.parse((await page.locator('body').getAttribute('hx-headers'))!)['x-csrf-token'];
+      const refused = await page.request.post(`${consoleServer.url}/transfers/decide`, { form: { transfer: third, action: 'retry', _csrf: token } });
+      expect(refused.status()).toBe(403);
+      expect(await refused.text()).toContain('may look but not act');
+    } finally {
+      await context.close();
+    }
+    const operator = await signIn('olli', 'olli-password');
+    try {
+      // The session cookie alone is not enough: no CSRF token, no retry.
+      const noToken = await operator.page.request.post(`${consoleServer.url}/transfers/decide`, { form: { transfer: third, action: 'retry' } });
+      expect(noToken.status()).toBe(403);
+      expect(await noToken.text()).toContain('did not come from this console');
+      expect((await h.client.workflow.getHandle(third).query(statusQuery)).status).toBe('needs-attention');
+    } finally {
+      await operator.context.close();
+    }
+  });
+});
