@@ -4,6 +4,7 @@ import { createHttpTransport, type HttpTransport } from '../kit/http';
 import { sharedLimiter, type WindowLimiter } from '../kit/limiter';
 import { callJson, type JsonRequest, type JsonResponse } from '../kit/json-api';
 import { classifyShopifyError, SYSTEM } from './errors';
+import { sharedPacer, type CallLimitPacer } from './pacing';
 import { createOrder, getOrder, listOrders, ordersUpdatedSince, type ListOrdersOptions } from './orders';
 import { ShopifyCredentials, type ShopifyOrderInput } from './schemas';
 import { createWebhook, deleteWebhook, ensureWebhook, listWebhooks, type WebhookFilter, type WebhookSpec } from './subscriptions';
@@ -11,10 +12,15 @@ import { createWebhook, deleteWebhook, ensureWebhook, listWebhooks, type Webhook
 export interface ShopifyClientOptions {
   timeoutMs?: number;
   /**
-   * Client-side pacing under the REST leaky bucket (40 requests, leaking 2 per second on the standard plan):
-   * at most `limit` requests per `windowMs`. `false` turns it off (tests that want to hit the limit).
+   * A fixed start rate under the REST leaky bucket (40 requests, leaking 2 per second on the standard plan): at most
+   * `limit` requests per `windowMs`, cluster-wide when cluster limits are on. `false` turns it off.
    */
   pace?: { limit: number; windowMs: number } | false;
+  /**
+   * Pacing on the bucket level Shopify reports in X-Shopify-Shop-Api-Call-Limit (connectors/shopify/pacing.ts); on
+   * by default. `false` turns it off (tests that want to hit the limit).
+   */
+  followCallLimit?: boolean;
 }
 
 /** `path` is under /admin/api/<version>/, or an absolute URL from a Link header. */
@@ -26,6 +32,7 @@ export class ShopifyClient {
   private readonly http: HttpTransport;
   private readonly token: string;
   private readonly limiter?: WindowLimiter;
+  private readonly pacer?: CallLimitPacer;
   readonly apiVersion: string;
 
   constructor(credentials: ShopifyCredentials, options: ShopifyClientOptions = {}) {
@@ -40,7 +47,24 @@ export class ShopifyClient {
     const base = baseUrl.replace(/\/+$/, '');
     this.apiVersion = apiVersion;
     this.token = accessToken;
-    this.http = createHttpTransport(SYSTEM, `${base}/admin/api/${apiVersion}`, options.timeoutMs ?? 30_000);
+    const transport = createHttpTransport(SYSTEM, `${base}/admin/api/${apiVersion}`, options.timeoutMs ?? 30_000);
+    const pacer = options.followCallLimit === false ? undefined : sharedPacer(`shopify:${base}:${accessToken}`);
+    this.pacer = pacer;
+    // Every reply, error replies included, reports the bucket's level: the pacer reads it here.
+    this.http = !pacer
+      ? transport
+      : {
+          async request(req) {
+            try {
+              const res = await transport.request(req);
+              pacer.settle(res.headers['x-shopify-shop-api-call-limit']);
+              return res;
+            } catch (err) {
+              pacer.settle(undefined);
+              throw err;
+            }
+          },
+        };
     const pace = options.pace ?? { limit: 40, windowMs: 20_000 };
     // One bucket per shop and app token, shared by every client in the process, as Shopify counts it.
     if (pace) this.limiter = sharedLimiter(`shopify:${base}:${accessToken}`, pace.limit, pace.windowMs);
@@ -48,6 +72,7 @@ export class ShopifyClient {
 
   async request<S extends z.ZodType>(req: ShopifyRequest, schema: S): Promise<ShopifyResponse<z.infer<S>>> {
     await this.limiter?.acquire();
+    await this.pacer?.acquire();
     return callJson(SYSTEM, this.http, req, { 'x-shopify-access-token': this.token }, schema, classifyShopifyError);
   }
 

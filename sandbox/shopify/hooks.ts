@@ -39,7 +39,7 @@ export const renderWebhook = (w: ShopifyWebhookRecord) => ({
 
 /**
  * One event, delivered to every subscription of its topic. The event id is shared by all of them and, with the
- * webhook id, stays the same on every retry: Shopify resends the original payload (webshops.md B3). The kit's
+ * webhook id, stays the same on every retry: Shopify resends the original payload (docs/wire/shopify.md, "Webhooks"). The kit's
  * sender retries on its (scaled-down) schedule and now and then sends a success twice.
  */
 export function emit(ctx: SandboxContext, topic: string, order: Record<string, unknown>): void {
@@ -62,6 +62,10 @@ export function emit(ctx: SandboxContext, topic: string, order: Record<string, u
         'x-shopify-triggered-at': triggeredAt,
       },
       body,
+    }, {
+      // After the last retry fails, Shopify deletes a subscription that was made through the Admin API
+      // (docs/wire/shopify.md, "Webhooks").
+      onGiveUp: () => void ctx.store.remove('webhooks', (w) => (w as ShopifyWebhookRecord).id === sub.id),
     });
   }
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { product, finnishCompany, SeededRandom } from '../kit/random';
 import type { SandboxContext, SandboxDefinition, WireReply } from '../kit/server';
 import { WebhookPolicy } from '../kit/webhooks';
+import { LeakyBucket } from './bucket';
 import { emit, renderWebhook, TOPICS, type ShopifyWebhookRecord } from './hooks';
 import { priceOrder, ShopifyInputError, type PricingInput, type ShopifyProduct } from './orders';
 import { authorize, json, jsonBody, shopifyError, shopTime, SHOP_DOMAIN, type AccessToken } from './wire';
@@ -322,11 +323,24 @@ function seed(ctx: SandboxContext, seedValue: number, counts: Record<string, num
   }
 }
 
+/** The bucket is per app × store; the sandbox is one store, so per access token. */
+const bucketKey = (request: FastifyRequest): string | null => {
+  const token = request.headers['x-shopify-access-token'];
+  return request.url.startsWith('/admin/') && typeof token === 'string' ? token : null;
+};
+
 export function createDefinition(): SandboxDefinition {
+  let bucket: LeakyBucket | undefined;
   return {
     system: 'shopify',
     collections: ['orders', 'webhooks', 'products', 'accessTokens'],
     routes(app, ctx) {
+      // Every Admin REST reply says how full the caller's bucket is, "used/size" (docs/wire/shopify.md, "Rate limit").
+      app.addHook('onSend', async (request, reply, payload) => {
+        const key = bucketKey(request);
+        if (key !== null && bucket) reply.header('X-Shopify-Shop-Api-Call-Limit', `${bucket.level(key)}/${bucket.size}`);
+        return payload;
+      });
       // Shopify retries 8 times over 4 hours; scaled down to seconds. Duplicates happen but are rare.
       ctx.webhooks.policy = WebhookPolicy.parse({ retryDelaysMs: [100, 200, 400, 800, 1600, 3200, 6400, 12800], duplicateRate: 0.02 });
       orderRoutes(app, ctx);
@@ -345,13 +359,11 @@ export function createDefinition(): SandboxDefinition {
       }
       return { status: 500, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ errors: 'Internal Server Error' }) };
     },
-    // The REST leaky bucket (40 requests, leaking 2 per second) approximated as 40 per 20-second window per token.
+    // The REST leaky bucket of the standard plan: 40 requests, leaking 2 per second (sandbox/shopify/bucket.ts).
     rateLimit: {
       window: { limit: 40, windowMs: 20_000 },
-      key: (request) => {
-        const token = request.headers['x-shopify-access-token'];
-        return request.url.startsWith('/admin/') && typeof token === 'string' ? token : null;
-      },
+      key: bucketKey,
+      counter: (window) => (bucket = new LeakyBucket(window)),
     },
   };
 }

@@ -192,31 +192,7 @@ describe('error classes', () => {
     expect(err.message).toMatch(/write_orders/);
   });
 
-  test('the leaky bucket answers 429 with Retry-After; the client reports rate-limit', async () => {
-    await control(url, 'limits', { perSecond: 2 });
-    // Start at the beginning of a window so that the three calls below share it.
-    await new Promise((r) => setTimeout(r, 1005 - (Date.now() % 1000)));
-    const raw = () => fetch(`${url}/admin/api/2025-01/orders.json?limit=1`, { headers: { 'x-shopify-access-token': 'shpat_sandbox' } });
-    expect((await raw()).status).toBe(200);
-    expect((await raw()).status).toBe(200);
-    const limited = await raw();
-    expect(limited.status).toBe(429);
-    expect(limited.headers.get('retry-after')).toMatch(/^\d+\.0$/);
-    expect(((await limited.json()) as { errors: string }).errors).toBe('Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.');
-    const err = await failure(clientWith('shpat_sandbox').listOrders({ limit: 1 }));
-    expect(err).toMatchObject({ errorClass: 'rate-limit' });
-    expect(err.retryAfterMs).toBeGreaterThan(0);
-    expect(err.retryable).toBe(true);
-  });
-
-  test('client pacing keeps a burst under the bucket', async () => {
-    await control(url, 'limits', { perSecond: 3 });
-    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000)));
-    const paced = clientWith('shpat_sandbox', { pace: { limit: 3, windowMs: 1000 } });
-    const started = Date.now();
-    await Promise.all([1, 2, 3, 4, 5, 6].map(() => paced.listOrders({ limit: 1 })));
-    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
-  });
+  // The leaky bucket, its header and the client's pacing on it: test/connectors/shopify/conformance.test.ts.
 
   test('injected 500 is transient, injected 429 is rate-limit with the hint', async () => {
     await control(url, 'faults', { rate: 1, kinds: ['500'] });
