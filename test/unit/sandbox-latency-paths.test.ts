@@ -1,4 +1,6 @@
+import { LATENCY_PROFILES, latencyFor } from '../../bench/latency-profiles';
 import { Latency, LatencyConfig } from '../../sandbox/kit/latency';
+import { SANDBOX_SYSTEMS } from '../../sandbox/kit/server';
 import { control, startTestSandboxes } from '../support/sandboxes';
 
 /** Per-path latency on POST /__sandbox/latency: longest prefix wins, validated, shown by GET, cleared by reset. */
@@ -69,5 +71,24 @@ describe('POST /__sandbox/latency with paths', () => {
     expect(performance.now() - t0).toBeGreaterThanOrEqual(149);
     await control(url, 'reset', {});
     expect(await control(url, 'latency')).toEqual({ ms: 0, jitterMs: 0 });
+  });
+});
+
+describe('bench/latency-profiles.ts', () => {
+  it('has a profile for every sandbox, each one a body POST /__sandbox/latency accepts, with its source stated', () => {
+    for (const system of SANDBOX_SYSTEMS) {
+      const p = LATENCY_PROFILES[system];
+      expect(LatencyConfig.safeParse(p.latency).success).toBe(true);
+      expect(p.latency.ms).toBeGreaterThan(0);
+      expect(p.source.length).toBeGreaterThan(10);
+    }
+  });
+
+  it('scales a profile to another mean, path settings in proportion, and the result is still valid', () => {
+    const scaled = latencyFor('netvisor', 60);
+    expect(scaled.ms).toBe(60);
+    expect(scaled.jitterMs).toBe(20);
+    expect(scaled.paths?.['/customerlist.nv']).toEqual({ ms: 90, jitterMs: 30 });
+    expect(LatencyConfig.safeParse(scaled).success).toBe(true);
   });
 });
