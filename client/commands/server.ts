@@ -34,7 +34,7 @@ export function registerServerCommand(program: Command): void {
     .option('--temporal-ui <url>', 'the Temporal UI the console links to', process.env.TEMPORAL_UI_URL ?? 'http://localhost:8233')
     .option('--config <dir>', 'directory of tenant YAML files', configDir())
     .option('--json', 'print a ready line per listener on stdout, as `siirto stack --json` does')
-    .action(async (opts: { address: string; namespace: string; host: string; port: number; codecHost: string; codecPort: number; uiOrigin: string[]; adminHost: string; adminPort: number; temporalUi: string; config: string; json?: boolean }) => {
+    .action(async (opts: { address: string; namespace: string; host: string; port: number; codecHost: string; codecPort: number; uiOrigin: string[]; adminHost: string; adminPort: number; temporalUi: string; config: string; json?: boolean }, command: Command) => {
       const tenants = loadTenants(opts.config);
       const codec = codecFromEnvironment(dataDir());
       const auth = codecAuthFromEnvironment();
@@ -45,7 +45,15 @@ export function registerServerCommand(program: Command): void {
       const codecUrl = await listenCodec(codecApp, { host: opts.codecHost, port: opts.codecPort, auth });
       const app = buildHttpServer({ tenants, temporal });
       const url = await listen(app, opts.port, opts.host);
-      const consoleServer = await listenConsole({ tenants, temporal, host: opts.adminHost, port: opts.adminPort, temporalUiUrl: opts.temporalUi, auth: consoleAuth });
+      const consoleOptions = { tenants, temporal, host: opts.adminHost, temporalUiUrl: opts.temporalUi, auth: consoleAuth };
+      const consoleServer = await listenConsole({ ...consoleOptions, port: opts.adminPort }).catch(async (err: NodeJS.ErrnoException) => {
+        // The default port taken (another siirto server on this machine): a free one, named in the ready line. A port
+        // given with --admin-port is kept to, and its conflict stops the server.
+        if (err.code !== 'EADDRINUSE' || command.getOptionValueSource('adminPort') !== 'default') throw err;
+        const fallback = await listenConsole({ ...consoleOptions, port: 0 });
+        log.warn({ wanted: opts.adminPort, url: fallback.url }, 'console: the default admin port is in use; listening on a free port instead');
+        return fallback;
+      });
       onShutdown(async () => {
         await app.close();
         await codecApp.close();

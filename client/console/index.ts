@@ -170,7 +170,12 @@ export interface ListenConsoleOptions extends ConsoleDeps {
 export async function listenConsole(opts: ListenConsoleOptions): Promise<{ url: string; close(): Promise<void>; app: FastifyInstance }> {
   assertBindAllowed(opts.host, opts.auth);
   const app = buildConsole(opts);
-  await app.listen({ host: opts.host, port: opts.port });
+  try {
+    await app.listen({ host: opts.host, port: opts.port });
+  } catch (err) {
+    await app.close().catch(() => undefined);
+    throw err;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   const host = opts.host.includes(':') && !opts.host.startsWith('[') ? `[${opts.host}]` : opts.host;
