@@ -14,8 +14,6 @@ const esmPackages = [
   '@fastify/cookie',
   // jose 6 (the codec endpoint's access-token check) is ESM-only too.
   'jose',
-  // intl-messageformat 11+ and its @formatjs parts (the message catalog, i18n/) are ESM-only.
-  'intl-messageformat', '@formatjs',
 ];
 const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
 
