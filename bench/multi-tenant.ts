@@ -7,11 +7,15 @@
 import crypto from 'node:crypto';
 import { WooCommerceClient } from '../connectors/woocommerce';
 import type { LatencyConfig } from '../sandbox/kit/latency';
-import type { StartedSandbox } from '../sandbox/kit/server';
 import { cores, machineCpu, sleep } from '../test/support/chaos-processes';
 import { orderExportTenantYaml, SANDBOX_SECRETS, startTopology } from '../test/support/chaos-topology';
 import { exportOrderWorkflowId } from '../workflows/order-export';
-import { control, fmt, freshNetvisorWithRegisters, makeReturningOrders, totalRequests, WOO_CREDENTIALS, type BenchOrder } from './support';
+import { control, fmt, freshNetvisorWithRegisters, makeReturningOrders, processCpuSeconds, totalRequests, WOO_CREDENTIALS, type BenchOrder } from './support';
+
+/** A sandbox the run talks to over HTTP only (it may live in another process: bench/sandbox-host.ts). */
+export interface SandboxAt {
+  url: string;
+}
 
 export interface TenantRunFigures {
   tenants: number;
@@ -20,8 +24,10 @@ export interface TenantRunFigures {
   seconds: number;
   rate: number;
   netvisorCalls: number;
-  /** CPU seconds during the run. */
-  cpu: { workers: number; temporal: number; self: number };
+  /** CPU seconds during the run: worker processes, the Temporal server, this process (HTTP server + driver, and the sandboxes unless hosted apart), the sandbox host. */
+  cpu: { workers: number; temporal: number; self: number; sandboxes: number };
+  /** Whether the sandboxes ran in their own process (else they are in `self`). */
+  sandboxesApart: boolean;
   /** How busy the whole machine was (other programs included), 0..1. */
   machine: number;
   /** Webhooks answered 503 and delivered again. */
@@ -38,10 +44,12 @@ export interface TenantRunOptions {
   /** Customers per tenant; their cards and the products exist in each tenant's Netvisor before the run. */
   customersPerTenant?: number;
   prefix: string;
+  /** The process hosting the sandboxes, when not this one. */
+  sandboxPid?: number;
 }
 
 /** One run: fresh Netvisor states with the customers and products in place, webhooks for every order, until all are done. */
-export async function runTenants(netvisors: StartedSandbox[], woo: StartedSandbox, o: TenantRunOptions): Promise<TenantRunFigures> {
+export async function runTenants(netvisors: readonly SandboxAt[], woo: SandboxAt, o: TenantRunOptions): Promise<TenantRunFigures> {
   const envs = netvisors.slice(0, o.tenants);
   const tenantIds = envs.map((_, i) => `${o.prefix}-${String(i + 1).padStart(2, '0')}`);
   // Orders are made before the clock starts and without latency (the export is what is measured).
@@ -62,6 +70,7 @@ export async function runTenants(netvisors: StartedSandbox[], woo: StartedSandbo
   try {
     const callsBefore = await totalRequests(envs.map((e) => e.url));
     const cpu0 = t.cpu();
+    const sb0 = processCpuSeconds(o.sandboxPid);
     const m0 = machineCpu();
     const t0 = performance.now();
     // Deliveries as the shops make them: a 503 (Temporal did not take the start within the door's deadline) is
@@ -102,6 +111,7 @@ export async function runTenants(netvisors: StartedSandbox[], woo: StartedSandbo
     );
     const seconds = (performance.now() - t0) / 1000;
     const cpu1 = t.cpu();
+    const sb1 = processCpuSeconds(o.sandboxPid);
     const m1 = machineCpu();
     return {
       tenants: o.tenants,
@@ -110,7 +120,8 @@ export async function runTenants(netvisors: StartedSandbox[], woo: StartedSandbo
       seconds,
       rate: orders.length / seconds,
       netvisorCalls: (await totalRequests(envs.map((e) => e.url))) - callsBefore,
-      cpu: { workers: cpu1.workers - cpu0.workers, temporal: cpu1.temporal - cpu0.temporal, self: cpu1.self - cpu0.self },
+      cpu: { workers: cpu1.workers - cpu0.workers, temporal: cpu1.temporal - cpu0.temporal, self: cpu1.self - cpu0.self, sandboxes: sb1 - sb0 },
+      sandboxesApart: o.sandboxPid !== undefined,
       deferred,
       machine: m1.total > m0.total ? (m1.busy - m0.busy) / (m1.total - m0.total) : 0,
       unexpectedExits: t.unexpectedExits.length,
@@ -121,20 +132,19 @@ export async function runTenants(netvisors: StartedSandbox[], woo: StartedSandbo
 }
 
 /** Share of the machine's cores Siirto's processes used during a run. */
-export const siirtoBusy = (r: TenantRunFigures): number => (r.cpu.workers + r.cpu.temporal + r.cpu.self) / (r.seconds * cores());
+export const siirtoBusy = (r: TenantRunFigures): number => (r.cpu.workers + r.cpu.temporal + r.cpu.self + r.cpu.sandboxes) / (r.seconds * cores());
 
 /** "workers 31 %, Temporal 22 %, sandboxes + HTTP 12 % of 2 cores": each part's CPU as a share of the machine. */
 export function cpuShares(r: TenantRunFigures): string {
   const pct = (s: number) => `${fmt((100 * s) / (r.seconds * cores()), 0)} %`;
-  return `workers ${pct(r.cpu.workers)}, Temporal server ${pct(r.cpu.temporal)}, sandboxes + HTTP server ${pct(r.cpu.self)} of ${cores()} cores (machine ${fmt(100 * r.machine, 0)} % busy)`;
+  const rest = r.sandboxesApart ? `sandboxes ${pct(r.cpu.sandboxes)}, HTTP server + driver ${pct(r.cpu.self)}` : `sandboxes + HTTP server ${pct(r.cpu.self)}`;
+  return `workers ${pct(r.cpu.workers)}, Temporal server ${pct(r.cpu.temporal)}, ${rest} of ${cores()} cores (machine ${fmt(100 * r.machine, 0)} % busy)`;
 }
 
 export function biggestCpuUser(r: TenantRunFigures): string {
-  const parts: Array<[string, number]> = [
-    ['the workers', r.cpu.workers],
-    ['the Temporal server', r.cpu.temporal],
-    ['the sandboxes and HTTP server', r.cpu.self],
-  ];
+  const parts: Array<[string, number]> = r.sandboxesApart
+    ? [['the workers', r.cpu.workers], ['the Temporal server', r.cpu.temporal], ['the sandboxes', r.cpu.sandboxes], ['the HTTP server and driver', r.cpu.self]]
+    : [['the workers', r.cpu.workers], ['the Temporal server', r.cpu.temporal], ['the sandboxes and HTTP server', r.cpu.self]];
   parts.sort((a, b) => b[1] - a[1]);
   return `${parts[0][0]} (${fmt((100 * parts[0][1]) / (r.seconds * cores()), 0)} % of the machine)`;
 }

@@ -27,6 +27,7 @@ import { createWorker, installRuntime } from '../worker/worker';
 import { exportOrderWorkflowId } from '../workflows/order-export';
 import { WooCommerceClient } from '../connectors/woocommerce';
 import { sleep } from '../test/support/chaos-processes';
+import { hostSandboxes } from './sandbox-host';
 import { latencyFor, meanLatency } from './latency-profiles';
 import { biggestCpuUser, cpuShares, runTenants, siirtoBusy, type TenantRunFigures } from './multi-tenant';
 import {
@@ -280,17 +281,21 @@ async function main(): Promise<void> {
     }
     if (ONLY.includes('b')) {
       const most = Math.max(...TENANT_STEPS);
-      out(`(b) ${TENANT_STEPS.join(', ')} tenants at once, each its own Netvisor environment (sandbox), ${PER_TENANT} orders per tenant from returning customers, one \`siirto worker\` process, Temporal server in its own process`);
+      out(`(b) ${TENANT_STEPS.join(', ')} tenants at once, each its own Netvisor environment (sandbox), ${PER_TENANT} orders per tenant from returning customers, one \`siirto worker\` process, Temporal server and sandboxes each in a process of their own`);
       out(`  latency: ${await setLatency(netvisor.url, 'netvisor', NETVISOR_LATENCY)} per environment; ${await setLatency(woo.url, 'woocommerce', WOO_LATENCY)}`);
-      const envs = await startSandboxes(Array.from({ length: most }, () => 'netvisor' as const));
+      // The tenants' sandboxes in a process of their own, so their CPU is told apart from the HTTP server's.
+      const host = await hostSandboxes([...Array.from({ length: most }, () => 'netvisor' as const), 'woocommerce']);
+      const envs = host.urls.slice(0, most).map((url) => ({ url }));
+      const hostedWoo = { url: host.urls[most] };
       const runs: TenantRunFigures[] = [];
       try {
+        await control(hostedWoo.url, 'seed', { seed: 11, counts: { products: 60, orders: 0 } });
         for (const n of TENANT_STEPS) {
-          runs.push(await runTenants(envs, woo, { tenants: n, perTenant: PER_TENANT, workers: 1, netvisorLatency: NETVISOR_LATENCY, wooLatency: WOO_LATENCY, prefix: `oe${n}` }));
+          runs.push(await runTenants(envs, hostedWoo, { tenants: n, perTenant: PER_TENANT, workers: 1, netvisorLatency: NETVISOR_LATENCY, wooLatency: WOO_LATENCY, prefix: `oe${n}`, sandboxPid: host.pid }));
           await sleep(1000);
         }
       } finally {
-        await Promise.allSettled(envs.map((s) => s.close()));
+        await host.stop();
       }
       partB(runs);
     }

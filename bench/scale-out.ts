@@ -2,13 +2,13 @@
  * Scale-out (issue #13): order-export throughput across 20 tenants, each with its own Netvisor environment (its own
  * sandbox at bench/latency-profiles.ts's Netvisor latency, one request in flight at a time as Netvisor requires), with 1, 2 and 4
  * `siirto worker` processes on the chaos topology (Temporal server in its own process, workers as processes, the
- * sandboxes and the HTTP server in this one). Prints orders/s as ratios to the 1-worker run, the CPU each part
+ * sandboxes in one of their own, the HTTP server in this one). Prints orders/s as ratios to the 1-worker run, the CPU each part
  * used, and names the point where the machine's cores, not the workers, set the pace. Not a test: nothing is
  * asserted. Orders come from returning customers whose cards and products exist beforehand (fresh state per run).
  * Options: --orders-per-tenant N (6; --full 15), --tenants N (20), --workers 1,2 (--full 1,2,4), --latency-ms 120.
  */
 import { log } from '../client/log';
-import { startSandboxes } from '../sandbox/registry';
+import { hostSandboxes } from './sandbox-host';
 import { cores, sleep } from '../test/support/chaos-processes';
 import { latencyFor } from './latency-profiles';
 import { biggestCpuUser as biggestUser, runTenants, siirtoBusy, type TenantRunFigures } from './multi-tenant';
@@ -27,19 +27,21 @@ type RunFigures = TenantRunFigures;
 
 async function main(): Promise<void> {
   log.level = 'warn';
-  const netvisors = await startSandboxes(Array.from({ length: TENANTS }, () => 'netvisor' as const));
-  const [woo] = await startSandboxes(['woocommerce']);
+  // The sandboxes in a process of their own (bench/sandbox-host.ts), so their CPU is told apart from the HTTP server's.
+  const host = await hostSandboxes([...Array.from({ length: TENANTS }, () => 'netvisor' as const), 'woocommerce']);
+  const netvisors = host.urls.slice(0, TENANTS).map((url) => ({ url }));
+  const woo = { url: host.urls[TENANTS] };
   await control(woo.url, 'seed', { seed: 5, counts: { products: 60, orders: 0 } });
   const runs: RunFigures[] = [];
   let latencyLine = '';
   try {
     latencyLine = `${await setLatency(netvisors[0].url, 'netvisor', NETVISOR_LATENCY)}; ${await setLatency(woo.url, 'woocommerce', WOO_LATENCY)}`;
     for (const w of WORKER_COUNTS) {
-      runs.push(await runTenants(netvisors, woo, { tenants: TENANTS, perTenant: PER_TENANT, workers: w, netvisorLatency: NETVISOR_LATENCY, wooLatency: WOO_LATENCY, prefix: 'scale-out' }));
+      runs.push(await runTenants(netvisors, woo, { tenants: TENANTS, perTenant: PER_TENANT, workers: w, netvisorLatency: NETVISOR_LATENCY, wooLatency: WOO_LATENCY, prefix: 'scale-out', sandboxPid: host.pid }));
       await sleep(1000);
     }
   } finally {
-    await Promise.allSettled([...netvisors, woo].map((s) => s.close()));
+    await host.stop();
   }
 
   const base = runs[0];
@@ -56,7 +58,7 @@ async function main(): Promise<void> {
     ...runs.map(
       (r) =>
         `  ${r.workers} worker${r.workers > 1 ? 's' : ' '}: ${fmt(r.rate, 2)} orders/s (${fmt(r.seconds)} s), ratio to 1 worker ${fmt(r.rate / base.rate, 2)}×, to the minimal-call ceiling ${fmt(r.rate / minimalCeiling, 2)}×; ` +
-        `CPU ${fmt(100 * busy(r), 0)} % of ${n} cores (workers ${fmt(r.cpu.workers)} s, Temporal ${fmt(r.cpu.temporal)} s, sandboxes + HTTP server ${fmt(r.cpu.self)} s; the whole machine ${fmt(100 * r.machine, 0)} % busy)` +
+        `CPU ${fmt(100 * busy(r), 0)} % of ${n} cores (workers ${fmt(r.cpu.workers)} s, Temporal ${fmt(r.cpu.temporal)} s, sandboxes ${fmt(r.cpu.sandboxes)} s, HTTP server + driver ${fmt(r.cpu.self)} s; the whole machine ${fmt(100 * r.machine, 0)} % busy)` +
         `${r.deferred ? `; ${r.deferred} webhooks answered 503 and delivered again` : ''}${r.unexpectedExits ? `; ${r.unexpectedExits} workers died` : ''}`,
     ),
   ];

@@ -1,0 +1,70 @@
+/**
+ * Sandboxes in a process of their own, so a benchmark can tell their CPU from the HTTP server's and the driver's:
+ * `node dist/bench/sandbox-host.js netvisor netvisor woocommerce` starts them on free ports, prints one JSON line
+ * `{"urls":[...]}` (in the order given) and serves until SIGTERM or its stdin closes. Not a benchmark by itself
+ * (bench/run.ts skips it); `hostSandboxes` is the parent's side.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+import type { SandboxSystem } from '../sandbox/kit/server';
+import { isSandboxSystem, startSandboxes } from '../sandbox/registry';
+
+export interface HostedSandboxes {
+  urls: string[];
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Starts the sandboxes in a child process and resolves with their URLs once they listen. */
+export async function hostSandboxes(systems: readonly SandboxSystem[]): Promise<HostedSandboxes> {
+  const child: ChildProcess = spawn(process.execPath, [path.join(__dirname, 'sandbox-host.js'), ...systems], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const urls = await new Promise<string[]>((resolve, reject) => {
+    const lines = readline.createInterface({ input: child.stdout! });
+    lines.once('line', (line) => {
+      try {
+        resolve((JSON.parse(line) as { urls: string[] }).urls);
+      } catch (err) {
+        reject(new Error(`sandbox host said "${line}": ${(err as Error).message}`));
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`sandbox host exited (${code}) before its sandboxes listened`)));
+  });
+  return {
+    urls,
+    pid: child.pid!,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const systems = process.argv.slice(2);
+  const unknown = systems.filter((s) => !isSandboxSystem(s));
+  if (!systems.length || unknown.length) {
+    process.stderr.write(`usage: sandbox-host <system>...; unknown: ${unknown.join(', ') || '(none given)'}\n`);
+    process.exit(2);
+  }
+  const started = await startSandboxes(systems as SandboxSystem[]);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await Promise.allSettled(started.map((s) => s.close()));
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.stdin.on('end', () => void stop());
+  process.stdin.resume();
+  process.stdout.write(`${JSON.stringify({ urls: started.map((s) => s.url) })}\n`);
+}
+
+if (require.main === module) {
+  main().catch((err: Error) => {
+    process.stderr.write(`sandbox host failed: ${err.stack ?? err.message}\n`);
+    process.exit(1);
+  });
+}
