@@ -16,6 +16,40 @@ import { PAIRS, type PairName } from '../domain/sync';
 import { rangeForShop } from '../domain/numbering';
 import type { Connections } from './connections';
 import { toActivityFailure } from './failures';
+import { t, type Localized, type MessageKey } from '../i18n';
+
+/** A sentence by key: its English text (the `message` every older reader shows) and the key for the others. */
+function say(key: MessageKey, params: Record<string, string | number> = {}): { message: string; msg: Localized } {
+  return { message: t('en', key, params), msg: Object.keys(params).length ? { key, params } : { key } };
+}
+
+/** A check line whose sentence is a catalog key. */
+const line = (system: string, ok: boolean, key: MessageKey, params: Record<string, string | number> = {}, extra: Partial<CheckLine> = {}): CheckLine => ({
+  system,
+  ok,
+  ...extra,
+  ...say(key, params),
+});
+
+/**
+ * The catalog sentence for a refused login: the seed sentence of the system when the connector gave its standard
+ * "Invalid … : connection cannot be established" answer, else the connector's own words (still keyed, so a reader
+ * sees at least that it is the credentials).
+ */
+export function credentialsSentence(system: string, err: { message: string; errorClass?: string }): { message: string; msg: Localized } {
+  const standard = /: connection cannot be established\. Check the /.test(err.message);
+  const base = system.startsWith('shop:') ? (/WooCommerce/.test(err.message) ? 'woocommerce' : /Shopify/.test(err.message) ? 'shopify' : '') : system;
+  if (standard && ['netvisor', 'procountor', 'rackbeat', '24so', 'severa', 'shopify'].includes(base)) {
+    const keyed = say(`credentials.invalid.${base}` as MessageKey);
+    if (keyed.message === err.message) return keyed;
+  }
+  if (standard && base === 'woocommerce') {
+    const what = /consumer secret:/.test(err.message) ? 'secret' : /consumer key:/.test(err.message) ? 'key' : 'api';
+    const keyed = say('credentials.invalid.woocommerce', { what });
+    if (keyed.message === err.message) return keyed;
+  }
+  return { message: err.message, msg: { key: 'credentials.refused', params: { detail: err.message } } };
+}
 
 /**
  * What onboarding asks of the systems (workflows/onboarding.ts): credentials, rights, prerequisites, and at go-live
@@ -36,6 +70,8 @@ export interface OnboardingPlan {
 export interface CredentialsResult {
   ok: boolean;
   message: string;
+  /** `message` as a catalog key and parameters (i18n/). */
+  msg?: Localized;
 }
 
 export interface PrerequisitesResult {
@@ -88,7 +124,8 @@ export function pairSystems(tenant: ResolvedTenant, pair: OnboardingPair): strin
   return systems;
 }
 
-const OK = 'OK';
+/** A line whose sentence ends in an empty detail. */
+const trimmed = (l: CheckLine): CheckLine => ({ ...l, message: l.message.trim() });
 
 /** A connector error that is an answer (wrong key, no right, bad data) rather than a passing trouble. */
 const isAnswer = (err: unknown): err is Error & { errorClass: string; message: string } => isConnectorError(err) && !err.retryable;
@@ -112,35 +149,35 @@ export function createOnboardingActivities(connections: Connections, temporal: (
   const tenantOf = (id: string) => connections.tenant(id);
 
   /** One call that needs valid credentials and as little else as possible, per system. */
-  async function cheapestAuthenticatedCall(tenant: string, system: string): Promise<string> {
+  async function cheapestAuthenticatedCall(tenant: string, system: string): Promise<{ message: string; msg: Localized }> {
     if (system.startsWith('shop:')) {
       const shopId = system.slice('shop:'.length);
       const shop = connections.shop(tenant, shopId);
       if (shop.system === 'woocommerce') await connections.woocommerce(tenant, shopId).listOrders({ perPage: 1 });
       else await connections.shopify(tenant, shopId).listOrders({ limit: 1 });
-      return OK;
+      return say('credentials.ok');
     }
     switch (system) {
       case 'netvisor':
         await connections.netvisor(tenant).listCustomers({ keyword: 'siirto-credentials-check' });
-        return OK;
+        return say('credentials.ok');
       case 'procountor': {
         const info = await connections.procountor(tenant).checkConnection();
         const who = (info as { name?: string; userName?: string }).name ?? (info as { userName?: string }).userName;
-        return who ? `OK (${who})` : OK;
+        return who ? say('credentials.ok.who', { who }) : say('credentials.ok');
       }
       case 'rackbeat': {
         const self = await connections.rackbeat(tenant).checkCredentials();
-        return self.name ? `OK (${self.name})` : OK;
+        return self.name ? say('credentials.ok.who', { who: self.name }) : say('credentials.ok');
       }
       case 'severa':
         await connections.severa(tenant).checkConnection();
-        return OK;
+        return say('credentials.ok');
       case '24so': {
         const c = tenantOf(tenant).connections.twentyfourseven!;
         const identities = await listIdentitiesWithCredential(c);
         const usable = identities.filter((i) => !i.isDisabled);
-        return usable.length > 1 && !c.identityId ? `OK (the login sees ${usable.length} companies: one is chosen under prerequisites)` : OK;
+        return usable.length > 1 && !c.identityId ? say('credentials.ok.companies', { count: usable.length }) : say('credentials.ok');
       }
       default:
         throw new Error(`unknown system "${system}"`);
@@ -175,16 +212,16 @@ export function createOnboardingActivities(connections: Connections, temporal: (
      */
     async checkCredentials(tenant: string, system: string): Promise<CredentialsResult> {
       try {
-        return { ok: true, message: await cheapestAuthenticatedCall(tenant, system) };
+        return { ok: true, ...(await cheapestAuthenticatedCall(tenant, system)) };
       } catch (err) {
         if (isConnectorError(err)) {
           // A refused right still proves the credentials: the system knew who asked.
-          if (err.errorClass === 'permission') return { ok: true, message: `OK (but: ${err.message})` };
-          if (!err.retryable) return { ok: false, message: err.message };
+          if (err.errorClass === 'permission') return { ok: true, ...say('credentials.ok.butPermission', { detail: err.message }) };
+          if (!err.retryable) return { ok: false, ...credentialsSentence(system, err) };
           throw toActivityFailure(err);
         }
         // A configuration problem (no such connection, incomplete settings) is an answer too.
-        if (err instanceof Error) return { ok: false, message: err.message };
+        if (err instanceof Error) return { ok: false, ...say('credentials.refused', { detail: err.message }) };
         throw err;
       }
     },
@@ -198,10 +235,10 @@ export function createOnboardingActivities(connections: Connections, temporal: (
           const probes = await netvisorProbes(tenant);
           return needs.map((register) => {
             const p = probes.find((x) => x.name.startsWith(`${register} /`));
-            if (!p) return { system, ok: false, item: register, message: `no probe for ${register}` };
+            if (!p) return line(system, false, 'permissions.netvisor.noProbe', { register }, { item: register });
             return p.allowed
-              ? { system, ok: true, item: p.name, message: OK }
-              : { system, ok: false, item: p.name, message: `Missing Netvisor right: ${p.name}. ${p.message ?? ''}`.trim() };
+              ? line(system, true, 'permissions.ok', {}, { item: p.name })
+              : trimmed(line(system, false, 'permissions.netvisor.missing', { right: p.name, detail: p.message ?? '' }, { item: p.name }));
           });
         }
         if (system === 'procountor') {
@@ -216,10 +253,10 @@ export function createOnboardingActivities(connections: Connections, temporal: (
           for (const r of rights) {
             try {
               await api.call({ method: 'GET', path: r.path, resource: r.resource, schema: z.unknown(), query: { size: 1 } });
-              lines.push({ system, ok: true, item: r.item, message: OK });
+              lines.push(line(system, true, 'permissions.ok', {}, { item: r.item }));
             } catch (err) {
-              if (isConnectorError(err) && err.errorClass === 'permission') lines.push({ system, ok: false, item: r.item, message: `Missing Procountor API user right: ${r.item}. ${err.message}` });
-              else if (isAnswer(err) && err.errorClass !== 'credentials') lines.push({ system, ok: true, item: r.item, message: `OK (${err.message})` });
+              if (isConnectorError(err) && err.errorClass === 'permission') lines.push(line(system, false, 'permissions.procountor.missing', { right: r.item, detail: err.message }, { item: r.item }));
+              else if (isAnswer(err) && err.errorClass !== 'credentials') lines.push(line(system, true, 'permissions.procountor.okWith', { detail: err.message }, { item: r.item }));
               else throw err;
             }
           }
@@ -229,14 +266,14 @@ export function createOnboardingActivities(connections: Connections, temporal: (
           const { scopes } = await connections.severa(tenant).checkConnection();
           return SEVERA_SCOPES.map((s) =>
             scopes.includes(s)
-              ? { system, ok: true, item: s, message: OK }
-              : { system, ok: false, item: s, message: `Missing Severa API scope ${s}: add it under Settings → Integrations → REST API` },
+              ? line(system, true, 'permissions.ok', {}, { item: s })
+              : line(system, false, 'permissions.severa.missing', { scope: s }, { item: s }),
           );
         }
-        return [{ system, ok: true, message: 'OK (no per-resource rights to check)' }];
+        return [line(system, true, 'permissions.none')];
       } catch (err) {
-        if (isAnswer(err)) return [{ system, ok: false, message: err.message }];
-        if (!isConnectorError(err) && err instanceof Error) return [{ system, ok: false, message: err.message }];
+        if (isAnswer(err)) return [err.errorClass === 'credentials' ? { system, ok: false, ...credentialsSentence(system, err) } : line(system, false, 'permissions.failed', { detail: err.message })];
+        if (!isConnectorError(err) && err instanceof Error) return [line(system, false, 'permissions.failed', { detail: err.message })];
         throw toActivityFailure(err);
       }
     },
@@ -297,7 +334,7 @@ export function createOnboardingActivities(connections: Connections, temporal: (
       if (chosen.identityChoices) result.identityChoices = chosen.identityChoices;
     }
     if (input.pair === 'shop-netvisor') lines.push(await netvisorNumbering(t));
-    if (!lines.length) lines.push({ system: systems[systems.length - 1], ok: true, message: 'OK (nothing to prepare for this pair)' });
+    if (!lines.length) lines.push(line(systems[systems.length - 1], true, 'prerequisites.nothing'));
     return result;
   }
 
@@ -312,23 +349,21 @@ export function createOnboardingActivities(connections: Connections, temporal: (
       const found = usable.find((i) => i.id.toLowerCase() === wanted);
       if (!found) {
         return push(
-          { system: '24so', ok: false, item: 'company (identity)', message: `The 24SevenOffice login has no usable identity ${wanted}; choose one of: ${choices.map((x) => `${x.id} (${x.company})`).join(', ')}` },
+          line('24so', false, 'prerequisites.identity.unknown', { id: wanted, choices: choices.map((x) => `${x.id} (${x.company})`).join(', ') }, { item: 'company (identity)' }),
           { identityChoices: choices },
         );
       }
       // Prove the session can work in it.
       await new TwentyFourSevenClient({ ...c, identityId: found.id }).connect();
-      const note = c.identityId?.toLowerCase() === found.id.toLowerCase() ? '' : `; set identityId: ${found.id} under connections.twentyfourseven in config/${t.tenant}.yaml`;
-      return push({ system: '24so', ok: true, item: 'company (identity)', message: `OK: ${found.clientName} (${found.id})${note}` }, { identityId: found.id });
+      const configured = c.identityId?.toLowerCase() === found.id.toLowerCase();
+      const said = configured
+        ? line('24so', true, 'prerequisites.identity.chosen', { company: found.clientName, id: found.id }, { item: 'company (identity)' })
+        : line('24so', true, 'prerequisites.identity.chosenSet', { company: found.clientName, id: found.id, tenant: t.tenant }, { item: 'company (identity)' });
+      return push(said, { identityId: found.id });
     }
-    if (usable.length === 1) return push({ system: '24so', ok: true, item: 'company (identity)', message: `OK: ${usable[0].clientName} (the only company)` }, { identityId: usable[0].id });
+    if (usable.length === 1) return push(line('24so', true, 'prerequisites.identity.only', { company: usable[0].clientName }, { item: 'company (identity)' }), { identityId: usable[0].id });
     return push(
-      {
-        system: '24so',
-        ok: false,
-        item: 'company (identity)',
-        message: `The 24SevenOffice login sees ${usable.length} companies: choose one (${choices.map((x) => `${x.id} ${x.company}`).join(', ')})`,
-      },
+      line('24so', false, 'prerequisites.identity.choose', { count: usable.length, choices: choices.map((x) => `${x.id} ${x.company}`).join(', ') }, { item: 'company (identity)' }),
       { identityChoices: choices },
     );
   }
@@ -340,10 +375,10 @@ export function createOnboardingActivities(connections: Connections, temporal: (
     const ensure = async (item: string, find: () => Promise<unknown>, make: () => Promise<unknown>) => {
       heartbeat({ checking: item });
       const found = await find();
-      if (found) return lines.push({ system: 'rackbeat', ok: true, item, message: OK });
-      if (!create) return lines.push({ system: 'rackbeat', ok: false, item, creatable: true, message: `Missing in Rackbeat: ${item}` });
+      if (found) return lines.push(line('rackbeat', true, 'prerequisites.ok', {}, { item }));
+      if (!create) return lines.push(line('rackbeat', false, 'prerequisites.rackbeat.missing', { item }, { item, creatable: true }));
       await make();
-      return lines.push({ system: 'rackbeat', ok: true, item, message: 'created' });
+      return lines.push(line('rackbeat', true, 'prerequisites.created', {}, { item }));
     };
     const term = settings.rackbeatPaymentTerm;
     await ensure(`payment term ${term}`, () => rb.paymentTerms.find(term), () => rb.paymentTerms.create({ number: term, name: 'Netto 14', maturity_days: 14, type: 'net', description: 'Created by Siirto onboarding' }));
@@ -389,13 +424,9 @@ export function createOnboardingActivities(connections: Connections, temporal: (
       above = last;
     }
     const item = `${kind} number range ${offset}–${max}`;
-    if (!hits.length) return { system: 'netvisor', ok: true, item, message: `OK (no existing ${kind}s in the range)` };
+    if (!hits.length) return line('netvisor', true, 'prerequisites.numbering.ok', { kind }, { item });
     hits.sort((a, b) => Number(a) - Number(b));
-    return {
-      system: 'netvisor',
-      ok: false,
-      item,
-      message: `${hits.length} existing Netvisor ${kind}(s) already use numbers in ${offset}–${max} (${hits.slice(0, 5).join(', ')}${hits.length > 5 ? ', …' : ''}): choose orderExport.numbering (offset, max) outside the numbers in use`,
-    };
+    const numbers = `${hits.slice(0, 5).join(', ')}${hits.length > 5 ? ', …' : ''}`;
+    return line('netvisor', false, 'prerequisites.numbering.taken', { count: hits.length, kind, offset, max, numbers }, { item });
   }
 }

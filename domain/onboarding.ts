@@ -1,3 +1,4 @@
+import type { Localized } from '../i18n';
 import { PAIR_NAMES, type PairName } from './sync';
 
 /**
@@ -24,6 +25,9 @@ export const onboardingWorkflowId = (tenant: string, pair: string): string => `o
 export const STEPS = ['credentials', 'permissions', 'prerequisites', 'registers', 'migrations', 'go-live'] as const;
 export type StepName = (typeof STEPS)[number];
 
+/** The catalog key of a step's title (i18n/messages.ts). */
+export const stepTitleKey = (name: StepName) => `onboarding.step.${name}` as const;
+
 export const STEP_TITLES: Record<StepName, string> = {
   credentials: 'Credentials',
   permissions: 'Permissions',
@@ -43,6 +47,8 @@ export interface CheckLine {
   ok: boolean;
   /** The operator sentence: "OK", the connector's credentials message, the missing right, the missing record. */
   message: string;
+  /** The same sentence as a catalog key and parameters (i18n/), for the reader's language; `message` is its English. */
+  msg?: Localized;
   /** What the line is about within the system (a resource, a prerequisite), when a system has several lines. */
   item?: string;
   /** Onboarding can create it when the operator agrees (prerequisites only). */

@@ -104,7 +104,8 @@ export const MESSAGES_EN = {
   'migrate.col.status': 'Status',
 
   // Why a transfer needs attention (activities/failures.ts; siirto history and the console show it).
-  'failure.credentials': '{detail} The flow is paused: fix the credentials, confirm with "siirto onboard config/{tenant}.yaml" (the credentials check), then retry the paused transfers.',
+  'failure.credentials':
+    '{detail} The flow is paused: fix the credentials, confirm with "siirto onboard config/{tenant}.yaml" (the credentials check), then retry the paused transfers ("siirto history --tenant {tenant} --status needs-attention", "siirto retry <transfer>").',
   'failure.permission': 'Missing right in {system}: {detail}',
   'failure.validation': '{system} refused the data: {detail}',
   'failure.conflict': 'Conflict in {system}: {detail}',
@@ -210,7 +211,7 @@ export const MESSAGES_FI: Catalog = {
   'migrate.col.skip': 'Ohitettu',
   'migrate.col.status': 'Tila',
 
-  'failure.credentials': '{detail} Siirto on keskeytetty: korjaa tunnukset, vahvista komennolla "siirto onboard config/{tenant}.yaml" (tunnusten tarkistus) ja yritä keskeytyneet siirrot uudelleen.',
+  'failure.credentials': '{detail} Siirto on keskeytetty: korjaa tunnukset, vahvista komennolla "siirto onboard config/{tenant}.yaml" (tunnusten tarkistus) ja yritä keskeytyneet siirrot uudelleen ("siirto history --tenant {tenant} --status needs-attention", "siirto retry <siirto>").',
   'failure.permission': 'Oikeus puuttuu järjestelmässä {system}: {detail}',
   'failure.validation': '{system} hylkäsi tiedot: {detail}',
   'failure.conflict': 'Ristiriita järjestelmässä {system}: {detail}',
@@ -313,7 +314,7 @@ export const MESSAGES_NB: Catalog = {
   'migrate.col.skip': 'Hoppet over',
   'migrate.col.status': 'Status',
 
-  'failure.credentials': '{detail} Flyten er satt på pause: rett påloggingen, bekreft med «siirto onboard config/{tenant}.yaml» (kontroll av pålogging), og prøv de stoppede overføringene på nytt.',
+  'failure.credentials': '{detail} Flyten er satt på pause: rett påloggingen, bekreft med «siirto onboard config/{tenant}.yaml» (kontroll av pålogging), og prøv de stoppede overføringene på nytt («siirto history --tenant {tenant} --status needs-attention», «siirto retry <overføring>»).',
   'failure.permission': 'Mangler rettighet i {system}: {detail}',
   'failure.validation': '{system} avviste dataene: {detail}',
   'failure.conflict': 'Konflikt i {system}: {detail}',

@@ -141,7 +141,7 @@ export async function onboarding(input: OnboardingInput): Promise<void> {
       }
       try {
         const results = await Promise.all(c.systems.map((system) => checks.checkCredentials(input.tenant, system)));
-        return finish(step, results.map((r, i) => ({ system: c.systems[i], ok: r.ok, message: r.message })));
+        return finish(step, results.map((r, i) => ({ system: c.systems[i], ok: r.ok, message: r.message, ...(r.msg ? { msg: r.msg } : {}) })));
       } catch (err) {
         return failed(step, err);
       }
@@ -301,7 +301,7 @@ export async function onboarding(input: OnboardingInput): Promise<void> {
       if (refused.length) {
         const credentials = stepOf(c, 'credentials');
         credentials.status = 'failed';
-        credentials.lines = creds.map((r, i) => ({ system: c.systems[i], ok: r.ok, message: r.message }));
+        credentials.lines = creds.map((r, i) => ({ system: c.systems[i], ok: r.ok, message: r.message, ...(r.msg ? { msg: r.msg } : {}) }));
         credentials.at = new Date().toISOString();
         c.goLive = undefined;
         finish(step, refused.map((r) => ({ system: r.system, ok: false, message: `not live: ${r.message}` })));

@@ -60,3 +60,24 @@ describe('message catalog', () => {
     expect(formatDate('fi', 'not a date')).toBe('not a date');
   });
 });
+
+describe('reasons kept as English text', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { localizeText } = require('../../i18n/reasons') as typeof import('../../i18n/reasons');
+  const { credentialsAdvice } = require('../../domain/onboarding') as typeof import('../../domain/onboarding');
+  const { invalidCredentials } = require('../../connectors/severa/errors') as typeof import('../../connectors/severa/errors');
+
+  test('a parked transfer\'s credentials reason reads in Finnish, with the seed sentence', () => {
+    const reason = credentialsAdvice('demo', invalidCredentials().message);
+    expect(localizeText('en', reason)).toBe(reason);
+    const fi = localizeText('fi', reason);
+    expect(fi.startsWith('Virheellinen Severan API-avain: Yhteyttä ei voida muodostaa. Tarkista API-avain. Siirto on keskeytetty')).toBe(true);
+    expect(fi).toContain('siirto onboard config/demo.yaml');
+    // The English advice is exactly the catalog's failure.credentials.
+    expect(reason).toBe(require('../../i18n').t('en', 'failure.credentials', { detail: invalidCredentials().message, tenant: 'demo' }));
+  });
+
+  test('text without a known sentence stays as it is', () => {
+    expect(localizeText('nb', 'Netvisor refused the data: VAT code')).toBe('Netvisor refused the data: VAT code');
+  });
+});
