@@ -22,6 +22,10 @@ export interface ResolvedCustomer {
  * number: creation looks first by that number, and when the target refuses it as already in use (another order of
  * the same customer created it meanwhile, or our own earlier attempt whose reply was lost), it looks again and goes
  * on with that card, as long as it is the same customer.
+ *
+ * Calls: a returning customer is matched in the register data this worker already has (activities/register-cache.ts)
+ * and costs nothing; only a match is taken from there. Anything else (no card, several, a contradiction) is asked
+ * of the target, as is everything when the document step found a cached card gone (`verify`).
  */
 export function createCustomerActivities(connections: Connections) {
   const creating = new KeyedLock();
@@ -33,14 +37,21 @@ export function createCustomerActivities(connections: Connections) {
       /** Ignored: new customers get a number derived from their identity. Kept so that older workflows still call it. */
       fallbackCode?: string;
       channel?: InvoiceChannel;
+      /** Ask the target, not the register cache: the document step found a cached card gone. */
+      verify?: boolean;
     }): Promise<ResolvedCustomer> {
       return classified(async () => {
         const settings = connections.orderExportSettings(input.tenant).customers;
         const target = orderTargetFor(connections, input.tenant, input.shop);
+        // What this worker already knows of the register answers a returning customer without a call.
+        const cache = !input.verify && target.registers && (await target.registers.ready()) ? target.registers : undefined;
         if (settings.mode === 'temp') {
-          if (!(await target.customerByCode(settings.tempCustomerCode))) {
+          if (cache?.customerByCode(settings.tempCustomerCode)) return { code: settings.tempCustomerCode, how: 'temp' };
+          const temp = await target.customerByCode(settings.tempCustomerCode);
+          if (!temp) {
             throw needsOperator(`the TEMP customer "${settings.tempCustomerCode}" does not exist in ${target.displayName}: create it or change orderExport.customers.tempCustomerCode`);
           }
+          target.registers?.observeCustomers([temp]);
           return { code: settings.tempCustomerCode, how: 'temp' };
         }
 
@@ -50,12 +61,23 @@ export function createCustomerActivities(connections: Connections) {
         const newCode = identityCustomerCode(customer);
         // Without a number of its own, the customer is looked for under the number a new card of theirs gets.
         const query = { code: customer.code ?? newCode, name: customer.name, businessId };
-        const candidates = await target.customerCandidates(query);
-        const found = matchCustomer(query, candidates, settings.matchBy, { nameWithoutBusinessId: settings.matchConsumersByName, keyOf: (c) => c.id });
-        if (found.kind === 'match') {
+        const rules = { nameWithoutBusinessId: settings.matchConsumersByName, keyOf: (c: TargetCustomer) => c.id };
+        const matched = async (found: Extract<MatchResult<TargetCustomer>, { kind: 'match' }>): Promise<ResolvedCustomer> => {
           if (settings.updateRegister) await target.updateCustomer(found.candidate, customer);
           return { code: found.candidate.code, how: found.rule };
+        };
+
+        if (cache) {
+          // Only a match is taken from the cache. None, several or a contradiction is asked of the target: a card
+          // made since our last read, or one changed meanwhile, must be seen before anything is created or parked.
+          const known = matchCustomer(query, cache.customerCandidates(query), settings.matchBy, rules);
+          if (known.kind === 'match') return matched(known);
         }
+
+        const candidates = await target.customerCandidates(query);
+        target.registers?.observeCustomers(candidates);
+        const found = matchCustomer(query, candidates, settings.matchBy, rules);
+        if (found.kind === 'match') return matched(found);
         if (found.kind !== 'none') throw needsOperator(unresolved(found, query, target.displayName), 'Siirto.conflict');
 
         if (!settings.createMissing) {
@@ -64,24 +86,34 @@ export function createCustomerActivities(connections: Connections) {
               `create it in ${target.displayName} or turn on orderExport.customers.createMissing, then retry`,
           );
         }
-        return creating.run(`${input.tenant}/${target.system}/${newCode}`, () => createOrAdopt(target, { ...customer, code: newCode }));
+        // The search above just looked under the new number too; where the target refuses a second card with one
+        // number, that look is the look before the write (another order of this customer writing first is refused).
+        const looked = query.code === newCode && target.refusesDuplicates ? candidates : null;
+        return creating.run(`${input.tenant}/${target.system}/${newCode}`, () => createOrAdopt(target, { ...customer, code: newCode }, looked));
       });
     },
   };
 }
 
-/** Creates the card under its derived number, or takes the one already there when it is the same customer. */
-async function createOrAdopt(target: OrderTarget, customer: Party & { code: string }): Promise<ResolvedCustomer> {
-  const existing = await target.customerByCode(customer.code);
+/**
+ * Creates the card under its derived number, or takes the one already there when it is the same customer.
+ * `looked`: the cards a search in this attempt found, where it covered the number and the target refuses a second
+ * card with one number; otherwise the target is asked by number first.
+ */
+async function createOrAdopt(target: OrderTarget, customer: Party & { code: string }, looked: TargetCustomer[] | null): Promise<ResolvedCustomer> {
+  // Another order of this customer in this worker may have created the card while we waited for the key.
+  const existing = target.registers?.customerByCode(customer.code) ?? (looked ? (looked.find((c) => c.code === customer.code) ?? null) : await target.customerByCode(customer.code));
   if (existing) return adopt(target, existing, customer);
   try {
-    await target.createCustomer(customer);
+    const key = await target.createCustomer(customer);
+    target.registers?.observeCustomers([{ id: key ?? '', code: customer.code, name: customer.name, businessId: customer.businessId ?? customer.organisationNumber }]);
     return { code: customer.code, how: 'created' };
   } catch (err) {
     // "Customer code … is already in use": someone created it between our look and our write. Look again.
     if (!isConnectorError(err) || err.errorClass !== 'conflict') throw err;
     const meanwhile = await target.customerByCode(customer.code);
     if (!meanwhile) throw err;
+    target.registers?.observeCustomers([meanwhile]);
     return adopt(target, meanwhile, customer);
   }
 }

@@ -1,6 +1,8 @@
+import { ApplicationFailure } from '@temporalio/common';
 import { heartbeatWhile } from '../connectors/kit/call-context';
 import { isConnectorError } from '../connectors/kit/errors';
 import type { SalesDocument } from '../domain/model';
+import { noEarlierAttempt } from './attempts';
 import type { Connections } from './connections';
 import { classified, needsOperator } from './failures';
 import { KeyedLock } from './keyed-lock';
@@ -34,6 +36,10 @@ const documentKeys = new KeyedLock(10 * 60_000);
  * - Procountor does not refuse a duplicate originalInvoiceNumber, so after writing we look again: when two
  *   attempts (say on two workers) both wrote, the oldest invoice is kept and our newer UNFINISHED one is
  *   invalidated (activities/targets/procountor-target.ts).
+ *
+ * Calls: where the target refuses a duplicate number (Netvisor), the first attempt of the workflow's first try
+ * writes without looking (`firstTry`, activities/attempts.ts): the document write is the order's one call. Every
+ * other attempt looks first.
  */
 export function createSalesDocumentActivities(connections: Connections) {
   const settingsFor = (tenant: string, shop: string): DocumentSettings => {
@@ -64,7 +70,14 @@ export function createSalesDocumentActivities(connections: Connections) {
     );
 
   return {
-    async createSalesDocument(input: { tenant: string; shop: string; document: SalesDocument; customerCode: string }): Promise<CreatedDocument> {
+    async createSalesDocument(input: {
+      tenant: string;
+      shop: string;
+      document: SalesDocument;
+      customerCode: string;
+      /** The workflow's first try at this document in a run that is not a rerun or reset (activities/attempts.ts). */
+      firstTry?: boolean;
+    }): Promise<CreatedDocument> {
       return classified(async () => {
         const target = orderTargetFor(connections, input.tenant, input.shop);
         const settings = settingsFor(input.tenant, input.shop);
@@ -81,13 +94,17 @@ export function createSalesDocumentActivities(connections: Connections) {
               if (found && !isOurs(input.tenant, input.shop, found, document)) throw collision(target, settings.kind, number, found);
               return found;
             };
-            let existing = await look();
+            // Look before write, unless no earlier attempt can have written and the target refuses a second
+            // document with this number anyway (then the refusal is the look).
+            const lookFirst = !(target.refusesDuplicates && noEarlierAttempt(input.firstTry));
+            let existing = lookFirst ? await look() : null;
             const alreadyExisted = existing !== null;
             if (!existing) {
               try {
                 const id = await target.createDocument(document, input.customerCode, settings, stamp);
                 existing = await target.settleDuplicates?.(settings.kind, number, stamp, id) ?? { id, number, ourReference: stamp };
               } catch (err) {
+                if (isConnectorError(err) && err.errorClass === 'validation') await throwIfRegisterStale(target, input.customerCode, document, err.message);
                 // Refused as a duplicate: someone wrote this number meanwhile, perhaps an earlier attempt of ours.
                 if (!(isConnectorError(err) && err.errorClass === 'conflict')) throw err;
                 existing = await look();
@@ -101,6 +118,36 @@ export function createSalesDocumentActivities(connections: Connections) {
       });
     },
   };
+}
+
+/** The failure type that tells the workflow to resolve the customer and products again, from the target. */
+export const REGISTER_STALE = 'Siirto.register-stale';
+
+/**
+ * The target refused the document as invalid. When the customer or products came from this worker's register cache,
+ * one of them may have been deleted in the target since: each is checked there (only now, on a refusal), what is gone
+ * is forgotten, and the workflow is told to resolve them again (REGISTER_STALE). When all are there, the refusal is
+ * about the document itself and goes to the operator as it was.
+ */
+async function throwIfRegisterStale(target: OrderTarget, customerCode: string, document: SalesDocument, refusal: string): Promise<void> {
+  const cache = target.registers;
+  if (!cache) return;
+  const customerGone = !(await target.customerByCode(customerCode));
+  if (customerGone) cache.forgetCustomerCode(customerCode);
+  const productsGone: string[] = [];
+  for (const code of new Set(document.lines.map((l) => l.productCode))) {
+    if (await target.productExists(code)) continue;
+    cache.forgetProduct(code);
+    productsGone.push(code);
+  }
+  if (!customerGone && productsGone.length === 0) return;
+  const what = [customerGone ? `customer ${customerCode}` : '', productsGone.length ? `product${productsGone.length > 1 ? 's' : ''} ${productsGone.join(', ')}` : ''].filter(Boolean).join(' and ');
+  throw ApplicationFailure.create({
+    message: `${target.displayName} refused the document (${refusal}): ${what} no longer exist${customerGone || productsGone.length > 1 ? '' : 's'} there (removed after Siirto last read the register). Retry to look ${customerGone && productsGone.length ? 'them' : 'it'} up and create again`,
+    type: REGISTER_STALE,
+    details: [{ customerGone, productsGone }],
+    nonRetryable: true,
+  });
 }
 
 /**

@@ -1,8 +1,11 @@
-import { proxyActivities, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, patched, proxyActivities, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { apiCall } from './profiles';
 import { SiirtoEntity, SiirtoFlow, SiirtoSourceId, SiirtoTenant } from './search-attributes';
 import { Transfer } from './transfer';
+
+/** activities/sales-documents.ts REGISTER_STALE; a literal here so that the workflow bundle does not import activity code. */
+const REGISTER_STALE = 'Siirto.register-stale';
 
 const { fetchShopOrder, resolveCustomer, ensureProducts, createSalesDocument, registerPayment } = proxyActivities<Activities>(apiCall);
 
@@ -41,27 +44,48 @@ export async function exportOrder(input: ExportOrderInput): Promise<ExportOrderR
   if (input.again) upsertMemo({ rerun: { by: input.again.by, at: workflowInfo().startTime.toISOString(), reason: input.again.reason } });
   const transfer = new Transfer(`order ${input.orderId} from ${input.shop}`, input.tenant);
   const result: ExportOrderResult = { status: 'done' };
+  // No earlier attempt can have written anything for this order only in the first pass of a run that is neither a
+  // rerun (`--again`) nor a reset, continue-as-new or retry of an earlier run (those keep the first run's id). The
+  // activities add their own attempt number (activities/attempts.ts). Histories from before replay as they ran.
+  const freshRun = patched('siirto-first-try-skips-look') && !input.again && workflowInfo().runId === workflowInfo().firstExecutionRunId;
+  let passes = 0;
 
   const completed = await transfer.runUntilDone(async () => {
+    const firstTry = freshRun && ++passes === 1;
     transfer.step('fetch order');
     const prepared = await fetchShopOrder({ tenant: input.tenant, shop: input.shop, orderId: input.orderId });
     result.number = prepared.number;
 
-    transfer.step('customer');
-    const customer = await resolveCustomer({
-      tenant: input.tenant,
-      shop: input.shop,
-      customer: prepared.document.customer,
-      fallbackCode: prepared.number,
-      channel: prepared.document.channel,
-    });
-    result.customerCode = customer.code;
+    const registers = async (verify: boolean) => {
+      transfer.step('customer');
+      const customer = await resolveCustomer({
+        tenant: input.tenant,
+        shop: input.shop,
+        customer: prepared.document.customer,
+        fallbackCode: prepared.number,
+        channel: prepared.document.channel,
+        ...(verify ? { verify } : {}),
+      });
+      result.customerCode = customer.code;
 
-    transfer.step('products');
-    await ensureProducts({ tenant: input.tenant, shop: input.shop, lines: prepared.document.lines });
+      transfer.step('products');
+      await ensureProducts({ tenant: input.tenant, shop: input.shop, lines: prepared.document.lines, ...(firstTry && !verify ? { firstTry } : {}), ...(verify ? { verify } : {}) });
+      return customer;
+    };
+    let customer = await registers(false);
 
     transfer.step('document');
-    const created = await createSalesDocument({ tenant: input.tenant, shop: input.shop, document: prepared.document, customerCode: customer.code });
+    let created;
+    try {
+      created = await createSalesDocument({ tenant: input.tenant, shop: input.shop, document: prepared.document, customerCode: customer.code, ...(firstTry ? { firstTry } : {}) });
+    } catch (err) {
+      // The document named a customer or product that was deleted after the worker last read the register: resolve
+      // both again from the target, once, and write (looking first).
+      if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === REGISTER_STALE) || !patched('siirto-register-stale')) throw err;
+      customer = await registers(true);
+      transfer.step('document');
+      created = await createSalesDocument({ tenant: input.tenant, shop: input.shop, document: prepared.document, customerCode: customer.code });
+    }
     result.documentId = created.id;
     transfer.target(created.number);
 

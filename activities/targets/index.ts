@@ -1,5 +1,6 @@
 import type { Connections } from '../connections';
-import { netvisorTarget } from './netvisor-target';
+import { registerCacheFor, registerCacheSettings } from '../register-cache';
+import { netvisorRegisters, netvisorTarget } from './netvisor-target';
 import { procountorTarget } from './procountor-target';
 import type { OrderTarget } from './target';
 
@@ -8,5 +9,10 @@ export type { OrderTarget, TargetCustomer, TargetDocument, DocumentSettings } fr
 /** The system a shop's orders go to (`shops[].exportTo` in the tenant file). */
 export function orderTargetFor(connections: Connections, tenantId: string, shopId: string): OrderTarget {
   const shop = connections.shop(tenantId, shopId);
-  return shop.exportTo === 'netvisor' ? netvisorTarget(connections.netvisor(tenantId)) : procountorTarget(connections.procountor(tenantId));
+  if (shop.exportTo !== 'netvisor') return procountorTarget(connections.procountor(tenantId));
+  const netvisor = connections.netvisor(tenantId);
+  // One cache per worker, tenant and Netvisor environment (the same tenant file may point elsewhere after a reload).
+  const c = connections.tenant(tenantId).connections.netvisor!;
+  const environment = `${tenantId}|${c.baseUrl}|${c.customerId}|${c.organisationId}`;
+  return netvisorTarget(netvisor, registerCacheFor(connections, environment, () => netvisorRegisters(netvisor), () => registerCacheSettings()));
 }

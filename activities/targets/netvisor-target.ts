@@ -1,4 +1,5 @@
 import { toNetvisorSalesDocument, type NetvisorClient } from '../../connectors/netvisor';
+import type { RegisterCache, RegisterSource } from '../register-cache';
 import type { OrderTarget, TargetCustomer, TargetDocument } from './target';
 
 const asCandidate = (c: { netvisorKey: string; code: string; name: string; businessId?: string }): TargetCustomer => ({
@@ -8,11 +9,34 @@ const asCandidate = (c: { netvisorKey: string; code: string; name: string; busin
   businessId: c.businessId || undefined,
 });
 
+/** customerlist.nv and productlist.nv answer changedsince in the form YYYY-MM-DDTHH:mm:ss (the register sync sends the same). */
+const netvisorInstant = (d: Date): string => d.toISOString().slice(0, 19);
+
+/** Netvisor's two register lists, whole (no paging: one call each) or changed since. */
+export function netvisorRegisters(netvisor: NetvisorClient): RegisterSource {
+  return {
+    async allCustomers() {
+      return (await netvisor.listCustomers()).map(asCandidate);
+    },
+    async customersChangedSince(since) {
+      return (await netvisor.listCustomers({ changedSince: netvisorInstant(since) })).map(asCandidate);
+    },
+    async allProducts() {
+      return (await netvisor.listProducts()).map((p) => p.code);
+    },
+    async productsChangedSince(since) {
+      return (await netvisor.listProducts({ changedSince: netvisorInstant(since) })).map((p) => p.code);
+    },
+  };
+}
+
 /** Netvisor as an order export target: sales invoices or sales orders via salesinvoice.nv. */
-export function netvisorTarget(netvisor: NetvisorClient): OrderTarget {
+export function netvisorTarget(netvisor: NetvisorClient, registers?: RegisterCache): OrderTarget {
   return {
     system: 'netvisor',
     displayName: 'Netvisor',
+    ...(registers ? { registers } : {}),
+    refusesDuplicates: true,
     async customerCandidates(query) {
       // Netvisor's keyword search covers name, code and business ID; ask once per key we hold.
       const keys = [...new Set([query.code, query.businessId, query.name].filter((k): k is string => !!k))];
@@ -23,7 +47,7 @@ export function netvisorTarget(netvisor: NetvisorClient): OrderTarget {
       return c ? asCandidate(c) : null;
     },
     async createCustomer(party) {
-      await netvisor.addCustomer(party);
+      return netvisor.addCustomer(party);
     },
     async updateCustomer(customer, party) {
       await netvisor.editCustomer(customer.id, { ...party, code: customer.code });

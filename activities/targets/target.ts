@@ -1,5 +1,6 @@
 import type { CustomerCandidate } from '../../domain/matching';
 import type { Party, Payment, Product, SalesDocument } from '../../domain/model';
+import type { RegisterCache } from '../register-cache';
 
 /**
  * What order export needs from the system an order goes to. One implementation per ERP (Netvisor, Procountor);
@@ -33,10 +34,22 @@ export interface DocumentSettings {
 export interface OrderTarget {
   readonly system: 'netvisor' | 'procountor';
   readonly displayName: string;
+  /**
+   * What this worker already knows of the target's customer and product registers (activities/register-cache.ts);
+   * absent where look-ups always go to the system.
+   */
+  readonly registers?: RegisterCache;
+  /**
+   * The system refuses a second document with one number, and a second customer or product with one code (Netvisor's
+   * DUPLICATE_DATA). Only then may a first try write without looking first: should anything have written the
+   * number or code after all, the refusal says so, and the step looks then.
+   */
+  readonly refusesDuplicates?: boolean;
   /** Candidates for the configured match rules: by customer number, business ID and name. */
   customerCandidates(query: { code?: string; businessId?: string; name: string }): Promise<TargetCustomer[]>;
   customerByCode(code: string): Promise<TargetCustomer | null>;
-  createCustomer(party: Party & { code: string }): Promise<void>;
+  /** Returns the new card's key where the system says it. */
+  createCustomer(party: Party & { code: string }): Promise<string | void>;
   updateCustomer(customer: TargetCustomer, party: Party): Promise<void>;
   productExists(code: string): Promise<boolean>;
   createProduct(product: Product): Promise<void>;

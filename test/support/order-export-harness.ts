@@ -9,6 +9,7 @@ import { WooCommerceClient } from '../../connectors/woocommerce';
 import { buildHttpServer, listen } from '../../client/http';
 import { EncryptionCodec } from '../../worker/payload-codec';
 import { createWorker, installRuntime } from '../../worker/worker';
+import type { StartedSandbox } from '../../sandbox/kit/server';
 import { startTestSandboxes } from './sandboxes';
 
 export const WEBHOOK_SECRET = 'sandbox-webhook-secret';
@@ -54,6 +55,8 @@ export function demoLikeTenant(id: string, urls: Pick<SandboxUrls, 'netvisor' | 
 
 export interface Harness {
   tenants: Map<string, ResolvedTenant>;
+  /** The in-process sandboxes, for what a person would do in the system's UI (e.g. delete a customer card). */
+  sandboxes: Record<string, StartedSandbox>;
   urls: SandboxUrls;
   netvisorUrl: string;
   wooUrl: string;
@@ -100,6 +103,7 @@ export async function startHarness(taskQueue: string, tenantList: (urls: Sandbox
   const credentials = { baseUrl: urls.netvisor, ...NETVISOR_SANDBOX };
   return {
     tenants,
+    sandboxes,
     urls,
     netvisorUrl: urls.netvisor,
     wooUrl: urls.woocommerce,
