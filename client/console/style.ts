@@ -35,13 +35,16 @@ button.secondary, a.button { background:#fff; color:var(--accent); }
 table { border-collapse:collapse; width:100%; font-size:.92rem; }
 th, td { text-align:left; padding:.45rem .55rem; border-bottom:1px solid var(--line); vertical-align:top; }
 th { background:var(--panel); position:sticky; top:0; }
-td.id { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size:.85rem; word-break:break-all; }
+td.id { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size:.85rem; overflow-wrap:anywhere; min-width:6rem; }
 .status { display:inline-block; padding:.05rem .45rem; border-radius:999px; font-weight:600; font-size:.85rem; border:1px solid currentColor; white-space:nowrap; }
 .status.done, .status.completed { color:var(--ok); }
 .status.running { color:var(--run); }
 .status.needs-attention, .status.failed, .status.terminated, .status.timed_out { color:var(--bad); }
 .status.skipped, .status.canceled { color:var(--warn); }
 .reason { max-width:34rem; }
+.state.ok { color:var(--ok); font-weight:600; }
+.state.bad { color:var(--bad); font-weight:600; }
+th[scope="row"] { background:transparent; position:static; }
 .decide { display:flex; flex-wrap:wrap; gap:.35rem; align-items:flex-start; }
 .decide form { margin:0; }
 .decide details summary { cursor:pointer; color:var(--accent); padding:.3rem 0; }

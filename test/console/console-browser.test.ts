@@ -7,7 +7,10 @@ import type { ResolvedTenant } from '../../config/load';
 import { listenConsole, type ConsoleAuth } from '../../client/console';
 import { consoleAuthFromEnvironment } from '../../client/console/auth';
 import { exportOrderWorkflowId } from '../../workflows/order-export';
+import { startOnboarding } from '../../client/onboarding';
+import { checkCredentialsUpdate } from '../../workflows/onboarding';
 import { migrateRegister, migrationWorkflowId } from '../../workflows/register-migration';
+import { reconcileShop } from '../../workflows/reconcile-shop';
 import { statusQuery } from '../../workflows/transfer';
 import { demoLikeTenant, postWooWebhook, startHarness, type Harness } from '../support/order-export-harness';
 import { RACKBEAT_TOKEN } from '../support/register-harness';
@@ -158,14 +161,26 @@ describe('the operator console in Chromium', () => {
   });
 
   it('filters by status and hides poll and reconcile runs unless asked', async () => {
+    const reconcile = await h.client.workflow.start(reconcileShop, { taskQueue, workflowId: `reconcile-run/${tenant}/woo`, args: [{ tenant, shop: 'woo', lookback: '1h' }] });
+    await reconcile.result();
     const { context, page } = await signIn('olli', 'olli-password');
     try {
-      await page.getByLabel('Status').selectOption('done');
-      await page.getByRole('button', { name: 'Apply' }).click();
-      await page.waitForURL(/status=done/);
+      // The reconcile run is not a transfer: hidden until asked for.
       await row(page, first).waitFor();
-      await expect(page.locator('tr[data-transfer]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')))).resolves.toEqual(expect.arrayContaining(['done']));
-      expect(new Set(await page.locator('tr[data-transfer]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status'))))).toEqual(new Set(['done']));
+      await expect(row(page, reconcile.workflowId).count()).resolves.toBe(0);
+      await page.getByLabel('Show poll and reconcile runs').check();
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await page.waitForURL(/runs=on/);
+      await row(page, reconcile.workflowId).waitFor({ timeout: 30_000 });
+      await page.getByLabel('Show poll and reconcile runs').uncheck();
+
+      // Whatever the first transfer's status is by now (done after the retry test, else still parked).
+      const status = (await h.client.workflow.getHandle(first).query(statusQuery)).status;
+      await page.getByLabel('Status').selectOption(status);
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await page.waitForURL(new RegExp(`status=${status}`));
+      await row(page, first).waitFor();
+      expect(new Set(await page.locator('tr[data-transfer]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status'))))).toEqual(new Set([status]));
     } finally {
       await context.close();
     }
@@ -202,11 +217,29 @@ describe('the operator console in Chromium', () => {
   });
 
   it('shows each system of the tenant with its credentials state and API calls in the last hour against the limit', async () => {
+    // Credentials: the onboarding's check (Rackbeat and Netvisor accepted), and a Schedule Siirto paused for Procountor.
+    const onboarding = await startOnboarding(h.client, tenant, 'rackbeat-netvisor', taskQueue);
+    const checked = await onboarding.executeUpdate(checkCredentialsUpdate);
+    expect(checked.lines.map((l) => [l.system, l.ok])).toEqual(expect.arrayContaining([['netvisor', true], ['rackbeat', true]]));
+    const scheduleId = `reconcile/${tenant}/console-test`;
+    const note = 'paused: credentials (procountor): Invalid Procountor credentials: the API key was refused.';
+    await h.client.schedule.create({
+      scheduleId,
+      spec: { intervals: [{ every: '1h' }] },
+      action: { type: 'startWorkflow', workflowType: 'reconcileShop', args: [{ tenant, shop: 'woo', lookback: '1h' }], taskQueue: 'nowhere' },
+      state: { paused: true, note },
+    });
     const { context, page } = await signIn('olli', 'olli-password', 'en-GB', { width: 820, height: 1180 });
     try {
       await page.getByRole('link', { name: 'Tenants' }).click();
       const card = page.locator(`section[data-tenant="${tenant}"]`);
       await card.waitFor();
+      await card.locator('tr[data-system="netvisor"] td[data-credentials]').getByText(/✔ accepted \(checked /).waitFor({ timeout: 15_000 });
+      await card.locator('tr[data-system="rackbeat"] td[data-credentials]').getByText(/✔ accepted/).waitFor();
+      await card.locator('tr[data-system="procountor"] td[data-credentials]').getByText(`⚠ refused; Schedules paused: ${note}`).waitFor({ timeout: 15_000 });
+      await card.locator('tr[data-system="procountor"]').getByText(scheduleId).waitFor();
+      // Never onboarded: said so, not guessed.
+      await card.locator('tr[data-system="woocommerce"] td[data-credentials]').getByText('not checked yet').waitFor();
       // The worker in this process called Netvisor for the exports above: counted, never zero.
       const calls = Number(await card.locator('tr[data-system="netvisor"] td[data-calls]').getAttribute('data-calls'));
       expect(calls).toBeGreaterThan(0);
@@ -214,6 +247,8 @@ describe('the operator console in Chromium', () => {
       await page.screenshot({ path: path.join(SCREENSHOTS, 'console-tenants-tablet.png'), fullPage: true });
     } finally {
       await context.close();
+      await h.client.schedule.getHandle(scheduleId).delete();
+      await onboarding.terminate('console test done').catch(() => undefined);
     }
   });
 
@@ -236,10 +271,14 @@ describe('the operator console in Chromium', () => {
       const bar = card.locator('progress');
       await bar.waitFor({ timeout: 30_000 });
       const seen: number[] = [];
+      let shot = false;
       for (let i = 0; i < 600 && !(seen.length >= 2 && seen.at(-1)! > seen[0]); i++) {
         const v = Number(await bar.getAttribute('value').catch(() => NaN));
         if (Number.isFinite(v) && v !== seen.at(-1)) seen.push(v);
-        if (seen.length === 1 && v > 0 && v < 24) await page.screenshot({ path: path.join(SCREENSHOTS, 'console-migrations.png'), fullPage: true });
+        if (!shot && v > 0 && v < 24) {
+          await page.screenshot({ path: path.join(SCREENSHOTS, 'console-migrations.png'), fullPage: true });
+          shot = true;
+        }
         await page.waitForTimeout(100);
       }
       expect(seen.length).toBeGreaterThanOrEqual(2);
@@ -248,7 +287,7 @@ describe('the operator console in Chromium', () => {
       await card.getByText('finished').waitFor({ timeout: 30_000 });
       await expect(bar.getAttribute('value')).resolves.toBe('24');
       await expect(card.locator('dl.counts').textContent()).resolves.toMatch(/Written\s*24/);
-      if (!fs.existsSync(path.join(SCREENSHOTS, 'console-migrations.png'))) await page.screenshot({ path: path.join(SCREENSHOTS, 'console-migrations.png'), fullPage: true });
+      if (!shot) await page.screenshot({ path: path.join(SCREENSHOTS, 'console-migrations.png'), fullPage: true });
     } finally {
       await control(rackbeat.sandboxes.rackbeat.url, 'latency', { ms: 0 });
       await context.close();

@@ -1,5 +1,10 @@
 import type { FastifyRequest } from 'fastify';
+import type { Client } from '@temporalio/client';
+import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import type { ConsolePage } from '.';
+import type { CheckLine } from '../../../domain/onboarding';
+import { checklistQuery } from '../../../workflows/onboarding';
+import { SiirtoFlow, SiirtoTenant } from '../../../workflows/search-attributes';
 import type { ResolvedTenant } from '../../../config/load';
 import { apiCallsLastHour } from '../../../connectors/kit/call-log';
 import { listPausedSchedules, type PausedSchedule } from '../../history';
@@ -33,6 +38,8 @@ export interface TenantSystem {
   configKey: string;
   label: string;
   baseUrl: string;
+  /** How the onboarding's checklist names it: the system, or `shop:<id>`. */
+  checkId: string;
 }
 
 /** The systems of a tenant: its connections and its shops. */
@@ -41,10 +48,39 @@ export function tenantSystems(tenant: ResolvedTenant): TenantSystem[] {
   for (const [key, conn] of Object.entries(tenant.connections ?? {})) {
     if (!conn) continue;
     const system = key === 'twentyfourseven' ? '24so' : key;
-    out.push({ system, configKey: key, label: SYSTEM_NAMES[system] ?? system, baseUrl: (conn as { baseUrl: string }).baseUrl });
+    out.push({ system, configKey: key, label: SYSTEM_NAMES[system] ?? system, baseUrl: (conn as { baseUrl: string }).baseUrl, checkId: system });
   }
-  for (const shop of tenant.shops ?? []) out.push({ system: shop.system, configKey: `shops.${shop.id}`, label: `${SYSTEM_NAMES[shop.system] ?? shop.system} (${shop.id})`, baseUrl: shop.baseUrl });
+  for (const shop of tenant.shops ?? []) out.push({ system: shop.system, configKey: `shops.${shop.id}`, label: `${SYSTEM_NAMES[shop.system] ?? shop.system} (${shop.id})`, baseUrl: shop.baseUrl, checkId: `shop:${shop.id}` });
   return out;
+}
+
+export interface CredentialCheck {
+  line: CheckLine;
+  /** When the onboarding ran the check (ISO). */
+  at?: string;
+}
+
+/**
+ * The latest credential check of each system of a tenant, from its onboarding workflows' checklists (the same
+ * check `siirto onboard` runs): system (checklist id) → line. Systems never onboarded have none.
+ */
+export async function latestCredentialChecks(client: Client, namespace: string, tenant: string): Promise<Map<string, CredentialCheck>> {
+  const response = await client.workflowService.listWorkflowExecutions({ namespace, query: `${SiirtoFlow.name} = 'onboarding' AND ${SiirtoTenant.name} = '${tenant.replace(/'/g, '')}'`, pageSize: 20 });
+  const converter = client.options.loadedDataConverter;
+  const latest = new Map<string, CredentialCheck>();
+  await Promise.all(
+    response.executions.map(async (raw) => {
+      const info = await executionInfoFromRaw(raw, converter, raw, namespace);
+      const checklist = await client.workflow.getHandle(info.workflowId, info.runId).query(checklistQuery).catch(() => undefined);
+      const step = checklist?.steps.find((s) => s.name === 'credentials');
+      if (!step || !step.lines.length) return;
+      for (const line of step.lines) {
+        const known = latest.get(line.system);
+        if (!known || (step.at ?? '') > (known.at ?? '')) latest.set(line.system, { line, ...(step.at ? { at: step.at } : {}) });
+      }
+    }),
+  );
+  return latest;
 }
 
 /** Which system a paused Schedule's note blames: Siirto writes "paused: credentials (<system>): …". */
@@ -56,14 +92,23 @@ function limitText(lang: Lang, l: PublishedLimit): string {
   return `${formatNumber(lang, l.limit)}/${unit}`;
 }
 
-function systemRow(lang: Lang, s: TenantSystem, paused: PausedSchedule[]): SafeHtml {
+function credentialsCell(lang: Lang, paused: PausedSchedule[], check: CredentialCheck | undefined): SafeHtml {
+  if (paused.length) return html`<span class="state bad">⚠ ${t(lang, 'console.tenants.credentials.pausedFor', { message: paused[0].note ?? '' })}</span>`;
+  if (!check) return html`<span class="state muted">${t(lang, 'console.tenants.credentials.unknown')}</span>`;
+  const time = formatDate(lang, check.at);
+  return check.line.ok
+    ? html`<span class="state ok">✔ ${t(lang, 'console.tenants.credentials.checked', { time })}</span>`
+    : html`<span class="state bad">⚠ ${t(lang, 'console.tenants.credentials.refusedAt', { time, message: check.line.message })}</span>`;
+}
+
+function systemRow(lang: Lang, s: TenantSystem, paused: PausedSchedule[], checks: Map<string, CredentialCheck>): SafeHtml {
   const mine = paused.filter((p) => sameSystem(blamed(p.note), s));
   const calls = apiCallsLastHour(s.system, s.baseUrl);
   const limit = PUBLISHED_LIMITS[s.system];
   const perHour = limit ? Math.floor((limit.limit * HOUR) / limit.windowMs) : undefined;
   return html`<tr data-system="${s.system}">
     <th scope="row">${s.label}<br><span class="muted">${s.baseUrl}</span></th>
-    <td>${mine.length ? html`<span class="status needs-attention">⚠ ${t(lang, 'console.tenants.credentials.failing', { message: mine[0].note ?? '' })}</span>` : html`<span class="status done">✔ ${t(lang, 'console.tenants.credentials.ok')}</span>`}</td>
+    <td data-credentials>${credentialsCell(lang, mine, checks.get(s.checkId))}</td>
     <td>${mine.length ? html`<ul>${mine.map((p) => html`<li><span class="id">${p.scheduleId}</span>: ${p.note ?? ''}</li>`)}</ul>` : t(lang, 'console.tenants.schedules.none')}</td>
     <td data-calls="${calls}">${perHour
       ? html`<div class="meter"><meter min="0" max="${perHour}" value="${calls}" high="${Math.floor(perHour * 0.8)}" aria-label="${t(lang, 'console.tenants.calls')}"></meter>
@@ -75,6 +120,8 @@ function systemRow(lang: Lang, s: TenantSystem, paused: PausedSchedule[]): SafeH
 async function live(req: FastifyRequest, deps: ConsoleDeps): Promise<SafeHtml> {
   const { lang } = req.viewer;
   const paused = await listPausedSchedules(deps.temporal);
+  const ns = deps.namespace ?? 'default';
+  const checks = new Map(await Promise.all([...deps.tenants.keys()].map(async (id) => [id, await latestCredentialChecks(deps.temporal, ns, id).catch(() => new Map<string, CredentialCheck>())] as const)));
   const sections = [...deps.tenants.values()].map((tenant) => {
     const own = paused.filter((p) => p.scheduleId.split('/')[1] === tenant.tenant);
     const systems = tenantSystems(tenant);
@@ -83,7 +130,7 @@ async function live(req: FastifyRequest, deps: ConsoleDeps): Promise<SafeHtml> {
       <h2 id="t-${tenant.tenant}">${tenant.name} <span class="muted">(${tenant.tenant})</span></h2>
       <div class="table-wrap"><table>
         <thead><tr><th scope="col">${t(lang, 'console.tenants.system')}</th><th scope="col">${t(lang, 'console.tenants.credentials')}</th><th scope="col">${t(lang, 'console.tenants.schedules')}</th><th scope="col">${t(lang, 'console.tenants.calls')}</th></tr></thead>
-        <tbody>${systems.map((s) => systemRow(lang, s, own))}</tbody>
+        <tbody>${systems.map((s) => systemRow(lang, s, own, checks.get(tenant.tenant)!))}</tbody>
       </table></div>
       ${unassigned.length ? html`<h3>${t(lang, 'console.tenants.schedules')}</h3><ul>${unassigned.map((p) => html`<li><span class="id">${p.scheduleId}</span>: ${p.note ?? ''}</li>`)}</ul>` : ''}
     </section>`;
