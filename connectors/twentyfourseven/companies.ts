@@ -82,7 +82,7 @@ const slotsXml =
 export const addressesXml = slotsXml(ADDRESS_SLOTS, ADDRESS);
 
 /** Company in WSDL sequence order (the subset Siirto writes). */
-const COMPANY_FIELDS: WriteField<CompanyInput>[] = [
+export const COMPANY_FIELDS: WriteField<CompanyInput>[] = [
   { wire: 'Id', key: 'id', kind: 'int' },
   { wire: 'ExternalId', key: 'externalId', kind: 'string' },
   { wire: 'OrganizationNumber', key: 'organizationNumber', kind: 'string' },
@@ -185,3 +185,6 @@ export async function getCompanySyncPage(caller: SoapCaller, search: CompanySync
   const inner = el('syncSearchParameters', writeFields(SYNC_FIELDS, { ...search, page }));
   return caller.call('company', 'GetCompanySyncList', inner, PageOfSyncCompany, 'company sync list');
 }
+
+/** The write tables, for the conformance test that holds them against the sandbox's WSDL. */
+export { ADDRESS as ADDRESS_FIELDS, PHONE as PHONE_FIELDS, EMAIL as EMAIL_FIELDS, SEARCH_FIELDS as COMPANY_SEARCH_FIELDS, SYNC_FIELDS as COMPANY_SYNC_FIELDS };

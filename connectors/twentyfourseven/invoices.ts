@@ -248,3 +248,6 @@ export async function getOrderSyncList(caller: SoapCaller, params: { changedAfte
   );
   return caller.call('invoice', 'GetOrderSyncList', inner, IntList, 'order sync list');
 }
+
+/** The write tables, for the conformance test that holds them against the sandbox's WSDL. */
+export { ROW_FIELDS as INVOICE_ROW_FIELDS, ORDER_FIELDS as INVOICE_ORDER_FIELDS, SEARCH_FIELDS as INVOICE_SEARCH_FIELDS };

@@ -1,4 +1,5 @@
-import { XMLParser } from 'fast-xml-parser';
+import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import { xmlSafeText } from '../kit/xml-text';
 
 /**
  * SOAP 1.1 document/literal framing for the 24SevenOffice V001 services: ordered element builders for requests and
@@ -16,12 +17,17 @@ export const SERVICE_PATHS = {
 } as const;
 export type Service = keyof typeof SERVICE_PATHS;
 
-export const escapeXml = (value: string): string =>
-  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+// fast-xml-parser's builder writes every text element and escapes its content (`&`, `<`, `>`, quotes; `]]>` thereby
+// becomes `]]&gt;`); characters XML 1.0 forbids are dropped before (connectors/kit/xml-text.ts).
+const builder = new XMLBuilder({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', format: false, processEntities: true, suppressEmptyNode: true });
 
-/** `<name>inner</name>`; inner is already XML. */
+/** `<name>inner</name>` around children that are already XML (each written by `text`, `nil` or `el`). */
 export const el = (name: string, inner: string): string => (inner === '' ? `<${name} />` : `<${name}>${inner}</${name}>`);
-export const text = (name: string, value: string): string => el(name, escapeXml(value));
+/** `<name>value</name>` with the value as text, written by the XML builder. */
+export const text = (name: string, value: string): string => {
+  const safe = xmlSafeText(value);
+  return safe === '' ? `<${name} />` : (builder.build([{ [name]: [{ '#text': safe }] }]) as string);
+};
 export const nil = (name: string): string => `<${name} xsi:nil="true" />`;
 export const list = (wrapper: string, item: string, values: readonly (string | number)[]): string =>
   el(wrapper, values.map((v) => text(item, String(v))).join(''));

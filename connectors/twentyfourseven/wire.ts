@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { toDecimalString } from '../../domain/money';
 import { ConnectorError } from '../kit/errors';
-import { el, escapeXml, nil, text } from './soap';
+import { el, nil, text } from './soap';
 
 /**
  * The WSDL's non-nullable scalars have "unset" defaults. A reply may carry them (or, as XmlSerializer usually does,
@@ -117,7 +117,7 @@ export function writeFields<T extends object>(fields: readonly WriteField<T>[], 
     else if (field.kind === 'string') out += text(field.wire, String(v));
     else {
       try {
-        out += el(field.wire, escapeXml(scalar(field.kind, v)));
+        out += text(field.wire, scalar(field.kind, v));
       } catch (err) {
         if (err instanceof ConnectorError) throw err;
         // Caught before sending: a value the service would misread (or store wrongly) is our caller's data error.

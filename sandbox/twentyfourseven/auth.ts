@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { SandboxContext } from '../kit/server';
 import { APPLICATION_ID, USERS, type IdentityRecord, type SessionRecord } from './state';
 import { SENTINEL } from './wire';
-import { el, escapeXml, kid, SoapFault, type XNode } from './xml';
+import { el, kid, SoapFault, text, type XNode } from './xml';
 
 /** ASP.NET's default idle timeout. UNVERIFIED for 24SO; tests expire sessions through the control endpoint. */
 export const SESSION_IDLE_MS = 20 * 60_000;
@@ -43,8 +43,8 @@ function identityXml(identity: IdentityRecord, current: boolean): string {
   return el(
     'Identity',
     el('Id', identity.Id) +
-      el('User', el('ContactId', String(identity.contactId)) + el('Id', identity.userGuid) + el('Name', escapeXml(identity.userName))) +
-      el('Client', el('Id', String(identity.clientId)) + el('Name', escapeXml(identity.client))) +
+      el('User', el('ContactId', String(identity.contactId)) + el('Id', identity.userGuid) + text('Name', identity.userName)) +
+      el('Client', el('Id', String(identity.clientId)) + text('Name', identity.client)) +
       el('IsCurrent', String(current)) +
       el('IsDefault', String(identity.isDefault)) +
       el('IsProtected', 'false') +

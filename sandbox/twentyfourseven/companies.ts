@@ -1,7 +1,7 @@
 import type { SandboxContext } from '../kit/server';
 import { changeStamp, clientName, owned, type OwnedRecord, type SessionRecord } from './state';
 import { COMPANY, field, intList, listOf, readEntity, searchScalar, SENTINEL, writeEntity, type WireRecord } from './wire';
-import { el, escapeXml, kid, kids, type XNode } from './xml';
+import { el, kid, kids, text, type XNode } from './xml';
 
 /** CompanyService: customers and suppliers are one entity told apart by Type. */
 export interface CompanyRecord extends OwnedRecord {
@@ -117,7 +117,7 @@ function syncList(ctx: SandboxContext, session: SessionRecord, params: XNode | u
       el(
         'SyncCompany',
         el('CompanyId', String(c.Id)) +
-          (c.ExternalId ? el('ExternalId', escapeXml(String(c.ExternalId))) : '') +
+          (c.ExternalId ? text('ExternalId', String(c.ExternalId)) : '') +
           el('DateChanged', String(c.DateChanged)) +
           el('DateRegistered', String(c.DateCreated)) +
           el('Active', String(c.Active !== false)),

@@ -6,6 +6,7 @@ import { invoiceService, INVOICE_OPERATIONS } from './invoices';
 import { productService, PRODUCT_OPERATIONS } from './products';
 import { seedClients } from './seed';
 import type { SessionRecord } from './state';
+import { wsdlFor } from './wsdl';
 import { bodyOperation, faultEnvelope, NS, operationResponse, parseXml, SoapFault, type XNode } from './xml';
 
 /**
@@ -22,7 +23,9 @@ import { bodyOperation, faultEnvelope, NS, operationResponse, parseXml, SoapFaul
  * the hour is over (scale with POST /__sandbox/limits {"perHour": n}).
  * Extra control endpoints: POST /__sandbox/sessions/expire drops every session (as an idle timeout would);
  * POST /__sandbox/paging {"syncPageSize": n} scales GetCompanySyncList's 1000 items per page.
- * Not emulated: SOAP 1.2, ?WSDL, login throttling, the APILimit* headers.
+ * `GET <service>.asmx?WSDL` answers the service's WSDL for the operations the sandbox implements
+ * (sandbox/twentyfourseven/wsdl.ts); a plain GET answers a short HTML page naming them, as ASMX's help page does.
+ * Not emulated: SOAP 1.2, login throttling, the APILimit* headers.
  */
 type Handler = (ctx: SandboxContext, session: SessionRecord, op: string, node: XNode) => string;
 
@@ -100,6 +103,18 @@ export function createDefinition(): SandboxDefinition {
         return { ok: true, syncPageSize: size };
       });
       app.post('/*', async (request, reply) => handle(ctx, request, reply));
+      app.get('/*', async (request, reply) => {
+        const [rawPath, query = ''] = request.url.split('?');
+        const path = rawPath.toLowerCase();
+        const service = SERVICES[path];
+        if (!service) return reply.code(404).type('text/html').send('<html><body><h2>404 - File or directory not found.</h2></body></html>');
+        if (query.toLowerCase() === 'wsdl') {
+          const host = request.headers.host ?? new URL(ctx.url).host;
+          return reply.code(200).type(XML).send(wsdlFor(path, `http://${host}${rawPath}`));
+        }
+        const items = service.operations.map((op) => `<li>${op}</li>`).join('');
+        return reply.code(200).type('text/html; charset=utf-8').send(`<html><body><p>The following operations are supported. For a formal definition, please review the <a href="${rawPath}?WSDL">Service Description</a>.</p><ul>${items}</ul></body></html>`);
+      });
     },
     seed(ctx, seed, counts) {
       seedClients(ctx, seed, counts);

@@ -1,4 +1,4 @@
-import { el, escapeXml, isNil, kid, kids, SoapFault, type XNode } from './xml';
+import { el, isNil, kid, kids, SoapFault, text as xmlText, type XNode } from './xml';
 
 /**
  * The sandbox's slice of the V001 WSDL types, in xs:sequence order, with the WSDL's default values.
@@ -156,7 +156,7 @@ function writeScalar(field: Field, value: unknown): string | null {
   if (value === null) return field.required ? `<${field.name} xsi:nil="true" />` : null;
   const text = String(value);
   if (field.def !== undefined && text === field.def) return null;
-  return el(field.name, escapeXml(text));
+  return xmlText(field.name, text);
 }
 
 function writeSlots(value: WireRecord, slots: string[], fields: Field[]): string {
@@ -187,7 +187,7 @@ export function writeEntity(fields: Field[], record: WireRecord, only?: Readonly
         break;
       case 'apiException': {
         const e = value as { Type: string; Message: string } | undefined;
-        if (e) out += el('APIException', el('Type', escapeXml(e.Type)) + el('Message', escapeXml(e.Message)) + '<StackTrace />');
+        if (e) out += el('APIException', xmlText('Type', e.Type) + xmlText('Message', e.Message) + '<StackTrace />');
         break;
       }
       default:

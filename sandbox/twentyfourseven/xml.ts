@@ -1,4 +1,5 @@
-import { XMLParser } from 'fast-xml-parser';
+import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import { hasXmlForbiddenChars, xmlSafeText } from '../../connectors/kit/xml-text';
 
 /**
  * SOAP 1.1 on the sandbox side: a namespace-aware reading of requests (clients may use a default namespace or any
@@ -68,7 +69,31 @@ function build(entry: Ordered, scope: Map<string, string>): XNode | null {
   return node;
 }
 
+/** A character reference to a character XML 1.0 forbids (`&#x1B;`, `&#27;`): as illegal as the raw character. */
+const FORBIDDEN_REF = /&#(x[0-9a-fA-F]+|[0-9]+);/g;
+function forbiddenReference(body: string): number | undefined {
+  for (const m of body.matchAll(FORBIDDEN_REF)) {
+    const code = m[1].startsWith('x') ? parseInt(m[1].slice(1), 16) : Number(m[1]);
+    if (code <= 0x10ffff && hasXmlForbiddenChars(String.fromCodePoint(code))) return code;
+  }
+  return undefined;
+}
+
+/**
+ * .NET's XmlReader, which ASMX reads requests with, refuses a document holding a character XML 1.0 forbids, raw or
+ * as a character reference ("… hexadecimal value 0x1B, is an invalid character").
+ */
+function refuseForbidden(body: string): void {
+  let code: number | undefined;
+  if (hasXmlForbiddenChars(body)) code = [...body].find((c) => hasXmlForbiddenChars(c))!.codePointAt(0);
+  else code = forbiddenReference(body);
+  if (code === undefined) return;
+  const hex = `0x${code.toString(16).toUpperCase().padStart(2, '0')}`;
+  throw new SoapFault('soap:Client', `Server was unable to read request. ---> There is an error in XML document. ---> '${code < 0x20 ? '' : String.fromCodePoint(code)}', hexadecimal value ${hex}, is an invalid character.`);
+}
+
 export function parseXml(body: string): XNode {
+  refuseForbidden(body);
   let doc: Ordered[];
   try {
     doc = parser.parse(body, true) as Ordered[];
@@ -101,11 +126,32 @@ export const kid = (node: XNode | undefined, local: string): XNode | undefined =
 
 export const isNil = (node: XNode): boolean => node.attrs[`{${XSI}}nil`] === 'true';
 
-export function escapeXml(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
+// Replies are written with fast-xml-parser's builder, which escapes text (`]]>` becomes `]]&gt;`); characters XML 1.0
+// forbids are dropped first (connectors/kit/xml-text.ts). Like .NET's XmlWriter behind ASMX, text escapes only
+// `&`, `<` and `>` (quotes stay as they are); `entities` is the builder's own (untyped) option for that list.
+const TEXT_ENTITIES = [
+  { regex: /&/g, val: '&amp;' },
+  { regex: /</g, val: '&lt;' },
+  { regex: />/g, val: '&gt;' },
+];
+const builder = new XMLBuilder({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  format: false,
+  processEntities: true,
+  suppressEmptyNode: true,
+  ...({ entities: TEXT_ENTITIES } as object),
+});
 
+/** `<name>inner</name>` around children that are already XML. */
 export const el = (name: string, inner: string): string => (inner === '' ? `<${name} />` : `<${name}>${inner}</${name}>`);
+
+/** `<name>value</name>` with the value as text. */
+export function text(name: string, value: string): string {
+  const safe = xmlSafeText(value);
+  return safe === '' ? `<${name} />` : (builder.build([{ [name]: [{ '#text': safe }] }]) as string);
+}
 
 export function envelope(bodyInner: string): string {
   return (
@@ -120,9 +166,10 @@ export const operationResponse = (op: string, resultInner: string | null): strin
     `<${op}Response xmlns="${NS}">` + (resultInner === null ? '' : el(`${op}Result`, resultInner)) + `</${op}Response>`,
   );
 
-/** The standard ASMX SOAP 1.1 fault body (HTTP 500). The 24SO-specific texts inside are UNVERIFIED. */
+/**
+ * The standard ASMX SOAP 1.1 fault body (HTTP 500). The 24SO-specific texts inside are an open point
+ * (docs/wire/open-points.md, 24SevenOffice).
+ */
 export function faultEnvelope(code: string, message: string): string {
-  return envelope(
-    `<soap:Fault><faultcode>${escapeXml(code)}</faultcode><faultstring>${escapeXml(message)}</faultstring><detail /></soap:Fault>`,
-  );
+  return envelope(el('soap:Fault', text('faultcode', code) + text('faultstring', message) + '<detail />'));
 }
