@@ -252,12 +252,15 @@ function partB(runs: TenantRunFigures[]): void {
   if (!stop) {
     out(`  scales linearly up to ${runs[runs.length - 1].tenants} tenants (per-tenant throughput ≥ 0.8× the ${first.tenants}-tenant run's); busiest run used ${fmt(100 * Math.max(...runs.map(siirtoBusy)), 0)} % of the cores`);
   } else {
-    const cpuBound = siirtoBusy(stop) >= 0.8 || stop.machine >= 0.9;
+    const ours = siirtoBusy(stop);
+    const others = stop.machine - ours;
     out(
       `  stops scaling at ${stop.tenants} tenants: ${ratio(perTenant(stop), perTenant(first))} the per-tenant throughput of ${first.tenants} tenants; ` +
-        (cpuBound
-          ? `the cores are the limit (${fmt(100 * stop.machine, 0)} % busy), the biggest user ${biggestCpuUser(stop)}`
-          : `not CPU-bound (${fmt(100 * stop.machine, 0)} % busy): the biggest CPU user is ${biggestCpuUser(stop)}, the rest is waiting (Temporal round trips, the per-environment Netvisor turn)`),
+        (ours >= 0.8
+          ? `Siirto's processes fill the cores (${fmt(100 * ours, 0)} %), the biggest user ${biggestCpuUser(stop)}`
+          : stop.machine >= 0.9
+            ? `the machine is ${fmt(100 * stop.machine, 0)} % busy but only ${fmt(100 * ours, 0)} % is Siirto's processes: other programs hold the cores (${fmt(100 * others, 0)} %), so this is the machine's limit, not Siirto's (biggest Siirto user: ${biggestCpuUser(stop)}); rerun on an idle machine`
+            : `not CPU-bound (${fmt(100 * stop.machine, 0)} % busy): the biggest CPU user is ${biggestCpuUser(stop)}, the rest is waiting (Temporal round trips, the per-environment Netvisor turn)`),
     );
   }
 }

@@ -71,6 +71,7 @@ async function main(): Promise<void> {
   lines.push(
     bound
       ? `  CPU-bound from ${bound.workers} worker${bound.workers > 1 ? 's' : ''}: the ${n} cores are ${fmt(100 * bound.machine, 0)} % busy, ${fmt(100 * busy(bound), 0)} % by Siirto's processes (the biggest CPU user: ${biggest(bound)})` +
+          `${busy(bound) < 0.5 ? ' — mostly other programs: the machine was not idle, rerun on an idle one for Siirto\'s own limit' : ''}` +
           `${after(bound).length ? `; more workers reach ${after(bound).map((r) => `${fmt(r.rate / bound.rate, 2)}×`).join(', ')} of its throughput` : ''}`
       : `  not CPU-bound up to ${runs[runs.length - 1].workers} workers: Siirto's processes kept the ${n} cores at most ${fmt(100 * Math.max(...runs.map(busy)), 0)} % busy; ` +
           `best at ${best.workers} worker${best.workers > 1 ? 's' : ''} (${fmt(best.rate / ceiling * 100, 0)} % of the latency ceiling)` +
