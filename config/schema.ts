@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SyncSettings } from './sync-schema';
 import { LifecycleSettings } from './lifecycle-schema';
 import { ServerSettings } from './server-schema';
+import { StockSettings, checkStock } from './stock-schema';
 import { rangesOverlap } from '../domain/numbering';
 
 /**
@@ -187,9 +188,11 @@ export const TenantConfig = z
     sync: SyncSettings.optional(),
     lifecycle: LifecycleSettings.optional(),
     server: ServerSettings.optional(),
+    stock: StockSettings.optional(),
   })
   .strict()
   .superRefine((t, ctx) => {
+    checkStock(t, ctx);
     const seen = new Set<string>();
     t.shops.forEach((s, i) => {
       if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: ['shops', i, 'id'], message: `shop id "${s.id}" is used twice` });

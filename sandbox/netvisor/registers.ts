@@ -233,9 +233,13 @@ export const inventoryByWarehouse: Handler = (req) => {
     products = products.filter((p) => ids.includes(String(p.netvisorKey)));
   }
   if (q.productgroupname) products = products.filter((p) => p.group === q.productgroupname);
-  // changedsince takes Finnish d.M.yyyy H:mm:ss here (documented); accepted and checked for shape only.
+  // changedsince takes Finnish d.M.yyyy H:mm:ss here (documented).
   if (q.changedsince && !/^\d{1,2}\.\d{1,2}\.\d{4}( \d{1,2}:\d{2}(:\d{2})?)?$/.test(q.changedsince)) throw invalidData(`Invalid changedsince value: ${q.changedsince}`);
   const stock = req.store.list<InventoryRecord>('inventory');
+  // A product is listed when any of its balances changed at or after changedsince (read as UTC: open-points.md),
+  // with all of its places: which places real Netvisor lists then is an open point as well.
+  const since = q.changedsince ? finnishToIso(q.changedsince) : undefined;
+  if (since) products = products.filter((p) => stock.some((s) => s.productNetvisorKey === p.netvisorKey && s.changedAt >= since));
   const rows = products
     .map((p) => {
       let places = stock.filter((s) => s.productNetvisorKey === p.netvisorKey);
@@ -270,3 +274,12 @@ export const inventoryByWarehouse: Handler = (req) => {
     ),
   );
 };
+
+/** "1.5.2014 12:00:00" → "2014-05-01T12:00:00", comparable with the stored (UTC) changedAt. */
+function finnishToIso(value: string): string {
+  const [date, time = '0:00:00'] = value.trim().split(/\s+/);
+  const [d, m, y] = date.split('.').map(Number);
+  const [h, min, sec = 0] = time.split(':').map(Number);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${y}-${two(m)}-${two(d)}T${two(h)}:${two(min)}:${two(sec)}`;
+}

@@ -3,6 +3,7 @@ import { product, finnishCompany, SeededRandom } from '../kit/random';
 import type { SandboxContext, SandboxDefinition, WireReply } from '../kit/server';
 import { WebhookPolicy } from '../kit/webhooks';
 import { LeakyBucket } from './bucket';
+import { seedStock, stockRoutes, STOCK_COLLECTIONS, STOCK_SCOPES } from './stock';
 import { emit, renderWebhook, TOPICS, type ShopifyWebhookRecord } from './hooks';
 import { priceOrder, ShopifyInputError, type PricingInput, type ShopifyProduct } from './orders';
 import { authorize, json, jsonBody, shopifyError, shopTime, SHOP_DOMAIN, type AccessToken } from './wire';
@@ -272,7 +273,7 @@ const ORDER_DATES = ['2024-07-01T10:00:00Z', '2024-10-15T09:30:00Z', '2025-04-02
 function seed(ctx: SandboxContext, seedValue: number, counts: Record<string, number>): void {
   const rng = new SeededRandom(seedValue);
   const tokens: AccessToken[] = [
-    { token: 'shpat_sandbox', scopes: ['read_orders', 'write_orders'] },
+    { token: 'shpat_sandbox', scopes: ['read_orders', 'write_orders', ...STOCK_SCOPES] },
     { token: 'shpat_readonly', scopes: ['read_orders'] },
   ];
   for (const t of tokens) ctx.store.insert('accessTokens', t);
@@ -288,6 +289,7 @@ function seed(ctx: SandboxContext, seedValue: number, counts: Record<string, num
       vat_class: classes[i % 3],
     });
   }
+  seedStock(ctx);
   const products = ctx.store.list<ShopifyProduct>('products');
   if (!products.length) return;
   for (let i = 0; i < (counts.orders ?? 5); i++) {
@@ -333,7 +335,7 @@ export function createDefinition(): SandboxDefinition {
   let bucket: LeakyBucket | undefined;
   return {
     system: 'shopify',
-    collections: ['orders', 'webhooks', 'products', 'accessTokens'],
+    collections: ['orders', 'webhooks', 'products', 'accessTokens', ...STOCK_COLLECTIONS],
     routes(app, ctx) {
       // Every Admin REST reply says how full the caller's bucket is, "used/size" (docs/wire/shopify.md, "Rate limit").
       app.addHook('onSend', async (request, reply, payload) => {
@@ -345,6 +347,7 @@ export function createDefinition(): SandboxDefinition {
       ctx.webhooks.policy = WebhookPolicy.parse({ retryDelaysMs: [100, 200, 400, 800, 1600, 3200, 6400, 12800], duplicateRate: 0.02 });
       orderRoutes(app, ctx);
       webhookRoutes(app, ctx);
+      stockRoutes(app, ctx);
       app.setNotFoundHandler((_request, reply) => shopifyError(reply, 404, 'Not Found'));
     },
     seed,

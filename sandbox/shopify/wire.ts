@@ -26,7 +26,10 @@ export const VERSION = /^(\d{4}-(01|04|07|10)|unstable)$/;
  * a token without the scope gets 403 (wording UNVERIFIED beyond the seen "[API] This action requires merchant
  * approval for <scope> scope.").
  */
-export function authorize(ctx: SandboxContext, request: FastifyRequest, reply: FastifyReply, scope: 'read_orders' | 'write_orders'): boolean {
+/** Access scopes the sandbox checks (the inventory ones for sandbox/shopify/stock.ts). */
+export type ShopifyScope = 'read_orders' | 'write_orders' | 'read_products' | 'read_inventory' | 'write_inventory' | 'read_locations';
+
+export function authorize(ctx: SandboxContext, request: FastifyRequest, reply: FastifyReply, scope: ShopifyScope): boolean {
   const { version } = request.params as { version: string };
   if (!VERSION.test(version)) {
     shopifyError(reply, 404, 'Not Found');

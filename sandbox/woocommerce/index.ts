@@ -5,6 +5,7 @@ import type { SandboxContext, SandboxDefinition, WireReply } from '../kit/server
 import { deliverOrderTopic, renderWebhook, sendPing, VALID_TOPIC, type WooWebhookRecord } from './hooks';
 import { OrderInputError, priceOrder, type PricingInput, type WooProduct } from './orders';
 import { seedShop } from './seed';
+import { productFilter, renderProduct, stockRoutes, STOCK_COLLECTIONS } from './stock';
 import { authenticate, gmtDate, invalidParam, jsonBody, pageParams, sendPage, siteDate, wooError, type ApiKey } from './wire';
 
 const BASE = '/wp-json/wc/v3';
@@ -306,20 +307,21 @@ function productRoutes(app: FastifyInstance, ctx: SandboxContext) {
     if (!authenticate(ctx, request, reply, 'list')) return reply;
     const paging = pageParams(request, reply);
     if (!paging) return reply;
-    return sendPage(ctx, request, reply, ctx.store.list<WooProduct>('products'), paging.page, paging.perPage, (p) => p);
+    return sendPage(ctx, request, reply, ctx.store.list<WooProduct>('products').filter(productFilter(request)), paging.page, paging.perPage, renderProduct);
   });
 }
 
 export function createDefinition(): SandboxDefinition {
   return {
     system: 'woocommerce',
-    collections: ['orders', 'webhooks', 'products', 'apiKeys'],
+    collections: ['orders', 'webhooks', 'products', 'apiKeys', ...STOCK_COLLECTIONS],
     routes(app, ctx) {
       // WooCommerce fires the same hook more than once now and then (DESIGN.md §9); it never retries a failure.
       ctx.webhooks.policy = WebhookPolicy.parse({ duplicateRate: 0.05, retryDelaysMs: [] });
       orderRoutes(app, ctx);
       webhookRoutes(app, ctx);
       productRoutes(app, ctx);
+      stockRoutes(app, ctx);
       app.setNotFoundHandler((_request, reply) => wooError(reply, 404, 'rest_no_route', 'No route was found matching the URL and request method.'));
     },
     seed(ctx, seed, counts) {
