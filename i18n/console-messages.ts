@@ -30,7 +30,6 @@ export const CONSOLE_MESSAGES_EN = {
   'console.error.invalid': 'Check the form: {details}',
   'console.error.temporal': 'Temporal could not be reached or refused the request: {message}',
   'console.error.back': 'Back',
-  'console.refresh.live': 'Live refresh',
   'console.refresh.updated': 'Updated {time}',
   'console.empty': 'Nothing to show.',
 
@@ -102,20 +101,16 @@ export const CONSOLE_MESSAGES_EN = {
   'console.tenants.intro': 'Each tenant’s systems: credentials, paused Schedules and API calls in the last hour against the published limit.',
   'console.tenants.system': 'System',
   'console.tenants.credentials': 'Credentials',
-  'console.tenants.credentials.ok': 'set',
   'console.tenants.credentials.checked': 'accepted (checked {time})',
   'console.tenants.credentials.refusedAt': 'refused (checked {time}): {message}',
   'console.tenants.credentials.unknown': 'not checked yet: the onboarding checks them',
-  'console.tenants.credentials.pausedFor': 'refused; Schedules paused: {message}',
-  'console.tenants.credentials.missing': 'missing: {names}',
-  'console.tenants.credentials.failing': 'refused: {message}',
+  'console.tenants.credentials.pausedFor': 'refused, its Schedules are paused: {message}',
   'console.tenants.schedules': 'Paused Schedules',
   'console.tenants.schedules.none': 'none',
   'console.tenants.calls': 'API calls, last hour',
   'console.tenants.calls.value': '{calls} of {limit} allowed per hour',
   'console.tenants.calls.noLimit': '{calls} (no published hourly limit)',
   'console.tenants.calls.source': 'Counted by this Siirto process’s API clients since it started (calls made by workers in other processes are not included).',
-  'console.tenants.pairs': 'Pairs',
 } as const;
 
 export type ConsoleMessageKey = keyof typeof CONSOLE_MESSAGES_EN;
@@ -149,7 +144,6 @@ export const CONSOLE_MESSAGES_FI: Catalog = {
   'console.error.invalid': 'Tarkista lomake: {details}',
   'console.error.temporal': 'Temporaliin ei saatu yhteyttä tai se hylkäsi pyynnön: {message}',
   'console.error.back': 'Takaisin',
-  'console.refresh.live': 'Päivittyy automaattisesti',
   'console.refresh.updated': 'Päivitetty {time}',
   'console.empty': 'Ei näytettävää.',
 
@@ -221,20 +215,16 @@ export const CONSOLE_MESSAGES_FI: Catalog = {
   'console.tenants.intro': 'Kunkin asiakkaan järjestelmät: tunnukset, keskeytetyt ajastukset ja viimeisen tunnin API-kutsut suhteessa julkaistuun rajaan.',
   'console.tenants.system': 'Järjestelmä',
   'console.tenants.credentials': 'Tunnukset',
-  'console.tenants.credentials.ok': 'asetettu',
   'console.tenants.credentials.checked': 'hyväksytty (tarkistettu {time})',
   'console.tenants.credentials.refusedAt': 'hylätty (tarkistettu {time}): {message}',
   'console.tenants.credentials.unknown': 'ei vielä tarkistettu: käyttöönotto tarkistaa ne',
-  'console.tenants.credentials.pausedFor': 'hylätty; ajastukset keskeytetty: {message}',
-  'console.tenants.credentials.missing': 'puuttuu: {names}',
-  'console.tenants.credentials.failing': 'hylätty: {message}',
+  'console.tenants.credentials.pausedFor': 'hylätty, ajastukset keskeytetty: {message}',
   'console.tenants.schedules': 'Keskeytetyt ajastukset',
   'console.tenants.schedules.none': 'ei yhtään',
   'console.tenants.calls': 'API-kutsut, viimeinen tunti',
   'console.tenants.calls.value': '{calls} / {limit} sallittua tunnissa',
   'console.tenants.calls.noLimit': '{calls} (ei julkaistua tuntirajaa)',
   'console.tenants.calls.source': 'Laskettu tämän Siirto-prosessin API-asiakkaista sen käynnistymisestä alkaen (muiden prosessien työntekijöiden kutsut eivät ole mukana).',
-  'console.tenants.pairs': 'Parit',
 };
 
 export const CONSOLE_MESSAGES_NB: Catalog = {
@@ -265,7 +255,6 @@ export const CONSOLE_MESSAGES_NB: Catalog = {
   'console.error.invalid': 'Sjekk skjemaet: {details}',
   'console.error.temporal': 'Temporal kunne ikke nås eller avviste forespørselen: {message}',
   'console.error.back': 'Tilbake',
-  'console.refresh.live': 'Oppdateres automatisk',
   'console.refresh.updated': 'Oppdatert {time}',
   'console.empty': 'Ingenting å vise.',
 
@@ -337,20 +326,16 @@ export const CONSOLE_MESSAGES_NB: Catalog = {
   'console.tenants.intro': 'Hver kundes systemer: påloggingsdata, pausede tidsplaner og API-kall siste time mot den publiserte grensen.',
   'console.tenants.system': 'System',
   'console.tenants.credentials': 'Påloggingsdata',
-  'console.tenants.credentials.ok': 'satt',
   'console.tenants.credentials.checked': 'godtatt (sjekket {time})',
   'console.tenants.credentials.refusedAt': 'avvist (sjekket {time}): {message}',
   'console.tenants.credentials.unknown': 'ikke sjekket ennå: oppstarten sjekker dem',
-  'console.tenants.credentials.pausedFor': 'avvist; tidsplaner satt på pause: {message}',
-  'console.tenants.credentials.missing': 'mangler: {names}',
-  'console.tenants.credentials.failing': 'avvist: {message}',
+  'console.tenants.credentials.pausedFor': 'avvist, tidsplanene er satt på pause: {message}',
   'console.tenants.schedules': 'Pausede tidsplaner',
   'console.tenants.schedules.none': 'ingen',
   'console.tenants.calls': 'API-kall, siste time',
   'console.tenants.calls.value': '{calls} av {limit} tillatt per time',
   'console.tenants.calls.noLimit': '{calls} (ingen publisert timesgrense)',
   'console.tenants.calls.source': 'Telt av denne Siirto-prosessens API-klienter siden start (kall fra arbeidere i andre prosesser er ikke med).',
-  'console.tenants.pairs': 'Par',
 };
 
 export const CONSOLE_MESSAGES = { en: CONSOLE_MESSAGES_EN as Catalog, fi: CONSOLE_MESSAGES_FI, nb: CONSOLE_MESSAGES_NB };

@@ -236,7 +236,7 @@ describe('the operator console in Chromium', () => {
       await card.waitFor();
       await card.locator('tr[data-system="netvisor"] td[data-credentials]').getByText(/✔ accepted \(checked /).waitFor({ timeout: 15_000 });
       await card.locator('tr[data-system="rackbeat"] td[data-credentials]').getByText(/✔ accepted/).waitFor();
-      await card.locator('tr[data-system="procountor"] td[data-credentials]').getByText(`⚠ refused; Schedules paused: ${note}`).waitFor({ timeout: 15_000 });
+      await card.locator('tr[data-system="procountor"] td[data-credentials]').getByText('⚠ refused, its Schedules are paused: Invalid Procountor credentials: the API key was refused.').waitFor({ timeout: 15_000 });
       await card.locator('tr[data-system="procountor"]').getByText(scheduleId).waitFor();
       // Never onboarded: said so, not guessed.
       await card.locator('tr[data-system="woocommerce"] td[data-credentials]').getByText('not checked yet').waitFor();

@@ -93,7 +93,8 @@ function limitText(lang: Lang, l: PublishedLimit): string {
 }
 
 function credentialsCell(lang: Lang, paused: PausedSchedule[], check: CredentialCheck | undefined): SafeHtml {
-  if (paused.length) return html`<span class="state bad">⚠ ${t(lang, 'console.tenants.credentials.pausedFor', { message: paused[0].note ?? '' })}</span>`;
+  // The note reads "paused: credentials (<system>): <the system's sentence>"; the sentence is the reason.
+  if (paused.length) return html`<span class="state bad">⚠ ${t(lang, 'console.tenants.credentials.pausedFor', { message: (paused[0].note ?? '').replace(/^paused: credentials \([^)]*\):\s*/, '') })}</span>`;
   if (!check) return html`<span class="state muted">${t(lang, 'console.tenants.credentials.unknown')}</span>`;
   const time = formatDate(lang, check.at);
   return check.line.ok
@@ -109,7 +110,7 @@ function systemRow(lang: Lang, s: TenantSystem, paused: PausedSchedule[], checks
   return html`<tr data-system="${s.system}">
     <th scope="row">${s.label}<br><span class="muted">${s.baseUrl}</span></th>
     <td data-credentials>${credentialsCell(lang, mine, checks.get(s.checkId))}</td>
-    <td>${mine.length ? html`<ul>${mine.map((p) => html`<li><span class="id">${p.scheduleId}</span>: ${p.note ?? ''}</li>`)}</ul>` : t(lang, 'console.tenants.schedules.none')}</td>
+    <td>${mine.length ? html`<ul>${mine.map((p) => html`<li class="id">${p.scheduleId}</li>`)}</ul>` : t(lang, 'console.tenants.schedules.none')}</td>
     <td data-calls="${calls}">${perHour
       ? html`<div class="meter"><meter min="0" max="${perHour}" value="${calls}" high="${Math.floor(perHour * 0.8)}" aria-label="${t(lang, 'console.tenants.calls')}"></meter>
         <span>${t(lang, 'console.tenants.calls.value', { calls: formatNumber(lang, calls), limit: formatNumber(lang, perHour) })} (${limitText(lang, limit!)})</span></div>`
