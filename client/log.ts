@@ -1,18 +1,40 @@
 import pino from 'pino';
+import pretty from 'pino-pretty';
 
 /**
  * Siirto's log, to stderr: stdout belongs to the commands' output (tables, and the JSON lines scripts parse).
  * Never give it a request body, a credential or a tenant config: those hold secrets and personal data. The redact
  * list is a second line of defence for fields that slip through.
+ *
+ * In a terminal the lines are pretty-printed (pino-pretty: time, level, message, the fields on one line) so they read
+ * between the command's own lines; piped or in a container they stay JSON lines for the log collector.
+ * SIIRTO_LOG_FORMAT=json|pretty chooses explicitly.
  */
-export const log = pino(
-  {
-    level: process.env.SIIRTO_LOG_LEVEL ?? 'info',
-    base: undefined,
-    redact: {
-      paths: ['*.authorization', '*.Authorization', '*.password', '*.secret', '*.customerKey', '*.partnerKey', '*.consumerSecret', '*.webhookSecret', '*.apiKey', '*.accessToken', '*.appSecret'],
-      censor: '[secret]',
-    },
+const options: pino.LoggerOptions = {
+  level: process.env.SIIRTO_LOG_LEVEL ?? 'info',
+  base: undefined,
+  redact: {
+    paths: ['*.authorization', '*.Authorization', '*.password', '*.secret', '*.customerKey', '*.partnerKey', '*.consumerSecret', '*.webhookSecret', '*.apiKey', '*.accessToken', '*.appSecret'],
+    censor: '[secret]',
   },
-  pino.destination(2),
-);
+};
+
+export function logFormat(env: NodeJS.ProcessEnv = process.env, stderrIsTTY = Boolean(process.stderr.isTTY)): 'json' | 'pretty' {
+  const f = env.SIIRTO_LOG_FORMAT?.trim().toLowerCase();
+  if (f === 'json' || f === 'pretty') return f;
+  return stderrIsTTY ? 'pretty' : 'json';
+}
+
+function destination(): pino.DestinationStream {
+  if (logFormat() === 'json') return pino.destination(2);
+  return pretty({
+    destination: 2,
+    sync: true,
+    colorize: !process.env.NO_COLOR,
+    translateTime: 'SYS:HH:MM:ss',
+    ignore: 'pid,hostname',
+    singleLine: true,
+  });
+}
+
+export const log = pino(options, destination());

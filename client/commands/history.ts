@@ -4,6 +4,9 @@ import { historyQuery, listPausedSchedules, listTransfers, sendDecision, type Hi
 import { dataDir } from '../paths';
 import { connectClient } from '../../orchestration/temporal';
 import { parseInteger } from './sandbox';
+import { formatDate, hasKey, t, type Lang, type MessageKey } from '../../i18n';
+import { cliLang, colourEnabled, colours, tableLines } from '../../i18n/cli';
+import { localizeText } from '../../i18n/reasons';
 
 interface ConnectOptions {
   address: string;
@@ -24,39 +27,41 @@ const addConnectOptions = (c: Command): Command =>
     .option('--address <host:port>', 'Temporal frontend', process.env.TEMPORAL_ADDRESS ?? 'localhost:7233')
     .option('--namespace <ns>', 'Temporal namespace', process.env.TEMPORAL_NAMESPACE ?? 'default');
 
-const COLOURS: Record<string, string> = { done: '32', running: '36', 'needs-attention': '31', skipped: '33' };
-const paint = (status: string | undefined, text: string): string =>
-  process.stdout.isTTY && status && COLOURS[status] ? `\u001b[${COLOURS[status]}m${text}\u001b[0m` : text;
+/** Status → colour of its row (picocolors; off when not a terminal or with NO_COLOR). */
+const STATUS_COLOUR: Record<string, 'green' | 'cyan' | 'red' | 'yellow'> = { done: 'green', running: 'cyan', 'needs-attention': 'red', skipped: 'yellow' };
 
-function printSchedules(schedules: PausedSchedule[]): void {
+function printSchedules(schedules: PausedSchedule[], lang: Lang): void {
   if (!schedules.length) return;
-  process.stdout.write(`\npaused Schedules (${schedules.length}):\n`);
-  for (const s of schedules) process.stdout.write(`  ${s.scheduleId}: ${s.note ?? 'paused, no note'}\n`);
+  process.stdout.write(`\n${t(lang, 'history.schedules', { count: schedules.length })}\n`);
+  for (const s of schedules) process.stdout.write(`  ${s.scheduleId}: ${s.note ? localizeText(lang, s.note) : t(lang, 'history.schedules.noNote')}\n`);
 }
 
-function printTable(rows: TransferRow[]): void {
-  if (!rows.length) {
-    process.stdout.write('no transfers match\n');
-    return;
-  }
-  const columns: Array<[string, (r: TransferRow) => string]> = [
-    ['STATUS', (r) => r.status ?? ''],
-    ['FLOW', (r) => r.flow ?? ''],
-    ['TENANT', (r) => r.tenant ?? ''],
-    ['SOURCE', (r) => r.sourceId ?? ''],
-    ['TARGET', (r) => r.targetId ?? ''],
-    ['STARTED', (r) => r.started.replace('T', ' ').slice(0, 19)],
-    ['TRANSFER', (r) => r.workflowId],
+/** The transfers as a table (cli-table3), each needs-attention row followed by its reason in the reader's language. */
+export function formatTransfers(rows: TransferRow[], lang: Lang, colour = colourEnabled()): string {
+  if (!rows.length) return `${t(lang, 'history.none')}\n`;
+  const pc = colours(colour);
+  const columns: Array<[MessageKey, (r: TransferRow) => string]> = [
+    ['history.col.status', (r) => (r.status ? (hasKey(`status.${r.status}`) ? t(lang, `status.${r.status}`) : r.status) : '')],
+    ['history.col.flow', (r) => r.flow ?? ''],
+    ['history.col.tenant', (r) => r.tenant ?? ''],
+    ['history.col.source', (r) => r.sourceId ?? ''],
+    ['history.col.target', (r) => r.targetId ?? ''],
+    ['history.col.started', (r) => (lang === 'en' ? r.started.replace('T', ' ').slice(0, 19) : formatDate(lang, r.started))],
+    ['history.col.workflow', (r) => r.workflowId],
   ];
-  const widths = columns.map(([h, f]) => Math.max(h.length, ...rows.map((r) => f(r).length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
-  process.stdout.write(`${line(columns.map(([h]) => h))}\n`);
-  for (const r of rows) {
-    process.stdout.write(`${paint(r.status, line(columns.map(([, f]) => f(r))))}\n`);
-    if (r.status === 'needs-attention' && r.error) process.stdout.write(`  ↳ ${r.error}\n`);
-    if (r.status === 'running' && r.waitingUntil) process.stdout.write(`  ↳ ${r.summary ?? `waiting until ${r.waitingUntil}`}\n`);
-    if (r.queued) process.stdout.write(`  ↳ ${r.queued}\n`);
-  }
+  const [head, ...lines] = tableLines(
+    columns.map(([k]) => t(lang, k).toUpperCase()),
+    rows.map((r) => columns.map(([, f]) => f(r))),
+  );
+  const out = [pc.bold(head)];
+  rows.forEach((r, i) => {
+    const paint = r.status && STATUS_COLOUR[r.status] ? pc[STATUS_COLOUR[r.status]] : (x: string) => x;
+    out.push(paint(lines[i]));
+    if (r.status === 'needs-attention' && r.error) out.push(`  ↳ ${localizeText(lang, r.error)}`);
+    if (r.status === 'running' && r.waitingUntil) out.push(`  ↳ ${r.summary ?? t(lang, 'history.waitingUntil', { until: formatDate(lang, r.waitingUntil) })}`);
+    if (r.queued) out.push(`  ↳ ${r.queued}`);
+  });
+  return `${out.join('\n')}\n`;
 }
 
 /** `siirto history`, `siirto retry`, `siirto skip`: the transfer history and the two ways to move a parked one on. */
@@ -85,8 +90,8 @@ export function registerHistoryCommands(program: Command): void {
     if (opts.schedules) {
       const schedules = await withClient(opts, (client) => listPausedSchedules(client, opts.tenant));
       if (opts.json) process.stdout.write(`${JSON.stringify(schedules)}\n`);
-      else if (!schedules.length) process.stdout.write('no paused Schedules\n');
-      else printSchedules(schedules);
+      else if (!schedules.length) process.stdout.write(`${t(cliLang(), 'history.schedules.none')}\n`);
+      else printSchedules(schedules, cliLang());
       return;
     }
     // The table also lists the paused Schedules, since they explain why nothing new arrives; --json stays one line
@@ -97,8 +102,8 @@ export function registerHistoryCommands(program: Command): void {
     }));
     if (opts.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
     else {
-      printTable(rows);
-      printSchedules(schedules);
+      process.stdout.write(formatTransfers(rows, cliLang()));
+      printSchedules(schedules, cliLang());
     }
   });
 
@@ -112,7 +117,8 @@ export function registerHistoryCommands(program: Command): void {
     ).action(async (transfer: string, opts: ConnectOptions & { reason?: string; json?: boolean }) => {
       // An Update: the transfer itself accepts it, or refuses with the reason (e.g. it is running, not parked).
       const out = await withClient(opts, (client) => sendDecision(client, transfer, action, opts.reason));
-      process.stdout.write(opts.json ? `${JSON.stringify(out)}\n` : `${action === 'retry' ? 'retrying' : 'skipped'} ${transfer} (was: ${out.previousError ?? 'needs attention'})\n`);
+      const was = out.previousError ? localizeText(cliLang(), out.previousError) : t(cliLang(), 'status.needs-attention');
+      process.stdout.write(opts.json ? `${JSON.stringify(out)}\n` : `${t(cliLang(), action === 'retry' ? 'history.retrying' : 'history.skipped', { transfer, was })}\n`);
     });
   }
 }

@@ -8,6 +8,8 @@ import { startMigration } from '../migrations';
 import { dataDir } from '../paths';
 import { connectClient } from '../../orchestration/temporal';
 import { parseInteger } from './sandbox';
+import { hasKey, t, type Lang } from '../../i18n';
+import { cliLang, tableLines } from '../../i18n/cli';
 
 interface MigrateOptions {
   direction: string;
@@ -94,26 +96,27 @@ async function withProgressBars(registers: string[], handles: Array<{ query: (q:
   }
 }
 
-export function describeResult(register: string, r: RegisterMigrationResult): string {
+export function describeResult(register: string, r: RegisterMigrationResult, lang: Lang = cliLang()): string {
   const c = r.counts;
-  const verb = r.dryRun ? 'to ' : '';
-  const rules = Object.entries(c.matchedBy).map(([k, v]) => `${k}: ${v}`).join(', ') || 'none';
+  const dryRun = r.dryRun ? 'yes' : 'no';
+  const rules = Object.entries(c.matchedBy).map(([k, v]) => `${k}: ${v}`).join(', ') || t(lang, 'migrate.matchedBy.none');
   const lines = [
-    `${register}${r.dryRun ? ' (dry run: nothing written)' : ''} — ${r.status}`,
-    `  read ${c.read}${r.total !== undefined ? ` of ${r.total}` : ''} in ${r.batches} batch(es), ${r.runs} run(s)`,
-    `  ${verb}create ${c.create}   ${verb}update ${c.update}   unchanged ${c.unchanged}   conflicts ${c.conflict}   skipped ${c.skip}`,
-    `  matched by ${rules}`,
+    t(lang, 'migrate.head', { register, dryRun, status: hasKey(`status.${r.status}`) ? t(lang, `status.${r.status}`) : r.status }),
+    `  ${t(lang, 'migrate.read', { read: c.read, hasTotal: r.total !== undefined ? 'yes' : 'no', total: r.total ?? '', batches: r.batches, runs: r.runs })}`,
+    `  ${t(lang, 'migrate.counts', { dryRun, create: c.create, update: c.update, unchanged: c.unchanged, conflict: c.conflict, skip: c.skip })}`,
+    `  ${t(lang, 'migrate.matchedBy', { rules })}`,
   ];
   const shown = r.dryRun ? r.entries : r.entries.filter((e) => e.action === 'conflict' || e.action === 'skip');
-  if (shown.length) lines.push('', table(shown));
-  if (r.entriesDropped) lines.push(`  … and ${r.entriesDropped} more lines (use --json for the counts; the workflow memo has the summary)`);
+  if (shown.length) lines.push('', table(shown, lang));
+  if (r.entriesDropped) lines.push(`  ${t(lang, 'migrate.more', { count: r.entriesDropped })}`);
   return `${lines.join('\n')}\n\n`;
 }
 
-function table(entries: PlanEntry[]): string {
-  const rows = entries.map((e) => [e.action, e.sourceId, e.key ?? '', e.name ?? '', e.rule ? `${e.rule}${e.targetKey ? ` → ${e.targetKey}` : ''}` : (e.targetKey ?? ''), e.reason ?? '']);
-  const head = ['action', 'source id', 'key', 'name', 'matched by → target', 'reason'];
-  const widths = head.map((h, i) => Math.min(40, Math.max(h.length, ...rows.map((r) => r[i].length))));
-  const fmt = (r: string[]) => `  ${r.map((c, i) => (i === r.length - 1 ? c : c.slice(0, widths[i]).padEnd(widths[i]))).join('  ')}`;
-  return [fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt)].join('\n');
+/** The plan lines as a borderless table (cli-table3); long cells are cut at 40 characters, the reason is kept whole. */
+function table(entries: PlanEntry[], lang: Lang): string {
+  const cut = (v: string) => (v.length > 40 ? v.slice(0, 40) : v);
+  const rows = entries.map((e) => [e.action, e.sourceId, e.key ?? '', e.name ?? '', e.rule ? `${e.rule}${e.targetKey ? ` → ${e.targetKey}` : ''}` : (e.targetKey ?? ''), e.reason ?? ''].map((v, i) => (i === 5 ? v : cut(v))));
+  const head = (['migrate.plan.action', 'migrate.plan.source', 'migrate.plan.key', 'migrate.plan.name', 'migrate.plan.match', 'migrate.plan.reason'] as const).map((k) => t(lang, k));
+  const rule = head.map((h, i) => '-'.repeat(Math.max(h.length, ...rows.map((r) => r[i].length))));
+  return tableLines(head, [rule, ...rows], '  ').join('\n');
 }

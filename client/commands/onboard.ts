@@ -1,6 +1,7 @@
 import readline from 'node:readline/promises';
 import type { Command } from 'commander';
-import { parseTenantFile, type ResolvedTenant } from '../../config/load';
+import { parseTenantFile, requireSecrets, type ResolvedTenant } from '../../config/load';
+import { pairSystems } from '../../activities/onboarding';
 import {
   credentialsAdvice,
   isOnboardingPair,
@@ -8,7 +9,8 @@ import {
   ONBOARDING_PAIRS,
   onboardingWorkflowId,
   stepOf,
-  STEP_TITLES,
+  stepTitleKey,
+  type CheckLine,
   type Checklist,
   type OnboardingPair,
   type Step,
@@ -29,6 +31,9 @@ import {
 import { readChecklist, startOnboarding, updateRefusal, type OnboardingHandle } from '../onboarding';
 import { dataDir } from '../paths';
 import { connectClient } from '../../orchestration/temporal';
+import { t, tl, type Lang } from '../../i18n';
+import { cliLang, colours } from '../../i18n/cli';
+import { localizeText } from '../../i18n/reasons';
 
 export interface OnboardOptions {
   pair?: string;
@@ -71,8 +76,10 @@ export function registerOnboardCommand(program: Command): void {
     .option('--namespace <ns>', 'Temporal namespace', process.env.TEMPORAL_NAMESPACE ?? 'default')
     .option('--task-queue <name>', 'task queue of the workers', TASK_QUEUE)
     .action(async (file: string, opts: OnboardOptions) => {
-      const tenant = parseTenantFile(file);
+      // Only the pair's systems need their secrets set (config/load.ts `lazy`); the others may still be missing.
+      const tenant = parseTenantFile(file, process.env, { secrets: 'lazy' });
       const pair = choosePair(tenant, opts.pair);
+      requirePairSecrets(tenant, pair);
       const client = await connectClient(opts.address, codecFromEnvironment(dataDir()), opts.namespace);
       const io = terminalIo(!opts.json);
       try {
@@ -85,6 +92,14 @@ export function registerOnboardCommand(program: Command): void {
         await client.connection.close();
       }
     });
+}
+
+/** Every secret of the pair's systems (the shops and connections it uses) must be set; the error names the variables. */
+export function requirePairSecrets(t: ResolvedTenant, pair: OnboardingPair): void {
+  const paths = pairSystems(t, pair).map((s) =>
+    s.startsWith('shop:') ? `shops.${t.shops.findIndex((shop) => shop.id === s.slice(5))}` : `connections.${s === '24so' ? 'twentyfourseven' : s}`,
+  );
+  requireSecrets(t, paths, `pair ${pair} needs it`);
 }
 
 /** The pair named, or the only one the tenant file configures. */
@@ -110,6 +125,8 @@ export interface OnboardIo {
   /** Asks a question; null when there is no one to ask (not a terminal, or --json). */
   ask(question: string): Promise<string | null>;
   colour: boolean;
+  /** The reader's language (siirto --lang, or the locale); English when absent. */
+  lang?: Lang;
   close(): void;
 }
 
@@ -125,12 +142,13 @@ function terminalIo(interactive: boolean): OnboardIo {
       rl ??= readline.createInterface({ input: process.stdin, output: process.stdout });
       return rl.question(q);
     },
-    colour: interactive && Boolean(process.stdout.isTTY),
+    colour: interactive && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    lang: cliLang(),
     close: () => rl?.close(),
   };
 }
 
-const yes = (answer: string | null) => answer !== null && /^(y|yes|k|kyllä)$/i.test(answer.trim());
+const yes = (answer: string | null) => answer !== null && /^(y|yes|k|kyllä|j|ja)$/i.test(answer.trim());
 
 /**
  * Takes every step the workflow is ready for, in order, and stops at the first failure or at a decision nobody
@@ -138,10 +156,12 @@ const yes = (answer: string | null) => answer !== null && /^(y|yes|k|kyllä)$/i.
  */
 export async function walkOnboarding(handle: OnboardingHandle, opts: Omit<OnboardOptions, 'address' | 'namespace' | 'taskQueue'>, io: OnboardIo): Promise<{ code: number; checklist: Checklist }> {
   let c = await readChecklist(handle);
+  const lang = io.lang ?? 'en';
+  const title = (name: Parameters<typeof stepTitleKey>[0]) => t(lang, stepTitleKey(name));
   const show = (title: string) => io.print(`${title}\n`);
-  io.print(`Onboarding ${c.pair} for ${c.tenant} (${onboardingWorkflowId(c.tenant, c.pair)})\n`);
+  io.print(`${t(lang, 'onboard.header', { pair: c.pair, tenant: c.tenant, workflowId: onboardingWorkflowId(c.tenant, c.pair) })}\n`);
   if (c.problem) {
-    io.print(`${mark('failed', io.colour)} ${c.problem}\n`);
+    io.print(`${mark('failed', io.colour)} ${localizeText(lang, c.problem)}\n`);
     return { code: EXIT.failed, checklist: c };
   }
   const update = async <T>(run: () => Promise<T>): Promise<T | { refused: string }> => {
@@ -154,10 +174,10 @@ export async function walkOnboarding(handle: OnboardingHandle, opts: Omit<Onboar
   const stepDone = async (step: Step | { refused: string }): Promise<boolean> => {
     c = await handle.query(checklistQuery);
     if ('refused' in step) {
-      io.print(`${mark('failed', io.colour)} ${step.refused}\n`);
+      io.print(`${mark('failed', io.colour)} ${localizeText(lang, step.refused)}\n`);
       return false;
     }
-    io.print(describeStep(step, io.colour));
+    io.print(describeStep(step, io.colour, lang));
     return step.status === 'ok' || step.status === 'skipped';
   };
 
@@ -166,13 +186,13 @@ export async function walkOnboarding(handle: OnboardingHandle, opts: Omit<Onboar
     if (opts.cancelGoLive && c.goLive?.status === 'scheduled') {
       const r = await update(() => handle.executeUpdate(cancelGoLiveUpdate));
       c = await handle.query(checklistQuery);
-      io.print('refused' in r ? `${mark('failed', io.colour)} ${r.refused}\n` : `go-live planned for ${r.at} cancelled\n`);
+      io.print('refused' in r ? `${mark('failed', io.colour)} ${localizeText(lang, r.refused)}\n` : `${t(lang, 'onboard.cancelledAt', { at: r.at })}\n`);
       return { code: 'refused' in r ? EXIT.failed : EXIT.ok, checklist: c };
     }
     const ok = await stepDone(await update(() => handle.executeUpdate(checkCredentialsUpdate)));
     // Live flows whose credentials stopped working wait in needs-attention; say what to do about them.
-    for (const line of stepOf(c, 'credentials').lines.filter((l) => !l.ok)) io.print(`${credentialsAdvice(c.tenant, line.message)}\n`);
-    io.print(describeChecklist(c, io.colour));
+    for (const line of stepOf(c, 'credentials').lines.filter((l) => !l.ok)) io.print(`${localizeText(lang, credentialsAdvice(c.tenant, line.message))}\n`);
+    io.print(describeChecklist(c, io.colour, lang));
     return { code: ok ? EXIT.ok : EXIT.failed, checklist: c };
   }
 
@@ -181,7 +201,7 @@ export async function walkOnboarding(handle: OnboardingHandle, opts: Omit<Onboar
     if (next === null) break;
     const current = stepOf(c, next);
     if (current.status === 'running') {
-      show(`${STEP_TITLES[next]} is running in the workflow; waiting for it...`);
+      show(t(lang, 'onboard.waitingFor', { step: title(next) }));
       while (stepOf(c, next).status === 'running') {
         await new Promise((r) => setTimeout(r, 1000));
         c = await handle.query(checklistQuery);
@@ -203,10 +223,10 @@ export async function walkOnboarding(handle: OnboardingHandle, opts: Omit<Onboar
         c = await handle.query(checklistQuery);
         if (c.identityChoices?.length && !identityId) {
           const list = c.identityChoices.map((x, i) => `  ${i + 1}. ${x.company} (${x.id})`).join('\n');
-          const answer = await io.ask(`The 24SevenOffice login sees several companies:\n${list}\nWhich one (number)? `);
+          const answer = await io.ask(`${t(lang, 'onboard.companies')}\n${list}\n${t(lang, 'onboard.whichCompany')}`);
           const picked = answer ? c.identityChoices[Number(answer.trim()) - 1] : undefined;
           if (!picked) {
-            io.print(`Choose the company: rerun with --identity <id> (one of ${c.identityChoices.map((x) => x.id).join(', ')})\n`);
+            io.print(`${t(lang, 'onboard.chooseCompany', { ids: c.identityChoices.map((x) => x.id).join(', ') })}\n`);
             return { code: EXIT.decision, checklist: c };
           }
           identityId = picked.id;
@@ -216,9 +236,9 @@ export async function walkOnboarding(handle: OnboardingHandle, opts: Omit<Onboar
         if (blocking.length) return fail();
         let create = false;
         if (creatable.length) {
-          create = opts.yes === true || yes(await io.ask(`Create in ${[...new Set(creatable.map((l) => l.system))].join(', ')}: ${creatable.map((l) => l.item).join(', ')}? [y/N] `));
+          create = opts.yes === true || yes(await io.ask(t(lang, 'onboard.createAsk', { systems: [...new Set(creatable.map((l) => l.system))].join(', '), items: creatable.map((l) => l.item).join(', ') })));
           if (!create) {
-            io.print('Nothing created. Rerun with --yes (or answer y) to create the missing prerequisites.\n');
+            io.print(`${t(lang, 'onboard.nothingCreated')}\n`);
             return { code: EXIT.decision, checklist: c };
           }
         }
@@ -233,16 +253,16 @@ export async function walkOnboarding(handle: OnboardingHandle, opts: Omit<Onboar
       }
       case 'migrations': {
         if (!c.planned) {
-          show('Migration plan (dry run, nothing is written):');
+          show(t(lang, 'onboard.planTitle'));
           const plan = await update(() => handle.executeUpdate(runMigrationsUpdate, { args: [{ dryRun: true }] }));
           c = await handle.query(checklistQuery);
-          if ('refused' in plan) return (io.print(`${mark('failed', io.colour)} ${plan.refused}\n`), fail());
-          io.print(describePlan(c));
+          if ('refused' in plan) return (io.print(`${mark('failed', io.colour)} ${localizeText(lang, plan.refused)}\n`), fail());
+          io.print(describePlan(c, lang));
           if (!c.planned) return fail();
         }
-        const go = opts.yes === true || yes(await io.ask('Run these migrations now? [y/N] '));
+        const go = opts.yes === true || yes(await io.ask(t(lang, 'onboard.runAsk')));
         if (!go) {
-          io.print('The plan is kept. Rerun with --yes (or answer y) to run the migrations.\n');
+          io.print(`${t(lang, 'onboard.planKept')}\n`);
           return { code: EXIT.decision, checklist: c };
         }
         if (!(await stepDone(await update(() => handle.executeUpdate(runMigrationsUpdate, { args: [{ dryRun: false }] }))))) return fail();
@@ -250,78 +270,83 @@ export async function walkOnboarding(handle: OnboardingHandle, opts: Omit<Onboar
       }
       case 'go-live': {
         if (c.goLive?.status === 'scheduled') {
-          io.print(`Go-live is scheduled for ${c.goLive.at} (a durable timer; cancel with --cancel-go-live)\n`);
-          io.print(describeChecklist(c, io.colour));
+          io.print(`${t(lang, 'onboard.scheduledAlready', { at: c.goLive.at })}\n`);
+          io.print(describeChecklist(c, io.colour, lang));
           return { code: EXIT.ok, checklist: c };
         }
         let when = opts.goLive;
         if (!when) {
-          const answer = await io.ask('Go live now, or at a time? [now / ISO time / N=not yet] ');
+          const answer = await io.ask(t(lang, 'onboard.goLiveAsk'));
           if (answer && /^now$/i.test(answer.trim())) when = 'now';
           else if (answer && /^\d{4}-/.test(answer.trim())) when = answer.trim();
         }
         if (!when) {
-          io.print('Not live yet. Rerun with --go-live now (or --go-live <ISO time>) when ready.\n');
+          io.print(`${t(lang, 'onboard.notLive')}\n`);
           return { code: EXIT.decision, checklist: c };
         }
         const r = await update(() => handle.executeUpdate(goLiveUpdate, { args: [{ at: when }] }));
         c = await handle.query(checklistQuery);
-        if ('refused' in r) return (io.print(`${mark('failed', io.colour)} ${r.refused}\n`), fail());
+        if ('refused' in r) return (io.print(`${mark('failed', io.colour)} ${localizeText(lang, r.refused)}\n`), fail());
         io.print(
           r.status === 'live'
-            ? `${mark('ok', io.colour)} Go-live: live; Schedules ${r.schedules.join(', ') || '(none for this pair)'}\n`
+            ? `${mark('ok', io.colour)} ${t(lang, 'onboard.live', { schedules: r.schedules.join(', ') || t(lang, 'onboard.live.none') })}\n`
             : r.status === 'scheduled'
-              ? `${mark('waiting', io.colour)} Go-live scheduled for ${r.at}\n`
-              : `${mark('failed', io.colour)} Go-live: ${stepOf(c, 'go-live').notes.join('; ')}\n`,
+              ? `${mark('waiting', io.colour)} ${t(lang, 'onboard.scheduled', { at: r.at })}\n`
+              : `${mark('failed', io.colour)} ${t(lang, 'onboard.goLiveFailed', { notes: stepOf(c, 'go-live').notes.map((n) => localizeText(lang, n)).join('; ') })}\n`,
         );
         // The webhooks go-live registered (or why not): activities/shop-webhooks.ts.
-        for (const l of stepOf(c, 'go-live').lines.filter((x) => x.item === 'webhooks')) io.print(`${mark(l.ok ? 'ok' : 'failed', io.colour)} ${l.system}: ${l.message}\n`);
-        io.print(describeChecklist(c, io.colour));
+        for (const l of stepOf(c, 'go-live').lines.filter((x) => x.item === 'webhooks')) io.print(`${mark(l.ok ? 'ok' : 'failed', io.colour)} ${l.system}: ${lineText(lang, l)}\n`);
+        io.print(describeChecklist(c, io.colour, lang));
         return { code: r.status === 'cancelled' ? EXIT.failed : EXIT.ok, checklist: c };
       }
     }
   }
   c = await handle.query(checklistQuery);
-  io.print(describeChecklist(c, io.colour));
+  io.print(describeChecklist(c, io.colour, lang));
   return { code: EXIT.ok, checklist: c };
 
   function fail(): { code: number; checklist: Checklist } {
-    io.print(`Fix the above and run "siirto onboard" again: it continues from here.\n`);
+    io.print(`${t(lang, 'onboard.fix')}\n`);
     return { code: EXIT.failed, checklist: c };
   }
 }
 
-const SYMBOLS: Record<StepStatus, [string, string]> = {
-  ok: ['✔', '32'],
-  failed: ['✖', '31'],
-  pending: ['○', '90'],
-  running: ['…', '33'],
-  skipped: ['↷', '90'],
-  waiting: ['⏱', '33'],
+const SYMBOLS: Record<StepStatus, [string, 'green' | 'red' | 'gray' | 'yellow']> = {
+  ok: ['✔', 'green'],
+  failed: ['✖', 'red'],
+  pending: ['○', 'gray'],
+  running: ['…', 'yellow'],
+  skipped: ['↷', 'gray'],
+  waiting: ['⏱', 'yellow'],
 };
 
 export function mark(status: StepStatus, colour: boolean): string {
-  const [symbol, code] = SYMBOLS[status];
-  return colour ? `\u001b[${code}m${symbol}\u001b[0m` : symbol;
+  const [symbol, name] = SYMBOLS[status];
+  return colours(colour)[name](symbol);
 }
 
-export function describeStep(step: Step, colour = false): string {
-  const out = [`${mark(step.status, colour)} ${STEP_TITLES[step.name]}`];
-  for (const l of step.lines) out.push(`    ${mark(l.ok ? 'ok' : 'failed', colour)} ${l.system.padEnd(10)} ${l.item ? `${l.item}: ` : ''}${l.message}`);
-  for (const n of step.notes) out.push(`    ${n}`);
+/** A check line in the reader's language: its key when it has one, else its English text with known sentences put in the language. */
+export function lineText(lang: Lang, l: CheckLine): string {
+  return l.msg && lang !== 'en' ? tl(lang, l.msg) : localizeText(lang, l.message);
+}
+
+export function describeStep(step: Step, colour = false, lang: Lang = 'en'): string {
+  const out = [`${mark(step.status, colour)} ${t(lang, stepTitleKey(step.name))}`];
+  for (const l of step.lines) out.push(`    ${mark(l.ok ? 'ok' : 'failed', colour)} ${l.system.padEnd(10)} ${l.item ? `${l.item}: ` : ''}${lineText(lang, l)}`);
+  for (const n of step.notes) out.push(`    ${localizeText(lang, n)}`);
   return `${out.join('\n')}\n`;
 }
 
-export function describeChecklist(c: Checklist, colour = false): string {
-  const lines = [`Checklist ${c.pair} for ${c.tenant}:`];
-  for (const s of c.steps) lines.push(`  ${mark(s.status, colour)} ${STEP_TITLES[s.name]}${s.name === 'go-live' && c.goLive ? ` (${c.goLive.status} ${c.goLive.at})` : ''}`);
+export function describeChecklist(c: Checklist, colour = false, lang: Lang = 'en'): string {
+  const lines = [t(lang, 'onboard.checklist', { pair: c.pair, tenant: c.tenant })];
+  for (const s of c.steps) lines.push(`  ${mark(s.status, colour)} ${t(lang, stepTitleKey(s.name))}${s.name === 'go-live' && c.goLive ? ` (${c.goLive.status} ${c.goLive.at})` : ''}`);
   return `${lines.join('\n')}\n`;
 }
 
-function describePlan(c: Checklist): string {
+function describePlan(c: Checklist, lang: Lang = 'en'): string {
   const out: string[] = [];
   for (const m of c.migrations.filter((x) => x.dryRun)) {
-    out.push(`  ${m.register} ${m.direction}: ${m.summary}`);
+    out.push(`  ${m.register} ${m.direction}: ${localizeText(lang, m.summary)}`);
     for (const e of m.entries ?? []) out.push(`      ${e.action.padEnd(9)} ${e.key ?? e.sourceId}${e.name ? ` ${e.name}` : ''}${e.reason ? ` — ${e.reason}` : ''}`);
   }
   return `${out.join('\n')}\n`;
