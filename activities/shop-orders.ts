@@ -1,5 +1,5 @@
-import { shopifyOrderToSalesDocument } from '../domain/mapping/shopify';
-import { wooOrderToSalesDocument } from '../domain/mapping/woocommerce';
+import { shopifyOrderToSalesDocument } from '../connectors/shopify/mapping';
+import { wooOrderToSalesDocument } from '../connectors/woocommerce/mapping';
 import type { SalesDocument } from '../domain/model';
 import { documentNumber, rangeForShop } from '../domain/numbering';
 import type { Connections } from './connections';

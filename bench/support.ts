@@ -3,7 +3,7 @@ import { startDevServer, temporalCliPath, type DevServer } from '../client/dev-s
 import { NetvisorClient, toNetvisorSalesDocument } from '../connectors/netvisor';
 import type { WooCommerceClient } from '../connectors/woocommerce';
 import { identityCustomerCode } from '../domain/customer-code';
-import { wooOrderToSalesDocument } from '../domain/mapping/woocommerce';
+import { wooOrderToSalesDocument } from '../connectors/woocommerce/mapping';
 import { matchCustomer } from '../domain/matching';
 import { documentNumber, type NumberRange } from '../domain/numbering';
 import type { LatencyConfig } from '../sandbox/kit/latency';
@@ -115,6 +115,24 @@ export async function makeReturningOrders(woo: WooCommerceClient, n: number, cus
       status: 'processing',
       billing: { first_name: 'Ostaja', last_name: `Asiakas ${k}`, company: `Bench ${k} Oy`, address_1: `Katu ${k + 1}`, city: 'Helsinki', postcode: '00100', country: 'FI', email: `bench${k}@example.fi` },
       line_items: [{ sku: `P${1008 + (i % 40)}`, quantity: 1 + (i % 3) }, { sku: `P${1010 + ((i * 7) % 38)}`, quantity: 1 }],
+    });
+    const order = await woo.getOrder(created.id);
+    out.push({ id: created.id, number: String(order.number), body: JSON.stringify(order) });
+  }
+  return out;
+}
+
+/**
+ * First orders of customers Netvisor does not know yet ("Uusi <k> Oy"), each with one product Netvisor does not have
+ * either (SKUs P1048–P1059, which makeReturningOrders never uses) and one it has (P1008).
+ */
+export async function makeNewCustomerOrders(woo: WooCommerceClient, n: number, first = 0): Promise<BenchOrder[]> {
+  const out: BenchOrder[] = [];
+  for (let i = first; i < first + n; i++) {
+    const created = await woo.createOrder({
+      status: 'processing',
+      billing: { first_name: 'Uusi', last_name: `Asiakas ${i}`, company: `Uusi ${i} Oy`, address_1: `Tie ${i + 1}`, city: 'Tampere', postcode: '33100', country: 'FI', email: `uusi${i}@example.fi` },
+      line_items: [{ sku: `P${1048 + (i % 12)}`, quantity: 1 }, { sku: 'P1008', quantity: 2 }],
     });
     const order = await woo.getOrder(created.id);
     out.push({ id: created.id, number: String(order.number), body: JSON.stringify(order) });

@@ -2,7 +2,7 @@ import Decimal from 'decimal.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WooOrder } from '../../connectors/woocommerce/schemas';
-import { OrderMappingError, wooOrderToSalesDocument } from '../../domain/mapping/woocommerce';
+import { OrderMappingError, wooOrderToSalesDocument } from '../../connectors/woocommerce/mapping';
 import type { SalesDocument } from '../../domain/model';
 import { salesLineGross } from '../../domain/vat';
 import { priceOrder, type WooProduct } from '../../sandbox/woocommerce/orders';

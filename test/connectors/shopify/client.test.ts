@@ -1,7 +1,7 @@
 import Decimal from 'decimal.js';
 import { classifyShopifyError, ShopifyClient, ShopifyOrdersEnvelope, pageInfoFromLink, type ShopifyClientOptions } from '../../../connectors/shopify';
 import { isConnectorError, type ConnectorError } from '../../../connectors/kit/errors';
-import { shopifyOrderToSalesDocument } from '../../../domain/mapping/shopify';
+import { shopifyOrderToSalesDocument } from '../../../connectors/shopify/mapping';
 import { salesLineGross } from '../../../domain/vat';
 import { control, startTestSandboxes } from '../../support/sandboxes';
 

@@ -1,7 +1,7 @@
 import Decimal from 'decimal.js';
 import { classifyWooError, WooCommerceClient, WooOrderList } from '../../../connectors/woocommerce';
 import { isConnectorError, type ConnectorError } from '../../../connectors/kit/errors';
-import { wooOrderToSalesDocument } from '../../../domain/mapping/woocommerce';
+import { wooOrderToSalesDocument } from '../../../connectors/woocommerce/mapping';
 import { salesLineGross } from '../../../domain/vat';
 import { control, startTestSandboxes } from '../../support/sandboxes';
 

@@ -1,22 +1,16 @@
 import Decimal from 'decimal.js';
-import type { WooOrder } from '../../connectors/woocommerce/schemas';
-import { normalizeBusinessId } from '../business-id';
-import { SalesDocument, type Address, type Party, type Payment, type SalesLine } from '../model';
-import { cents, toDecimalString } from '../money';
-import { finnishVatRates, nearestFinnishRate, ratioTolerance, salesLineGross } from '../vat';
+import { normalizeBusinessId } from '../../domain/business-id';
+import { OrderMappingError } from '../../domain/mapping/errors';
+import { SalesDocument, type Address, type Party, type Payment, type SalesLine } from '../../domain/model';
+import { cents, toDecimalString } from '../../domain/money';
+import { finnishVatRates, nearestFinnishRate, ratioTolerance, salesLineGross } from '../../domain/vat';
+import type { WooOrder } from './schemas';
 
-/** A source order that cannot become a sales document as it is: not retryable, the operator must fix the order. */
-export class OrderMappingError extends Error {
-  override readonly name = 'OrderMappingError';
-  constructor(
-    readonly system: string,
-    readonly orderNumber: string,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(`${system} order ${orderNumber}: ${message}`);
-  }
-}
+/**
+ * WooCommerce order (wire) → canonical sales document (domain/model.ts). The wire-to-canonical step lives with the
+ * connector; domain/ knows no system's wire types.
+ */
+export { OrderMappingError };
 
 export interface WooMappingOptions {
   kind: 'order' | 'invoice';

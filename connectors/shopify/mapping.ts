@@ -1,10 +1,10 @@
 import Decimal from 'decimal.js';
-import type { ShopifyAddress, ShopifyOrder } from '../../connectors/shopify/schemas';
-import { normalizeBusinessId } from '../business-id';
-import { SalesDocument, type Address, type Party, type Payment, type SalesLine } from '../model';
-import { cents } from '../money';
-import { finnishVatRates, nearestFinnishRate, salesLineGross } from '../vat';
-import { OrderMappingError } from './woocommerce';
+import { normalizeBusinessId } from '../../domain/business-id';
+import { OrderMappingError } from '../../domain/mapping/errors';
+import { SalesDocument, type Address, type Party, type Payment, type SalesLine } from '../../domain/model';
+import { cents } from '../../domain/money';
+import { finnishVatRates, nearestFinnishRate, salesLineGross } from '../../domain/vat';
+import type { ShopifyAddress, ShopifyOrder } from './schemas';
 
 export interface ShopifyMappingOptions {
   kind: 'order' | 'invoice';
