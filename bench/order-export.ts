@@ -11,7 +11,7 @@
  *      latency), goal p95 ≤ minimum + 300 ms.
  *
  * Calls are read from the sandboxes' GET /__sandbox/stats: the bench prints whatever the code does. Not a test:
- * nothing is asserted. Options: --orders N (a; 60, --full 300), --paced N (c; 20, --full 120), --tenants 5,20
+ * nothing is asserted. Options: --orders N (a; 60, --full 300), --new-customers N (a; 10, --full 40), --paced N (c; 20, --full 120), --tenants 5,20
  * (b; --full 1,5,10,20), --per-tenant N (b; 5, --full 20), --latency-ms 120, --only a,b,c.
  */
 import crypto from 'node:crypto';
@@ -38,6 +38,7 @@ import {
   fmt,
   freshNetvisorWithRegisters,
   fullSize,
+  makeNewCustomerOrders,
   makeReturningOrders,
   NETVISOR_CREDENTIALS,
   numberOption,
@@ -56,6 +57,7 @@ const PACED = numberOption('paced', FULL ? 120 : 20);
 const TENANT_STEPS = option('tenants', FULL ? '1,5,10,20' : '5,20').split(',').map(Number);
 const PER_TENANT = numberOption('per-tenant', FULL ? 20 : 5);
 const ONLY = option('only', 'a,b,c').split(',');
+const NEW_CUSTOMERS = numberOption('new-customers', FULL ? 40 : 10);
 const SECRET = 'sandbox-webhook-secret';
 const NETVISOR_LATENCY = latencyFor('netvisor', numberOption('latency-ms', 120));
 const WOO_LATENCY = latencyFor('woocommerce');
@@ -141,7 +143,7 @@ function watchDocuments(netvisor: StartedSandbox): Map<string, number> {
   return landed;
 }
 
-async function partA(temporal: Awaited<ReturnType<typeof benchTemporal>>, netvisor: StartedSandbox, woo: StartedSandbox, orders: BenchOrder[]): Promise<void> {
+async function partA(temporal: Awaited<ReturnType<typeof benchTemporal>>, netvisor: StartedSandbox, woo: StartedSandbox, orders: BenchOrder[], newOrders: BenchOrder[]): Promise<void> {
   out(`(a) one Netvisor environment, ${orders.length} orders from returning customers (cards and products exist beforehand), burst delivery`);
   out(`  latency: ${await setLatency(netvisor.url, 'netvisor', NETVISOR_LATENCY)}; ${await setLatency(woo.url, 'woocommerce', WOO_LATENCY)}`);
 
@@ -190,6 +192,29 @@ async function partA(temporal: Awaited<ReturnType<typeof benchTemporal>>, netvis
     out(`  baseline (sequential loop, same connector and look-before-write, order from the webhook body): ${fmt(baselineRate, 2)} orders/s = ${ratio(baselineRate, CEILING)} the ceiling, ${fmt(baselineCalls, 2)} Netvisor calls per order: ${perOrderByPath(b0.byPath, b1.byPath, orders.length)}`);
     out(`  ratio Siirto/baseline: ${ratio(rate, baselineRate)} throughput, ${ratio(calls, baselineCalls)} Netvisor calls per order`);
     out(`  CPU during the Siirto run: this process (worker + HTTP server + sandboxes) ${fmt(cpu.worker)} s, Temporal dev server ${fmt(cpu.temporal)} s over ${fmt(seconds)} s`);
+
+    // New customers and products, on the same Netvisor state: each order is a new customer's first, with one new
+    // product and one known. Goal: each new record adds only its own write to what a returning customer's order costs.
+    if (newOrders.length) {
+      const n0 = await sandboxStats(netvisor.url);
+      await Promise.all(
+        newOrders.map(async (o, i) => {
+          const res = await fetch(`${siirto.serverUrl}/webhooks/woocommerce/bench`, { method: 'POST', headers: wooHeaders(o.body, `a-new-${i}`), body: o.body });
+          if (res.status !== 202) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);
+        }),
+      );
+      for (const o of newOrders) {
+        const r = await siirto.client.workflow.getHandle(exportOrderWorkflowId('bench', 'woo', String(o.id))).result();
+        if (r.status !== 'done') throw new Error(`order ${o.id} ended ${r.status}`);
+      }
+      const n1 = await sandboxStats(netvisor.url);
+      const writes = (n1.byPath['POST /customer.nv'] ?? 0) - (n0.byPath['POST /customer.nv'] ?? 0) + (n1.byPath['POST /product.nv'] ?? 0) - (n0.byPath['POST /product.nv'] ?? 0);
+      const extra = n1.requests - n0.requests - calls * newOrders.length;
+      out(
+        `  new customers/products (${newOrders.length} first orders of new customers, one new and one known product each): ${fmt((n1.requests - n0.requests) / newOrders.length, 2)} Netvisor calls per order; ` +
+          `${writes} cards/products written; beyond a returning order's calls each new record cost ${fmt(writes ? extra / writes : NaN, 2)} calls (goal 1.00: its own write): ${perOrderByPath(n0.byPath, n1.byPath, newOrders.length)}`,
+      );
+    }
   } finally {
     await siirto.stop();
   }
@@ -276,7 +301,11 @@ async function main(): Promise<void> {
     if (ONLY.includes('a') || ONLY.includes('c')) {
       const temporal = await benchTemporal();
       try {
-        if (ONLY.includes('a')) await partA(temporal, netvisor, woo, await withoutLatency(woo, () => makeReturningOrders(shop, ORDERS, 20, 0)));
+        if (ONLY.includes('a')) {
+          const orders = await withoutLatency(woo, () => makeReturningOrders(shop, ORDERS, 20, 0));
+          const fresh = await makeNewCustomerOrders(shop, NEW_CUSTOMERS);
+          await partA(temporal, netvisor, woo, orders, fresh);
+        }
         if (ONLY.includes('c')) await partC(temporal, netvisor, woo, await withoutLatency(woo, () => makeReturningOrders(shop, PACED, 20, 100_000)));
       } finally {
         await temporal.stop();
