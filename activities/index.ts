@@ -11,6 +11,7 @@ import { createSalesDocumentActivities } from './sales-documents';
 import { createScheduleControlActivities } from './schedule-control';
 import { createShopOrderActivities } from './shop-orders';
 import { createShopWebhookActivities } from './shop-webhooks';
+import { createStockActivities } from './stock';
 
 /**
  * Every activity the worker registers, built over one set of tenant connections. `temporal` gives the few
@@ -29,6 +30,7 @@ export function createActivities(connections: Connections, temporal: () => Clien
     ...createOnboardingActivities(connections, temporal),
     ...createScheduleControlActivities(connections, temporal),
     ...createShopWebhookActivities(connections),
+    ...createStockActivities(connections, temporal),
   };
 }
 

@@ -3,6 +3,7 @@ import type { ResolvedTenant } from '../config/load';
 import { upsertSchedule } from './schedule-upsert';
 import { ensureLifecycleSchedules } from '../client/lifecycle-schedules';
 import { ensureSyncSchedules } from './sync-schedules';
+import { ensureStockSchedules } from './stock-schedules';
 import { reconcileScheduleId, reconcileShop } from '../workflows/reconcile-shop';
 import { TASK_QUEUE } from './task-queue';
 
@@ -47,5 +48,6 @@ export async function ensureAllSchedules(client: Client, tenants: ReadonlyMap<st
     ...(await ensureReconcileSchedules(client, tenants, taskQueue)),
     ...(await ensureSyncSchedules(client, tenants, taskQueue)),
     ...(await ensureLifecycleSchedules(client, tenants, taskQueue)),
+    ...(await ensureStockSchedules(client, tenants, taskQueue)),
   ];
 }

@@ -6,3 +6,4 @@ export { migrateRegister } from './register-migration';
 export { registerSync, watchRegister } from './register-watch';
 export { onboarding } from './onboarding';
 export { lifecycleCursor } from './lifecycle-cursor';
+export { stockSync, watchStock } from './stock-sync';
