@@ -98,7 +98,7 @@ export function createSalesDocumentActivities(connections: Connections) {
             // document with this number anyway (then the refusal is the look).
             const lookFirst = !(target.refusesDuplicates && noEarlierAttempt(input.firstTry));
             let existing = lookFirst ? await look() : null;
-            const alreadyExisted = existing !== null;
+            let alreadyExisted = existing !== null;
             if (!existing) {
               try {
                 const id = await target.createDocument(document, input.customerCode, settings, stamp);
@@ -109,6 +109,7 @@ export function createSalesDocumentActivities(connections: Connections) {
                 if (!(isConnectorError(err) && err.errorClass === 'conflict')) throw err;
                 existing = await look();
                 if (!existing) throw err;
+                alreadyExisted = true;
               }
             }
             await target.finishDocument(existing, settings);

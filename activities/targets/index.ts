@@ -1,5 +1,5 @@
 import type { Connections } from '../connections';
-import { registerCacheFor, registerCacheSettings } from '../register-cache';
+import { registerCacheFor, registerCacheSettings, type RegisterCache } from '../register-cache';
 import { netvisorRegisters, netvisorTarget } from './netvisor-target';
 import { procountorTarget } from './procountor-target';
 import type { OrderTarget } from './target';
@@ -10,9 +10,17 @@ export type { OrderTarget, TargetCustomer, TargetDocument, DocumentSettings } fr
 export function orderTargetFor(connections: Connections, tenantId: string, shopId: string): OrderTarget {
   const shop = connections.shop(tenantId, shopId);
   if (shop.exportTo !== 'netvisor') return procountorTarget(connections.procountor(tenantId));
+  return netvisorTarget(connections.netvisor(tenantId), netvisorRegisterCache(connections, tenantId));
+}
+
+/**
+ * What this worker knows of the tenant's Netvisor customer and product registers (activities/register-cache.ts):
+ * one per worker, tenant and Netvisor environment. Whatever else reads those registers (the register sync's
+ * changed-since polls) may report what it saw here with `observeCustomers` / `observeProducts`.
+ */
+export function netvisorRegisterCache(connections: Connections, tenantId: string): RegisterCache {
   const netvisor = connections.netvisor(tenantId);
-  // One cache per worker, tenant and Netvisor environment (the same tenant file may point elsewhere after a reload).
   const c = connections.tenant(tenantId).connections.netvisor!;
   const environment = `${tenantId}|${c.baseUrl}|${c.customerId}|${c.organisationId}`;
-  return netvisorTarget(netvisor, registerCacheFor(connections, environment, () => netvisorRegisters(netvisor), () => registerCacheSettings()));
+  return registerCacheFor(connections, environment, () => netvisorRegisters(netvisor), () => registerCacheSettings());
 }
