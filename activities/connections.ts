@@ -28,6 +28,11 @@ export class Connections {
     this.pace = paceOverrides(env);
   }
 
+  /** Drops a tenant's cached API clients (its credentials were reloaded); the next call builds new ones. */
+  forget(tenantId: string): void {
+    for (const key of [...this.clients.keys()]) if (key.split('/')[1] === tenantId) this.clients.delete(key);
+  }
+
   tenant(id: string): ResolvedTenant {
     const t = this.tenants.get(id);
     if (!t) throw needsOperator(`tenant "${id}" is not configured on this worker (no config/${id}.yaml)`, 'Siirto.config');

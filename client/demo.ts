@@ -85,9 +85,11 @@ export async function runDemo(tenant: ResolvedTenant, serverUrl: string, tempora
 }
 
 /**
- * Temporal keeps its history in .data between runs, but the sandboxes start empty: a new run's first order would
- * get an id an earlier run already exported (and the export would rightly not run again). So the shop sandbox is
- * seeded with as many orders as earlier runs used, and the demo's order gets a fresh id.
+ * Temporal keeps its history in .data between runs, and so does a sandbox `siirto stack` starts (its records and
+ * id sequences in .data/sandboxes/). A shop sandbox that does not remember (one started elsewhere, or a data dir
+ * from before sandboxes kept their state) would give the demo's order an id an earlier run already exported (and
+ * the export would rightly not run again): such a sandbox, and only such, is seeded with as many orders as earlier
+ * runs used, so the demo's order gets a fresh id.
  */
 async function skipPastEarlierRuns(temporal: Client, tenant: string, shopId: string, shopUrl: string): Promise<void> {
   let highest = 0;
@@ -95,9 +97,12 @@ async function skipPastEarlierRuns(temporal: Client, tenant: string, shopId: str
     const id = Number(info.workflowId.split('/').pop());
     if (info.workflowId.startsWith(`order-export/${tenant}/${shopId}/`) && Number.isInteger(id)) highest = Math.max(highest, id);
   }
-  // The sandbox numbers orders from 1001; its default seed holds six.
-  const orders = Math.max(6, highest - 1000);
-  if (orders === 6) return;
-  const res = await fetch(`${shopUrl}/__sandbox/seed`, { method: 'POST', body: JSON.stringify({ seed: 1, counts: { orders } }) });
+  const state = await fetch(`${shopUrl}/__sandbox/state`);
+  if (!state.ok) throw new Error(`could not read the WooCommerce sandbox's state for the demo: ${state.status}`);
+  const orders = ((await state.json()) as { orders?: Array<{ id?: unknown }> }).orders ?? [];
+  const known = Math.max(0, ...orders.map((o) => Number(o.id)).filter(Number.isInteger));
+  if (highest <= known) return;
+  // The sandbox numbers orders from 1001.
+  const res = await fetch(`${shopUrl}/__sandbox/seed`, { method: 'POST', body: JSON.stringify({ seed: 1, counts: { orders: Math.max(6, highest - 1000) } }) });
   if (!res.ok) throw new Error(`could not prepare the WooCommerce sandbox for the demo: ${res.status} ${await res.text()}`);
 }

@@ -8,6 +8,7 @@ import type { ResolvedTenant } from '../config/load';
 import { TASK_QUEUE } from '../orchestration/task-queue';
 
 export { TASK_QUEUE };
+export { watchTenantConfig, registeredWorkers, type ReloadResult } from './reload';
 
 let runtimeInstalled = false;
 /** The SDK's own log lines at WARN and above; Siirto logs what operators need itself. */
@@ -32,7 +33,7 @@ export interface WorkerSetup {
 }
 
 /** Creates the Siirto worker: every workflow and activity on one task queue, payloads encrypted. */
-export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker; connection: NativeConnection; close(): Promise<void> }> {
+export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker; connection: NativeConnection; connections: Connections; close(): Promise<void> }> {
   const connection = await NativeConnection.connect({ address: setup.address });
   // Activities that start workflows (reconciliation) share one client, made on first use.
   let client: Client | undefined;
@@ -42,19 +43,22 @@ export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker
     }
     return client;
   };
+  // Kept for reloads: a tenant whose credentials change gets new API clients (worker/reload.ts).
+  const connections = new Connections(setup.tenants);
   const worker = await Worker.create({
     connection,
     namespace: setup.namespace ?? 'default',
     taskQueue: setup.taskQueue ?? TASK_QUEUE,
     // Tests pass a prebuilt `workflowBundle` in `options`; otherwise the worker bundles the workflows itself.
     ...(setup.options?.workflowBundle ? {} : { workflowsPath: require.resolve('../workflows') }),
-    activities: createActivities(new Connections(setup.tenants), temporal),
+    activities: createActivities(connections, temporal),
     dataConverter: { payloadCodecs: [setup.codec] },
     ...setup.options,
   });
   return {
     worker,
     connection,
+    connections,
     async close() {
       await client?.connection.close();
       await connection.close();

@@ -4,7 +4,7 @@ import { configureLimits } from '../../activities/api-limits';
 import { loadTenants } from '../../config/load';
 import { codecFromEnvironment } from '../../worker/payload-codec';
 import { TASK_QUEUE } from '../../orchestration/task-queue';
-import { createWorker, installRuntime } from '../../worker/worker';
+import { createWorker, installRuntime, watchTenantConfig } from '../../worker/worker';
 import { log } from '../log';
 import { configDir, dataDir } from '../paths';
 import { onShutdown } from '../shutdown';
@@ -60,7 +60,7 @@ export function registerWorkerCommand(program: Command): void {
       const tenants = loadTenants(opts.config);
       const codec = codecFromEnvironment(dataDir());
       const identity = `${process.pid}@${os.hostname()}`;
-      const { worker, close } = await createWorker({
+      const { worker, close, connections } = await createWorker({
         address: opts.address,
         namespace: opts.namespace,
         taskQueue: opts.taskQueue,
@@ -74,6 +74,16 @@ export function registerWorkerCommand(program: Command): void {
         await running.catch(() => undefined);
         await close();
       });
+      // Fixed credentials take effect without a restart: on a change in --config or SIIRTO_SECRETS_FILE, or SIGHUP (`siirto reload`).
+      const reloader = watchTenantConfig({
+        tenants,
+        connections,
+        configDir: opts.config,
+        dataDir: dataDir(),
+        role: 'worker',
+        onReload: (r) => (r.ok ? log.info({ changed: r.changed, tenants: r.tenants }, 'tenant configuration reloaded') : log.error({ error: r.error }, 'tenant configuration not reloaded: the running one stays')),
+      });
+      onShutdown(async () => reloader.close());
       const ready = { service: 'worker', pid: process.pid, identity, address: opts.address, namespace: opts.namespace, taskQueue: opts.taskQueue, tenants: [...tenants.keys()], limits: limits.where };
       if (opts.json) process.stdout.write(`${JSON.stringify(ready)}\n`);
       log.info(ready, 'worker running');

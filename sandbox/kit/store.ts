@@ -4,6 +4,12 @@
  */
 export type SandboxRecord = Record<string, unknown>;
 
+/** Everything a sandbox holds, as JSON: what `siirto stack` keeps in the data dir between runs. */
+export interface StoreDump {
+  collections: Record<string, SandboxRecord[]>;
+  counters: Record<string, number>;
+}
+
 export class SandboxStore {
   private collections = new Map<string, SandboxRecord[]>();
   private counters = new Map<string, number>();
@@ -44,6 +50,22 @@ export class SandboxStore {
     const next = (this.counters.get(sequence) ?? start - 1) + 1;
     this.counters.set(sequence, next);
     return next;
+  }
+
+  /** The collections and the id sequences, to restore later with `restore`. */
+  dump(): StoreDump {
+    return { collections: this.snapshot(), counters: Object.fromEntries(this.counters) };
+  }
+
+  /**
+   * Puts back a dump: its collections (those this store knows; others are dropped) and its sequences. A sequence is
+   * never moved backwards, so ids handed out since the dump was taken are not handed out again.
+   */
+  restore(dump: StoreDump): void {
+    for (const name of this.names) this.collections.set(name, structuredClone(dump.collections[name] ?? []));
+    for (const [sequence, value] of Object.entries(dump.counters)) {
+      if (Number.isSafeInteger(value)) this.counters.set(sequence, Math.max(value, this.counters.get(sequence) ?? value));
+    }
   }
 
   snapshot(): Record<string, SandboxRecord[]> {

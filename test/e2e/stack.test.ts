@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { DEMO_SECRETS } from '../../client/demo';
-import { freePort, portIsFree } from '../../client/dev-server';
+import { freePort, portIsFree, temporalCliPath } from '../../client/dev-server';
+import { startSandboxes } from '../../sandbox/registry';
+import type { StartedSandbox } from '../../sandbox/kit/server';
 
 const CLI = path.resolve(__dirname, '../../dist/client/cli.js');
 
@@ -14,11 +16,29 @@ interface StackRun {
   stderr: () => string;
 }
 
+/**
+ * A stand-in for the Temporal CLI that notes which TCP ports are listening at the moment the dev server is started,
+ * then becomes the real CLI (exec: same pid, so the stack's stop reaches it).
+ */
+function listenRecordingCli(dir: string): { cli: string; listening: () => number[] } {
+  const log = path.join(dir, 'listening-at-temporal-start');
+  const cli = path.join(dir, 'temporal-wrapper.sh');
+  fs.writeFileSync(cli, `#!/bin/sh\ncat /proc/net/tcp /proc/net/tcp6 > '${log}' 2>/dev/null\nexec '${temporalCliPath()}' "$@"\n`, { mode: 0o755 });
+  const listening = () =>
+    fs
+      .readFileSync(log, 'utf8')
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .filter((f) => f[3] === '0A') // TCP_LISTEN
+      .map((f) => parseInt(f[1].split(':').pop()!, 16));
+  return { cli, listening };
+}
+
 /** Starts `siirto stack --json` and resolves once it printed its demo line. */
-function startStack(dataDir: string, temporalPort: number, uiPort: number): Promise<StackRun> {
+function startStack(dataDir: string, temporalPort: number, uiPort: number, env: NodeJS.ProcessEnv = {}): Promise<StackRun> {
   const child = spawn(process.execPath, [CLI, 'stack', '--json', '--temporal-port', String(temporalPort), '--ui-port', String(uiPort)], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, SIIRTO_DATA_DIR: dataDir, SIIRTO_LOG_LEVEL: 'debug' },
+    env: { ...process.env, SIIRTO_DATA_DIR: dataDir, SIIRTO_LOG_LEVEL: 'debug', ...env },
   });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += String(d)));
@@ -50,21 +70,34 @@ async function stop(run: StackRun): Promise<number | null> {
 describe('siirto stack --json', () => {
   const runs: StackRun[] = [];
   let dataDir: string;
-  afterAll(() => {
+  let outside: StartedSandbox[] = [];
+  afterAll(async () => {
     for (const r of runs) if (r.child.exitCode === null) r.child.kill('SIGKILL');
+    await Promise.allSettled(outside.map((s) => s.close()));
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('starts every service, runs the demo into the Netvisor sandbox, stops everything on SIGINT, and does it again', async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'siirto-stack-'));
     const [temporalPort, uiPort] = [await freePort(), await freePort()];
-    const first = await startStack(dataDir, temporalPort, uiPort);
+    const recorder = listenRecordingCli(dataDir);
+    const first = await startStack(dataDir, temporalPort, uiPort, { TEMPORAL_CLI: recorder.cli });
     runs.push(first);
     const { lines } = first;
 
     expect(lines[0]).toEqual({ service: 'temporal', address: `localhost:${temporalPort}` });
     expect(lines[1]).toEqual({ service: 'ui', url: `http://localhost:${uiPort}` });
     expect(lines[2]).toMatchObject({ service: 'server', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
+    // The operator's console, with the demo sign-in, beside the Temporal UI.
+    const consoleLine = lines.find((l) => l.service === 'console')!;
+    expect(consoleLine.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(consoleLine.demoUsers).toEqual(expect.arrayContaining([expect.objectContaining({ user: 'operator', role: 'operator', password: 'siirto-demo' })]));
+    expect((await fetch(`${consoleLine.url}/login`)).status).toBe(200);
+    // No EADDRINUSE race: the stack's own listeners (HTTP server, console, codec, sandboxes) were all bound before
+    // the Temporal dev server, which takes random ports of its own, was started.
+    const portOf = (url: string) => Number(new URL(url).port);
+    const ours = [lines[2].url, consoleLine.url, lines.find((l) => l.service === 'codec')!.url, ...lines.filter((l) => l.system).map((l) => l.url)].map(portOf);
+    expect(recorder.listening()).toEqual(expect.arrayContaining(ours));
     const systems = lines.filter((l) => l.system).map((l) => l.system);
     expect(systems.sort()).toEqual(['24so', 'netvisor', 'procountor', 'rackbeat', 'severa', 'shopify', 'woocommerce']);
     const readyAt = lines.findIndex((l) => l.ready === true);
@@ -96,14 +129,23 @@ describe('siirto stack --json', () => {
     const printed = first.stderr() + JSON.stringify(lines);
     for (const secret of Object.values(DEMO_SECRETS).filter((s) => s.length > 8)) expect(printed).not.toContain(secret);
 
-    // A second start keeps Temporal's history but starts the sandboxes empty: the demo still shows a new invoice.
-    const second = await startStack(dataDir, temporalPort, uiPort);
+    // The sandboxes kept their state beside Temporal's history.
+    expect(fs.existsSync(path.join(dataDir, 'sandboxes', 'woocommerce.json'))).toBe(true);
+
+    // A second start keeps Temporal's history and the sandboxes' state: the shop still has the first run's order,
+    // and the new order gets an id after it, which is exported (not taken as the earlier, finished export).
+    // A Netvisor sandbox already running (its URL in the environment) is used instead of a new one.
+    outside = await startSandboxes(['netvisor']);
+    const second = await startStack(dataDir, temporalPort, uiPort, { SIIRTO_SANDBOX_NETVISOR_URL: outside[0].url });
     runs.push(second);
     const again = second.lines.at(-1)!.demo;
     expect(again.status).toBe('done');
-    expect(again.orderId).not.toBe(demo.orderId);
-    const netvisorAgain = second.lines.find((l) => l.system === 'netvisor')!;
-    const stateAgain = (await (await fetch(`${netvisorAgain.url}/__sandbox/state`)).json()) as { salesInvoices: unknown[] };
+    expect(Number(again.orderId)).toBeGreaterThan(Number(demo.orderId));
+    const wooAgain = second.lines.find((l) => l.system === 'woocommerce')!;
+    const shopState = (await (await fetch(`${wooAgain.url}/__sandbox/state`)).json()) as { orders: Array<{ id: number }> };
+    expect(shopState.orders.map((o) => String(o.id))).toEqual(expect.arrayContaining([demo.orderId, again.orderId]));
+    expect(second.lines.find((l) => l.system === 'netvisor')).toEqual({ system: 'netvisor', url: outside[0].url, external: true });
+    const stateAgain = outside[0].ctx.store.snapshot() as { salesInvoices: unknown[] };
     expect(JSON.stringify(stateAgain.salesInvoices)).toContain(again.documentNumber);
     expect(await stop(second)).toBe(0);
   }, 240_000);
