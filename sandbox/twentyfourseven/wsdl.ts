@@ -115,7 +115,7 @@ export const WSDL_SERVICES: Record<string, ServiceDescription> = {
     ],
     types: [
       GUID,
-      complex('Credential', [p('ApplicationId', 'tns:guid', { required: true }), p('IdentityId', 'tns:guid', { required: true }), p('Username', 's:string'), p('Password', 's:string')]),
+      complex('Credential', [p('ApplicationId', 'tns:guid', { required: true }), p('IdentityId', 'tns:guid', { required: true }), p('Password', 's:string'), p('Username', 's:string')]),
       complex('Identity', [
         p('Id', 'tns:guid', { required: true }),
         p('User', 'tns:User'),

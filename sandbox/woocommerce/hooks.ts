@@ -18,7 +18,11 @@ export interface WooWebhookRecord {
 }
 
 const USER_AGENT = 'WooCommerce/8.9.1 Hookshot (WordPress/6.5.3)';
-/** WooCommerce disables a hook after repeated failures; the exact off-by-one in class-wc-webhook.php is UNVERIFIED. */
+/**
+ * `woocommerce_max_webhook_delivery_failures` (default 5). class-wc-webhook.php `failed_delivery()` disables the hook
+ * when a delivery fails while the stored count is already above it, and otherwise adds one: the count stops at 6 and
+ * the 7th failure in a row disables the hook (docs/wire/woocommerce.md, "Webhooks").
+ */
 export const MAX_FAILURES = 5;
 
 const HOOKS: Record<string, string[]> = {
@@ -75,7 +79,8 @@ function consecutiveFailures(ctx: SandboxContext, hook: WooWebhookRecord): numbe
 
 /**
  * Delivers an order topic to every active hook subscribed to it. WooCommerce does not retry a failed delivery; it
- * counts it and disables the hook after MAX_FAILURES in a row (webshops.md A9). Success is 200–302.
+ * counts it and disables the hook once the count is past MAX_FAILURES (docs/wire/woocommerce.md, "Webhooks").
+ * Success is 200–302.
  */
 export function deliverOrderTopic(ctx: SandboxContext, topic: string, order: Record<string, unknown>): void {
   const body = JSON.stringify(order);
@@ -102,8 +107,9 @@ export function deliverOrderTopic(ctx: SandboxContext, topic: string, order: Rec
       },
       {
         onFailure: () => {
-          hook.failure_count = consecutiveFailures(ctx, hook);
-          if (hook.failure_count >= MAX_FAILURES) hook.status = 'disabled';
+          const before = consecutiveFailures(ctx, hook) - 1;
+          if (before > MAX_FAILURES) hook.status = 'disabled';
+          else hook.failure_count = before + 1;
           return true; // no automatic retry in WooCommerce
         },
       },

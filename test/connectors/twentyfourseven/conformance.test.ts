@@ -115,7 +115,7 @@ describe('WSDL', () => {
     inSequenceOrder(wires(INVOICE_SEARCH_FIELDS), invoice.types.InvoiceSearchParameters);
     inSequenceOrder(['searchParams', 'invoiceReturnProperties', 'rowReturnProperties'], invoice.types['element:GetInvoices']);
     const auth = await wsdl(SERVICE_PATHS.authenticate);
-    inSequenceOrder(['ApplicationId', 'IdentityId', 'Username', 'Password'], auth.types.Credential);
+    inSequenceOrder(['ApplicationId', 'IdentityId', 'Password', 'Username'], auth.types.Credential);
   });
 });
 
