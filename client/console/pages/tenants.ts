@@ -10,7 +10,7 @@ import { apiCallsLastHour } from '../../../connectors/kit/call-log';
 import { listPausedSchedules, type PausedSchedule } from '../../history';
 import type { ConsoleDeps } from '../context';
 import { html, type SafeHtml } from '../html';
-import { formatDate, formatNumber, t, type Lang } from '../i18n';
+import { formatDate, formatNumber, t, tl, type Lang } from '../i18n';
 import { sendFragment, sendPage } from '../layout';
 
 /** A system's published rate limit (DESIGN.md §9 and the connectors' pacing), as requests per window. */
@@ -99,7 +99,7 @@ function credentialsCell(lang: Lang, paused: PausedSchedule[], check: Credential
   const time = formatDate(lang, check.at);
   return check.line.ok
     ? html`<span class="state ok">✔ ${t(lang, 'console.tenants.credentials.checked', { time })}</span>`
-    : html`<span class="state bad">⚠ ${t(lang, 'console.tenants.credentials.refusedAt', { time, message: check.line.message })}</span>`;
+    : html`<span class="state bad">⚠ ${t(lang, 'console.tenants.credentials.refusedAt', { time, message: tl(lang, check.line.msg, check.line.message) })}</span>`;
 }
 
 function systemRow(lang: Lang, s: TenantSystem, paused: PausedSchedule[], checks: Map<string, CredentialCheck>): SafeHtml {
