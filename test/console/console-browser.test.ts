@@ -5,6 +5,7 @@ import { WorkflowIdConflictPolicy } from '@temporalio/client';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { ResolvedTenant } from '../../config/load';
 import { listenConsole, type ConsoleAuth } from '../../client/console';
+import { t } from '../../i18n';
 import { consoleAuthFromEnvironment } from '../../client/console/auth';
 import { exportOrderWorkflowId } from '../../workflows/order-export';
 import { startOnboarding } from '../../client/onboarding';
@@ -197,7 +198,7 @@ describe('the operator console in Chromium', () => {
       await page.getByRole('link', { name: 'Asiakkaat' }).click();
       await page.getByRole('heading', { name: 'Asiakkaat' }).waitFor();
       await page.getByText('API-kutsut, viimeinen tunti').first().waitFor();
-      await page.screenshot({ path: path.join(SCREENSHOTS, 'console-tenants-fi.png'), fullPage: true });
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'console-transfers-fi.png'), fullPage: true });
       await page.getByRole('button', { name: 'Norsk (bokmål)' }).click();
       await page.getByRole('heading', { name: 'Kunder' }).waitFor();
     } finally {
@@ -222,7 +223,7 @@ describe('the operator console in Chromium', () => {
     const checked = await onboarding.executeUpdate(checkCredentialsUpdate);
     expect(checked.lines.map((l) => [l.system, l.ok])).toEqual(expect.arrayContaining([['netvisor', true], ['rackbeat', true]]));
     const scheduleId = `reconcile/${tenant}/console-test`;
-    const note = 'paused: credentials (procountor): Invalid Procountor credentials: the API key was refused.';
+    const note = `paused: credentials (procountor): ${t('en', 'credentials.invalid.procountor')}`;
     await h.client.schedule.create({
       scheduleId,
       spec: { intervals: [{ every: '1h' }] },
@@ -236,7 +237,7 @@ describe('the operator console in Chromium', () => {
       await card.waitFor();
       await card.locator('tr[data-system="netvisor"] td[data-credentials]').getByText(/✔ accepted \(checked /).waitFor({ timeout: 15_000 });
       await card.locator('tr[data-system="rackbeat"] td[data-credentials]').getByText(/✔ accepted/).waitFor();
-      await card.locator('tr[data-system="procountor"] td[data-credentials]').getByText('⚠ refused, its Schedules are paused: Invalid Procountor credentials: the API key was refused.').waitFor({ timeout: 15_000 });
+      await card.locator('tr[data-system="procountor"] td[data-credentials]').getByText(`⚠ refused, its Schedules are paused: ${t('en', 'credentials.invalid.procountor')}`).waitFor({ timeout: 15_000 });
       await card.locator('tr[data-system="procountor"]').getByText(scheduleId).waitFor();
       // Never onboarded: said so, not guessed.
       await card.locator('tr[data-system="woocommerce"] td[data-credentials]').getByText('not checked yet').waitFor();
@@ -245,6 +246,12 @@ describe('the operator console in Chromium', () => {
       expect(calls).toBeGreaterThan(0);
       await expect(card.locator('tr[data-system="rackbeat"]').textContent()).resolves.toMatch(/of 28,800 allowed per hour \(480\/min\)/);
       await page.screenshot({ path: path.join(SCREENSHOTS, 'console-tenants-tablet.png'), fullPage: true });
+      // In Finnish, the reason is the catalog's Finnish sentence (the seeds' reference wording).
+      await page.getByRole('button', { name: 'Suomi' }).click();
+      await page.getByRole('heading', { name: 'Asiakkaat' }).waitFor();
+      await card.locator('tr[data-system="procountor"] td[data-credentials]').getByText(`⚠ hylätty, ajastukset keskeytetty: ${t('fi', 'credentials.invalid.procountor')}`).waitFor();
+      await card.locator('tr[data-system="netvisor"] td[data-credentials]').getByText(/✔ hyväksytty \(tarkistettu /).waitFor();
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'console-tenants-fi.png'), fullPage: true });
     } finally {
       await context.close();
       await h.client.schedule.getHandle(scheduleId).delete();

@@ -10,6 +10,7 @@ import { apiCallsLastHour } from '../../../connectors/kit/call-log';
 import { listPausedSchedules, type PausedSchedule } from '../../history';
 import type { ConsoleDeps } from '../context';
 import { html, type SafeHtml } from '../html';
+import { localizeText } from '../../../i18n/reasons';
 import { formatDate, formatNumber, t, tl, type Lang } from '../i18n';
 import { sendFragment, sendPage } from '../layout';
 
@@ -94,7 +95,7 @@ function limitText(lang: Lang, l: PublishedLimit): string {
 
 function credentialsCell(lang: Lang, paused: PausedSchedule[], check: CredentialCheck | undefined): SafeHtml {
   // The note reads "paused: credentials (<system>): <the system's sentence>"; the sentence is the reason.
-  if (paused.length) return html`<span class="state bad">⚠ ${t(lang, 'console.tenants.credentials.pausedFor', { message: (paused[0].note ?? '').replace(/^paused: credentials \([^)]*\):\s*/, '') })}</span>`;
+  if (paused.length) return html`<span class="state bad">⚠ ${t(lang, 'console.tenants.credentials.pausedFor', { message: localizeText(lang, (paused[0].note ?? '').replace(/^paused: credentials \([^)]*\):\s*/, '')) })}</span>`;
   if (!check) return html`<span class="state muted">${t(lang, 'console.tenants.credentials.unknown')}</span>`;
   const time = formatDate(lang, check.at);
   return check.line.ok
@@ -133,7 +134,7 @@ async function live(req: FastifyRequest, deps: ConsoleDeps): Promise<SafeHtml> {
         <thead><tr><th scope="col">${t(lang, 'console.tenants.system')}</th><th scope="col">${t(lang, 'console.tenants.credentials')}</th><th scope="col">${t(lang, 'console.tenants.schedules')}</th><th scope="col">${t(lang, 'console.tenants.calls')}</th></tr></thead>
         <tbody>${systems.map((s) => systemRow(lang, s, own, checks.get(tenant.tenant)!))}</tbody>
       </table></div>
-      ${unassigned.length ? html`<h3>${t(lang, 'console.tenants.schedules')}</h3><ul>${unassigned.map((p) => html`<li><span class="id">${p.scheduleId}</span>: ${p.note ?? ''}</li>`)}</ul>` : ''}
+      ${unassigned.length ? html`<h3>${t(lang, 'console.tenants.schedules')}</h3><ul>${unassigned.map((p) => html`<li><span class="id">${p.scheduleId}</span>: ${localizeText(lang, p.note)}</li>`)}</ul>` : ''}
     </section>`;
   });
   return html`<div id="tenants-live" hx-get="/tenants/live" hx-trigger="every ${Math.max(10, deps.refreshSeconds ?? 5)}s" hx-swap="outerHTML">

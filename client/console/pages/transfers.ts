@@ -5,6 +5,7 @@ import type { ConsoleMessageKey } from '../../../i18n/console-messages';
 import { sendDecision } from '../../history';
 import { ConsoleError, isHtmx, type ConsoleDeps } from '../context';
 import { html, type SafeHtml } from '../html';
+import { localizeText } from '../../../i18n/reasons';
 import { formatDate, t, type Lang } from '../i18n';
 import { csrfField, sendFragment, sendPage } from '../layout';
 import { KNOWN_FLOWS, listTransferPage, type ConsoleTransfer } from '../visibility';
@@ -57,10 +58,10 @@ function queryString(f: Filters, extra: Record<string, string | undefined> = {})
 
 function reasonOf(lang: Lang, r: ConsoleTransfer): SafeHtml {
   const lines: Array<string | SafeHtml> = [];
-  if (r.status === 'needs-attention' && r.error) lines.push(html`<strong>${r.error}</strong>`);
+  if (r.status === 'needs-attention' && r.error) lines.push(html`<strong>${localizeText(lang, r.error)}</strong>`);
   else if (r.summary) lines.push(r.summary);
   // A skipped transfer's error carries the operator's reason: "… (skipped: duplicate order)".
-  if (r.status === 'skipped' && r.error) lines.push(r.error);
+  if (r.status === 'skipped' && r.error) lines.push(localizeText(lang, r.error));
   if (r.status === 'running' && r.waitingUntil) lines.push(t(lang, 'console.transfers.waitingUntil', { time: formatDate(lang, r.waitingUntil) }));
   if (r.queued) lines.push(r.queued);
   return html`${lines.map((l, i) => html`${i ? html`<br>` : ''}${l}`)}`;
