@@ -106,11 +106,16 @@ export async function pairAndWrite(ctx: StreamContext, target: TargetStream, ite
   return entries;
 }
 
-/** What the index looks a record up by: its code, name, business ID and the link the target must carry. */
+/**
+ * What the index looks a record up by, and what its write waits on: the keys its pairing rule compares. Parties pair
+ * by code, business ID and name (and a link where the target keeps one); products, cost centres and groups by code
+ * (and link) only, so two products that merely share a name never wait for each other.
+ */
 function queryOf(target: TargetStream, record: RegisterRecord): IndexQuery {
-  const r = record as Partial<{ code: string; name: string; businessId: string; organisationNumber: string }>;
+  const r = record as Partial<{ kind: string; code: string; name: string; businessId: string; organisationNumber: string }>;
   const link = target.expectedLink?.(record as never);
-  return { code: r.code, name: r.name, businessId: r.businessId ?? r.organisationNumber, ...(link ? { link } : {}) };
+  const party = r.kind === 'customer' || r.kind === 'supplier';
+  return { code: r.code, ...(party ? { name: r.name, businessId: r.businessId ?? r.organisationNumber } : {}), ...(link ? { link } : {}) };
 }
 
 /** Reads the whole target register once into an index (heartbeating per record read, so a long list shows progress). */
