@@ -34,7 +34,7 @@ async function main(): Promise<void> {
       const b = await measurePollingBudget({ client, taskQueue, tenant, urls });
       const lines = [
         `polling budget per tenant at the default intervals, ${new Date().toISOString()} (measured: each Schedule's poll run against the sandboxes, a steady-state idle poll's calls counted)`,
-        '  tenant: WooCommerce → Netvisor export (reconcile every 5m), 24SO ↔ Rackbeat lifecycle (pick-up every 1m), register sync 24SO → Rackbeat for all four registers and Severa → Netvisor (every 5m)',
+        '  tenant: WooCommerce → Netvisor export (reconcile every 5m), 24SO ↔ Rackbeat lifecycle (pick-up every 1m), register sync 24SO → Rackbeat for all four registers and Severa → Netvisor (every 5m), the shop\'s stock from Netvisor (every 5m)',
         '  Schedules:',
         ...b.polls.map((p) => `    ${p.scheduleId.padEnd(44)} every ${p.every.padEnd(3)} ${String(p.pollsPerHour).padStart(3)}/h × ${Object.entries(p.calls).map(([s, n]) => `${n} ${LATENCY_PROFILES[s as keyof typeof LATENCY_PROFILES].label}`).join(', ') || 'no calls (nothing to poll)'}`),
         '  per system, calls/hour against the published limit:',

@@ -17,6 +17,7 @@ import { Connections } from '../activities/connections';
 import type { ResolvedTenant } from '../config/load';
 import { LifecycleSettings } from '../config/lifecycle-schema';
 import { OrderExportSettings } from '../config/schema';
+import { StockSettings } from '../config/stock-schema';
 import { SyncSettings } from '../config/sync-schema';
 import { durationMs } from '../domain/duration';
 import type { PairName, RegisterName, SyncSystem } from '../domain/sync';
@@ -29,7 +30,8 @@ export type BudgetUrls = Record<PolledSystem, string>;
 /**
  * A tenant using every polled flow, each setting left at its default: a WooCommerce shop exporting to Netvisor
  * (reconciliation), the 24SevenOffice ↔ Rackbeat order lifecycle, register sync 24SO → Rackbeat for every register
- * of the pair (the most 24SO polling a tenant can configure: each is polled from 24SO) and Severa → Netvisor.
+ * of the pair (the most 24SO polling a tenant can configure: each is polled from 24SO) and Severa → Netvisor, and
+ * the shop's stock levels from Netvisor's warehouse.
  */
 export function budgetTenant(id: string, urls: BudgetUrls): ResolvedTenant {
   return {
@@ -58,6 +60,7 @@ export function budgetTenant(id: string, urls: BudgetUrls): ResolvedTenant {
         { pair: 'severa-netvisor', registers: { customers: { direction: 'severa-to-netvisor' }, products: { direction: 'severa-to-netvisor' }, 'cost-centres': { direction: 'severa-to-netvisor' } } },
       ],
     }),
+    stock: StockSettings.parse({ shops: [{ shop: 'woo', warehouses: ['Päävarasto'] }] }),
   } as unknown as ResolvedTenant;
 }
 
@@ -119,6 +122,14 @@ export async function measurePollingBudget(opts: { client: Client; taskQueue: st
       runOnce = async () => {
         const res = (await new MockActivityEnvironment().run(activities.pollChanges, { tenant: arg.tenant, pair: arg.pair, register: arg.register, cursors })) as Awaited<ReturnType<typeof activities.pollChanges>>;
         cursors = res.cursors;
+      };
+    } else if (type === 'watchStock') {
+      // The Schedule's run signals the shop's stock entity, which runs pollStock from its cursor (workflows/stock-sync.ts).
+      const arg = action.args![0] as { tenant: string; shop: string };
+      let cursor: string | undefined;
+      runOnce = async () => {
+        const res = (await new MockActivityEnvironment().run(activities.pollStock, { tenant: arg.tenant, shop: arg.shop, cursor, knownMissing: [] })) as Awaited<ReturnType<typeof activities.pollStock>>;
+        cursor = res.cursor;
       };
     } else if (type === 'pollLifecycleOrders' || type === 'reconcileShop') {
       let first = true;

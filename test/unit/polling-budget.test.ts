@@ -8,7 +8,8 @@ import { startTestSandboxes } from '../support/sandboxes';
 
 /**
  * The polling budget at the default intervals (issue #14): a tenant with every polled flow (shop reconciliation, the
- * 24SO ↔ Rackbeat lifecycle pick-up, register sync polled from 24SO for every register and from Severa) stays within
+ * 24SO ↔ Rackbeat lifecycle pick-up, register sync polled from 24SO for every register and from Severa, stock levels
+ * from Netvisor) stays within
  * a stated share of 24SevenOffice's 7,200 calls/hour, leaving the rest to the customer's other integrations. The
  * Schedules are the ones orchestration/schedules.ts builds; each poll's calls are counted on the sandboxes.
  */
@@ -51,7 +52,7 @@ it('counts every Schedule the tenant gets: reconciliation, lifecycle pick-up, on
   const ids = budget.polls.map((p) => p.scheduleId).sort();
   const expected = (await scheduledPolls(new Map([['budget', budgetTenant('budget', { '24so': 'x', rackbeat: 'x', netvisor: 'x', severa: 'x', woocommerce: 'x' })]]), 'q')).map((s) => s.scheduleId).sort();
   expect(ids).toEqual(expected);
-  expect(budget.polls.map((p) => p.workflowType).sort()).toEqual(expect.arrayContaining(['pollLifecycleOrders', 'reconcileShop', 'watchRegister']));
+  expect(budget.polls.map((p) => p.workflowType).sort()).toEqual(expect.arrayContaining(['pollLifecycleOrders', 'reconcileShop', 'watchRegister', 'watchStock']));
   // The measurement saw the polls' calls: the shop's reconciliation reads WooCommerce, the lifecycle pick-up 24SO,
   // the Severa-mastered registers Severa (a register without changed-since in its source, e.g. 24SO product
   // categories, is not polled at all and rightly costs nothing).
