@@ -1,7 +1,11 @@
 import type { Client } from '@temporalio/client';
 import type { ResolvedTenant } from '../config/load';
 import { WooCommerceClient } from '../connectors/woocommerce';
+import { WooOrder } from '../connectors/woocommerce/schemas';
 import { exportOrderWorkflowId } from '../workflows/order-export';
+import { statusQuery } from '../workflows/transfer';
+import { startMigration } from './migrations';
+import { startOnboarding } from './onboarding';
 
 /** Sandbox default credentials the demo tenant's `{ env }` references resolve to (README, "Sandboxes"). */
 export const DEMO_SECRETS: Record<string, string> = {
@@ -25,6 +29,22 @@ export interface DemoResult {
   workflowId: string;
   documentNumber?: string;
   status: string;
+  /** What else the demo put in the console's pages (each `{ error }` when that part could not be set up). */
+  console?: DemoConsoleScenes;
+}
+
+/** The demo's business ID that fails its check digit: the needs-attention order carries it until corrected. */
+export const DEMO_BAD_BUSINESS_ID = '3456780-7';
+/** The same company's correct business ID, what the operator puts on the order before retrying. */
+export const DEMO_GOOD_BUSINESS_ID = '3456780-6';
+
+export interface DemoConsoleScenes {
+  /** A transfer parked on bad order data: correct the business ID in the shop (correctDemoOrder), then retry. */
+  needsAttention: { orderId: string; workflowId: string; status: string; fix: string } | { error: string };
+  /** A register migration (Rackbeat customers → Netvisor), with its progress. */
+  migration: { workflowId: string } | { error: string };
+  /** An onboarding (Rackbeat ↔ 24SevenOffice) waiting at its checklist for the operator. */
+  onboarding: { workflowId: string } | { error: string };
 }
 
 /**
@@ -81,7 +101,85 @@ export async function runDemo(tenant: ResolvedTenant, serverUrl: string, tempora
     }
   }
   const result = await temporal.workflow.getHandle(workflowId).result();
-  return { orderId: String(order.id), workflowId, documentNumber: result.number, status: result.status };
+  const scenes = await demoConsoleScenes(tenant, woo, temporal, shop.id);
+  return { orderId: String(order.id), workflowId, documentNumber: result.number, status: result.status, console: scenes };
+}
+
+const sceneError = (err: unknown) => ({ error: (err as Error).message });
+
+/**
+ * Something for every page of the console: a second order that parks (its business ID fails the check digit, as a
+ * typo would), a finished migration with its counts, and an onboarding waiting for the operator. Each part is
+ * independent: one that fails is reported and the others still run. Run again on a restart, each is idempotent
+ * (the same order is not placed twice, the migration and onboarding reattach to their workflow ids).
+ */
+async function demoConsoleScenes(tenant: ResolvedTenant, woo: WooCommerceClient, temporal: Client, shopId: string): Promise<DemoConsoleScenes> {
+  const needsAttention = await parkedOrder(tenant, woo, temporal, shopId).catch(sceneError);
+  const migration = await startMigration(temporal, { tenant: tenant.tenant, pair: 'rackbeat-netvisor', register: 'customers', direction: 'rackbeat-to-netvisor' })
+    .then((h) => ({ workflowId: h.workflowId }))
+    .catch(sceneError);
+  const onboarding = await startOnboarding(temporal, tenant.tenant, 'rackbeat-24so')
+    .then((h) => ({ workflowId: h.workflowId }))
+    .catch(sceneError);
+  return { needsAttention, migration, onboarding };
+}
+
+const PARKED_ORDER_NOTE = 'siirto-demo: needs attention';
+
+async function parkedOrder(tenant: ResolvedTenant, woo: WooCommerceClient, temporal: Client, shopId: string) {
+  // One per shop: a restarted stack finds the one it placed before (kept in the sandbox's state).
+  const existing = (await woo.listOrders({ perPage: 100 })).orders.find((o) => o.customer_note === PARKED_ORDER_NOTE);
+  const order =
+    existing ??
+    (await woo.createOrder({
+      status: 'processing',
+      set_paid: true,
+      payment_method: 'bacs',
+      payment_method_title: 'Verkkopankki',
+      customer_note: PARKED_ORDER_NOTE,
+      billing: {
+        first_name: 'Mikko',
+        last_name: 'Korhonen',
+        company: 'Pohjoistuuli Oy',
+        address_1: 'Aleksanterinkatu 5',
+        city: 'Helsinki',
+        postcode: '00100',
+        country: 'FI',
+        email: 'mikko.korhonen@pohjoistuuli.fi',
+      },
+      meta_data: [{ key: '_billing_business_id', value: DEMO_BAD_BUSINESS_ID }],
+      line_items: [{ sku: 'P1002', quantity: 2 }],
+      shipping_lines: [{ method_id: 'flat_rate', method_title: 'Posti', total: '5.90' }],
+    } as Parameters<WooCommerceClient['createOrder']>[0]));
+  const workflowId = exportOrderWorkflowId(tenant.tenant, shopId, String(order.id));
+  const deadline = Date.now() + 60_000;
+  let status = 'not started';
+  while (Date.now() < deadline) {
+    try {
+      status = (await temporal.workflow.getHandle(workflowId).query(statusQuery)).status;
+      if (status !== 'running') break;
+    } catch {
+      // Not started yet (the webhook is on its way) or no worker answered the query yet.
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    orderId: String(order.id),
+    workflowId,
+    status,
+    fix: `correct the business ID on WooCommerce order ${order.id} (${DEMO_BAD_BUSINESS_ID} → ${DEMO_GOOD_BUSINESS_ID}), then retry the transfer`,
+  };
+}
+
+/** The operator's fix for the parked demo order: its business ID corrected in the shop. */
+export async function correctDemoOrder(tenant: ResolvedTenant, orderId: string): Promise<void> {
+  const shop = tenant.shops.find((s) => s.system === 'woocommerce');
+  if (!shop || shop.system !== 'woocommerce') throw new Error(`tenant "${tenant.tenant}" has no WooCommerce shop`);
+  const woo = new WooCommerceClient({ baseUrl: shop.baseUrl, consumerKey: shop.consumerKey, consumerSecret: shop.consumerSecret });
+  await woo.request(
+    { method: 'PUT', path: `orders/${orderId}`, resource: 'order', body: { meta_data: [{ key: '_billing_business_id', value: DEMO_GOOD_BUSINESS_ID }] } },
+    WooOrder,
+  );
 }
 
 /**

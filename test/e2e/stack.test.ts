@@ -3,7 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { DEMO_SECRETS } from '../../client/demo';
+import { correctDemoOrder, DEMO_BAD_BUSINESS_ID, DEMO_GOOD_BUSINESS_ID, DEMO_SECRETS } from '../../client/demo';
+import { readChecklist } from '../../client/onboarding';
+import { parseTenantFile, sandboxUrlVariable } from '../../config/load';
+import { connectClient } from '../../orchestration/temporal';
+import { codecFromEnvironment } from '../../worker/payload-codec';
+import { retryUpdate, statusQuery } from '../../workflows/transfer';
 import { freePort, portIsFree, temporalCliPath } from '../../client/dev-server';
 import { startSandboxes } from '../../sandbox/registry';
 import type { StartedSandbox } from '../../sandbox/kit/server';
@@ -120,6 +125,27 @@ describe('siirto stack --json', () => {
     expect(preflight.headers.get('access-control-allow-origin')).toBe(`http://localhost:${uiPort}`);
     expect((await fetch(`${lines[2].url}/codec/decode`, { method: 'POST', body: '{"payloads":[]}' })).status).toBe(404);
     expect(fs.existsSync(path.join(dataDir, 'temporal.db'))).toBe(true);
+
+    // Something for every console page: a parked order the operator can fix and retry, a migration, an onboarding.
+    const scenes = demo.console;
+    expect(scenes.needsAttention).toMatchObject({ status: 'needs-attention', fix: expect.stringContaining(DEMO_GOOD_BUSINESS_ID) });
+    expect(scenes.migration.workflowId).toBe('migration/demo/rackbeat-netvisor/customers');
+    expect(scenes.onboarding.workflowId).toBe('onboarding/demo/rackbeat-24so');
+    const sandboxEnv = Object.fromEntries(lines.filter((l) => l.system).map((l) => [sandboxUrlVariable(l.system), l.url]));
+    const tenant = parseTenantFile(path.resolve(__dirname, '../../config/demo.yaml'), { ...DEMO_SECRETS, ...sandboxEnv });
+    const client = await connectClient(`127.0.0.1:${temporalPort}`, codecFromEnvironment(dataDir, { SIIRTO_DEV_STACK: '1' }));
+    try {
+      const parked = client.workflow.getHandle(scenes.needsAttention.workflowId);
+      expect((await parked.query(statusQuery)).summary).toContain(DEMO_BAD_BUSINESS_ID);
+      await correctDemoOrder(tenant, scenes.needsAttention.orderId);
+      await parked.executeUpdate(retryUpdate, { args: [{ by: 'stack test' }] });
+      expect(await parked.result()).toMatchObject({ status: 'done' });
+      const migrated = (await client.workflow.getHandle(scenes.migration.workflowId).result()) as { counts: Record<string, number> };
+      expect(migrated.counts.read).toBeGreaterThan(0);
+      expect((await readChecklist(client.workflow.getHandle(scenes.onboarding.workflowId))).pair).toBe('rackbeat-24so');
+    } finally {
+      await client.connection.close();
+    }
 
     expect(await stop(first)).toBe(0);
     // No orphans: the dev server's ports are released.
