@@ -31,6 +31,15 @@ export interface DeliveryRecord {
   [key: string]: unknown;
 }
 
+export interface DeliveryHooks {
+  /** After each failed attempt; returning true stops further attempts (e.g. the hook was disabled). */
+  onFailure?: () => boolean | void;
+  /** After the last attempt failed. */
+  onGiveUp?: () => void;
+  /** After a delivery the receiver accepted (2xx). */
+  onSuccess?: () => void;
+}
+
 export class WebhookSender {
   policy: WebhookPolicy = WebhookPolicy.parse({});
   private readonly pending = new Set<Promise<void>>();
@@ -44,13 +53,14 @@ export class WebhookSender {
   }
 
   /**
-   * Queues a delivery. `onGiveUp` runs when every retry failed; `onFailure` after each failed attempt
-   * (WooCommerce counts failures and disables the hook after five).
+   * Queues a delivery. `onGiveUp` runs when every retry failed (Shopify then deletes the subscription); `onFailure`
+   * after each failed attempt (WooCommerce counts failures and disables the hook); `onSuccess` after a 2xx (Rackbeat's
+   * `failures_since_last_success` starts again).
    */
   send(
     topic: string,
     message: OutgoingWebhook | (() => OutgoingWebhook),
-    hooks: { onFailure?: () => boolean | void; onGiveUp?: () => void } = {},
+    hooks: DeliveryHooks = {},
   ): void {
     const task = this.deliver(topic, message, hooks).finally(() => this.pending.delete(task));
     this.pending.add(task);
@@ -61,11 +71,7 @@ export class WebhookSender {
     while (this.pending.size) await Promise.allSettled([...this.pending]);
   }
 
-  private async deliver(
-    topic: string,
-    message: OutgoingWebhook | (() => OutgoingWebhook),
-    hooks: { onFailure?: () => boolean | void; onGiveUp?: () => void },
-  ): Promise<void> {
+  private async deliver(topic: string, message: OutgoingWebhook | (() => OutgoingWebhook), hooks: DeliveryHooks): Promise<void> {
     const delays = this.policy.retryDelaysMs;
     for (let attempt = 1; attempt <= delays.length + 1; attempt++) {
       // Signed anew on each attempt, as the real senders do (a timestamp may be part of the signature).
@@ -73,6 +79,7 @@ export class WebhookSender {
       const status = await this.post(m);
       this.record({ url: m.url, topic, attempt, status, duplicate: false, at: new Date().toISOString() });
       if (typeof status === 'number' && status >= 200 && status < 300) {
+        hooks.onSuccess?.();
         if (this.dice.next() < this.policy.duplicateRate) {
           const again = await this.post(m);
           this.record({ url: m.url, topic, attempt, status: again, duplicate: true, at: new Date().toISOString() });

@@ -58,6 +58,10 @@ export function fire(ctx: SandboxContext, settings: RackbeatSettings, event: str
         body,
       }),
       {
+        // The counter's name says what it counts: failures since the hook's last successful delivery.
+        onSuccess: () => {
+          hook.failures_since_last_success = 0;
+        },
         onFailure: () => {
           hook.failures_since_last_success++;
           // A hook deleted or switched off meanwhile gets no more attempts.

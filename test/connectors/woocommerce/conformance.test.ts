@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { WooCommerceClient } from '../../../connectors/woocommerce';
+import { classifyWooError, WooCommerceClient } from '../../../connectors/woocommerce';
 import { signedUrl, wooAuth } from '../../../connectors/woocommerce/auth';
 import { isConnectorError, type ConnectorError } from '../../../connectors/kit/errors';
 import { control, startTestSandboxes } from '../../support/sandboxes';
@@ -122,7 +122,6 @@ describe('authentication over plain HTTP: OAuth 1.0a one-legged', () => {
     // The sandbox's window is the documented 15 minutes; a request signed 20 minutes in the past shows the message.
     const res = await fetch(sign('GET', 'orders', {}, { timestamp: Math.floor(Date.now() / 1000) - 20 * 60 }).url);
     const body = await res.json();
-    const { classifyWooError } = await import('../../../connectors/woocommerce/errors');
     const err = classifyWooError(res.status, body, {}, 'orders');
     expect(err).toMatchObject({ errorClass: 'credentials', retryable: false });
     expect(err.message).toMatch(/clock/);
