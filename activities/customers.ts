@@ -24,8 +24,9 @@ export interface ResolvedCustomer {
  * on with that card, as long as it is the same customer.
  *
  * Calls: a returning customer is matched in the register data this worker already has (activities/register-cache.ts)
- * and costs nothing; only a match is taken from there. Anything else (no card, several, a contradiction) is asked
- * of the target, as is everything when the document step found a cached card gone (`verify`).
+ * and costs nothing; only a match is taken from there. No card is checked with one changed-since read of the
+ * target's customer register before creating; several cards or a contradiction are searched in the target, as is
+ * everything when the document step found a cached card gone (`verify`).
  */
 export function createCustomerActivities(connections: Connections) {
   const creating = new KeyedLock();
@@ -68,10 +69,18 @@ export function createCustomerActivities(connections: Connections) {
         };
 
         if (cache) {
-          // Only a match is taken from the cache. None, several or a contradiction is asked of the target: a card
-          // made since our last read, or one changed meanwhile, must be seen before anything is created or parked.
-          const known = matchCustomer(query, cache.customerCandidates(query), settings.matchBy, rules);
+          // Only a match is taken from the cache as it is. A miss is checked in the target first: a changed-since
+          // read that began after the miss brings any card made meanwhile (by a person, another worker, another
+          // order), so a new customer costs that one read and its write. Several cards or a contradiction are
+          // searched in the target as before, so that the operator's sentence is about what the target has now.
+          let known = matchCustomer(query, cache.customerCandidates(query), settings.matchBy, rules);
           if (known.kind === 'match') return matched(known);
+          if (known.kind === 'none' && target.refusesDuplicates && (await cache.customersSeenAfter(cache.clock()))) {
+            const seen = cache.customerCandidates(query);
+            known = matchCustomer(query, seen, settings.matchBy, rules);
+            if (known.kind === 'match') return matched(known);
+            if (known.kind === 'none') return createNew(seen);
+          }
         }
 
         const candidates = await target.customerCandidates(query);
@@ -79,17 +88,23 @@ export function createCustomerActivities(connections: Connections) {
         const found = matchCustomer(query, candidates, settings.matchBy, rules);
         if (found.kind === 'match') return matched(found);
         if (found.kind !== 'none') throw needsOperator(unresolved(found, query, target.displayName), 'Siirto.conflict');
+        return createNew(candidates);
 
-        if (!settings.createMissing) {
-          throw needsOperator(
-            `no ${target.displayName} customer matches "${customer.name}"${businessId ? ` (${businessId})` : ''} and creating customers is off: ` +
-              `create it in ${target.displayName} or turn on orderExport.customers.createMissing, then retry`,
-          );
+        /**
+         * No card matches. `looked`: the cards just seen for this query (a search, or the cache after a read that
+         * began after the miss); where it covered the new number and the target refuses a second card with one
+         * number, it is the look before the write (another order of this customer writing first is refused).
+         */
+        async function createNew(looked: TargetCustomer[]): Promise<ResolvedCustomer> {
+          if (!settings.createMissing) {
+            throw needsOperator(
+              `no ${target.displayName} customer matches "${customer.name}"${businessId ? ` (${businessId})` : ''} and creating customers is off: ` +
+                `create it in ${target.displayName} or turn on orderExport.customers.createMissing, then retry`,
+            );
+          }
+          const covered = query.code === newCode && target.refusesDuplicates ? looked : null;
+          return creating.run(`${input.tenant}/${target.system}/${newCode}`, () => createOrAdopt(target, { ...customer, code: newCode }, covered));
         }
-        // The search above just looked under the new number too; where the target refuses a second card with one
-        // number, that look is the look before the write (another order of this customer writing first is refused).
-        const looked = query.code === newCode && target.refusesDuplicates ? candidates : null;
-        return creating.run(`${input.tenant}/${target.system}/${newCode}`, () => createOrAdopt(target, { ...customer, code: newCode }, looked));
       });
     },
   };

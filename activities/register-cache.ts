@@ -82,6 +82,9 @@ export class RegisterCache {
   /** When the latest full or changed-since read began (worker clock); null until the first full read. */
   private readAt: number | null = null;
   private reading: Promise<void> | null = null;
+  /** When the latest read of the customer register began, and the one in flight, if any. */
+  private customersReadAt: number | null = null;
+  private customerRead: { began: number; done: Promise<void> } | null = null;
 
   constructor(
     private readonly source: RegisterSource,
@@ -121,6 +124,41 @@ export class RegisterCache {
       this.observeProducts(await this.source.productsChangedSince(since));
     }
     this.readAt = began;
+    this.customersReadAt = Math.max(this.customersReadAt ?? began, began);
+  }
+
+  /** The worker clock the cache reads by. */
+  clock(): number {
+    return this.now();
+  }
+
+  /**
+   * Brings in every customer card made or changed in the ERP up to at least `noticedAt`: a changed-since read of
+   * the customer register that began after that moment (one already under way that began after it is shared, so
+   * concurrent misses cost one call). This is how a miss is checked against the ERP: a card a person or another
+   * worker made since our last read arrives here. False when the read failed (ask the ERP another way).
+   */
+  async customersSeenAfter(noticedAt: number): Promise<boolean> {
+    for (;;) {
+      if (this.customersReadAt !== null && this.customersReadAt >= noticedAt && this.readAt !== null) return true;
+      const inFlight = this.customerRead;
+      if (inFlight) {
+        try {
+          await inFlight.done;
+        } catch {
+          if (inFlight.began >= noticedAt) return false;
+        }
+        continue;
+      }
+      if (this.readAt === null || this.customersReadAt === null) return false;
+      const began = this.now();
+      const since = new Date(this.customersReadAt - this.settings.overlapMs);
+      const done = this.source.customersChangedSince(since).then((cards) => {
+        this.observeCustomers(cards);
+        this.customersReadAt = Math.max(this.customersReadAt ?? began, began);
+      });
+      this.customerRead = { began, done: done.finally(() => (this.customerRead = null)) };
+    }
   }
 
   /** Cards the cache holds for a query: the same number, business ID or name. Call `ready()` first. */

@@ -95,6 +95,24 @@ describe('RegisterCache', () => {
     expect(cache.hasProduct('P9')).toBe(false);
   });
 
+  it('checks a miss with a customer read that began after it; concurrent misses share one read', async () => {
+    let now = 5_000_000;
+    const source = new MemoryRegister();
+    const cache = new RegisterCache(source, settings, () => now);
+    await cache.ready();
+    now += 1000;
+    source.customers.push({ id: '7', code: '700', name: 'Tuore Oy', changedAt: now });
+    const noticed = cache.clock();
+    const [a, b] = await Promise.all([cache.customersSeenAfter(noticed), cache.customersSeenAfter(noticed)]);
+    expect([a, b]).toEqual([true, true]);
+    expect(source.asked).toEqual(['customers', 'products', `customers since ${5_000_000 - 5_000}`]);
+    expect(cache.customerByCode('700')).toMatchObject({ name: 'Tuore Oy' });
+    // A later miss needs a later read.
+    now += 1000;
+    expect(await cache.customersSeenAfter(cache.clock())).toBe(true);
+    expect(source.asked).toHaveLength(4);
+  });
+
   it('is not usable while its first read fails, and is switched off by SIIRTO_REGISTER_CACHE=off', async () => {
     const source = new MemoryRegister();
     source.failNext = true;
