@@ -153,8 +153,9 @@ describe('credentials, one line per system', () => {
     const step = await h.executeUpdate(checkCredentialsUpdate);
     expect(step.status).toBe('failed');
     expect(step.lines).toEqual([
-      { system: 'severa', ok: false, message: SEVERA_MESSAGE },
-      { system: 'netvisor', ok: true, message: 'OK' },
+      // The English sentence, and the catalog key that reads it in the operator's language (i18n/).
+      { system: 'severa', ok: false, message: SEVERA_MESSAGE, msg: { key: 'credentials.invalid.severa' } },
+      { system: 'netvisor', ok: true, message: 'OK', msg: { key: 'credentials.ok' } },
     ]);
     // The next step is refused while credentials fail.
     expect(await refusal(h.executeUpdate(checkPermissionsUpdate))).toMatch(/Permissions comes after Credentials, which failed/);
@@ -164,8 +165,8 @@ describe('credentials, one line per system', () => {
     const h = await start(T.badNetvisor, 'severa-netvisor');
     const step = await h.executeUpdate(checkCredentialsUpdate);
     expect(step.lines).toEqual([
-      { system: 'severa', ok: true, message: 'OK' },
-      { system: 'netvisor', ok: false, message: NETVISOR_MESSAGE },
+      { system: 'severa', ok: true, message: 'OK', msg: { key: 'credentials.ok' } },
+      { system: 'netvisor', ok: false, message: NETVISOR_MESSAGE, msg: { key: 'credentials.invalid.netvisor' } },
     ]);
     expect(stepOf(await checklist(h), 'credentials').status).toBe('failed');
     const d = await h.describe();
@@ -320,6 +321,7 @@ describe('order export to Netvisor: number range, a timer that fires', () => {
     const pre = await h.executeUpdate(checkPrerequisitesUpdate, { args: [{ create: false }] });
     expect(pre.lines.find((l) => l.item === 'invoice number range 900000–999999')).toEqual({
       system: 'netvisor', ok: true, item: 'invoice number range 900000–999999', message: 'OK (no existing invoices in the range)',
+      msg: { key: 'prerequisites.numbering.ok', params: { kind: 'invoice' } },
     });
     // The seeded invoices are numbered from 1001: a range over them is reported with the numbers in use.
     const clash = await start(T.range, 'shop-netvisor');
@@ -336,6 +338,7 @@ describe('order export to Netvisor: number range, a timer that fires', () => {
       {
         system: 'netvisor', ok: false, item: 'invoice number range 1000–1999',
         message: `${inUse.length} existing Netvisor invoice(s) already use numbers in 1000–1999 (${inUse.join(', ')}): choose orderExport.numbering (offset, max) outside the numbers in use`,
+        msg: { key: 'prerequisites.numbering.taken', params: { count: inUse.length, kind: 'invoice', offset: 1000, max: 1999, numbers: inUse.slice(0, 5).join(', ') + (inUse.length > 5 ? ', …' : '') } },
       },
     ]);
     expect(await refusal(h.executeUpdate(confirmRegistersUpdate, { args: [{ registers: ['customers'] }] }))).toMatch(/order export: it has no registers/);
@@ -422,7 +425,7 @@ describe('credentials removed on the other side', () => {
       expect((await client.workflow.getHandle(workflowId).describe()).status.name).toBe('RUNNING');
     }
     const onboardingCheck = await (await start(T.badNetvisor, 'shop-netvisor')).executeUpdate(checkCredentialsUpdate);
-    expect(onboardingCheck.lines.find((l) => l.system === 'netvisor')).toEqual({ system: 'netvisor', ok: false, message: NETVISOR_MESSAGE });
+    expect(onboardingCheck.lines.find((l) => l.system === 'netvisor')).toEqual({ system: 'netvisor', ok: false, message: NETVISOR_MESSAGE, msg: { key: 'credentials.invalid.netvisor' } });
     expect(credentialsAdvice(T.badNetvisor, NETVISOR_MESSAGE)).toBe(
       `${NETVISOR_MESSAGE} The flow is paused: fix the credentials, confirm with "siirto onboard config/${T.badNetvisor}.yaml" (the credentials check), ` +
         `then retry the paused transfers ("siirto history --tenant ${T.badNetvisor} --status needs-attention", "siirto retry <transfer>").`,
@@ -531,7 +534,7 @@ describe('siirto onboard, interactive', () => {
     expect(c.identityId).toBe(OY);
     expect(c.steps.map((s) => s.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'skipped', 'pending']);
     // In a terminal the marks are coloured.
-    expect(printed).toContain('\u001b[32m✔\u001b[0m Prerequisites');
+    expect(printed).toContain('\u001b[32m✔\u001b[39m Prerequisites');
     expect(printed).toContain('Not live yet. Rerun with --go-live now');
     expect((await control(urls.rackbeat, 'state')).customerGroups).toHaveLength(1);
   });
