@@ -8,7 +8,9 @@ import { onboardingWorkflowId } from '../../domain/onboarding';
 import { checkCredentialsUpdate, checklistQuery } from '../../workflows/onboarding';
 import { launchBrowser, newPage, screenshot } from '../support/browser';
 import { demoLikeTenant, NETVISOR_SANDBOX, startHarness, type Harness } from '../support/order-export-harness';
-import { startTestSandboxes } from '../support/sandboxes';
+import { RACKBEAT_TOKEN } from '../support/register-harness';
+import { control, startTestSandboxes } from '../support/sandboxes';
+import { SyncSettings } from '../../config/sync-schema';
 
 /**
  * The console's onboarding page in Chromium (playwright-core, Debian's /usr/bin/chromium or SIIRTO_CHROMIUM): the
@@ -19,13 +21,14 @@ import { startTestSandboxes } from '../support/sandboxes';
 const run = crypto.randomBytes(3).toString('hex');
 const good = `onb-page-${run}`;
 const bad = `onb-page-${run}-bad`;
+const registers = `onb-page-${run}-rb`;
 const auth: ConsoleAuth = consoleAuthFromEnvironment({
   SIIRTO_CONSOLE_USERS: 'olli:operator:olli-password,riikka:read-only:riikka-password',
   SIIRTO_CONSOLE_SECRET: crypto.randomBytes(32).toString('hex'),
 });
 
 let h: Harness;
-let severa: Awaited<ReturnType<typeof startTestSandboxes>>;
+let others: Awaited<ReturnType<typeof startTestSandboxes>>;
 let consoleServer: Awaited<ReturnType<typeof listenConsole>>;
 let browser: Browser;
 const schedules: string[] = [];
@@ -34,7 +37,7 @@ let taskQueue: string;
 jest.setTimeout(240_000);
 
 beforeAll(async () => {
-  severa = await startTestSandboxes(['severa']);
+  others = await startTestSandboxes(['severa', 'rackbeat'], 9);
   taskQueue = `onboarding-page-${crypto.randomUUID()}`;
   h = await startHarness(taskQueue, (urls) => [
     { ...demoLikeTenant(good, urls), name: 'Käyttöönotto Testi Oy' },
@@ -43,10 +46,20 @@ beforeAll(async () => {
       name: 'Väärä Avain Oy',
       connections: {
         netvisor: { baseUrl: urls.netvisor, ...NETVISOR_SANDBOX },
-        severa: { baseUrl: severa.sandboxes.severa.url, clientId: 'sandbox-client', clientSecret: 'not-the-secret' },
+        severa: { baseUrl: others.sandboxes.severa.url, clientId: 'sandbox-client', clientSecret: 'not-the-secret' },
       },
       shops: [],
       sync: { pairs: [], rackbeatWebhookTokens: [] },
+    } as unknown as ResolvedTenant,
+    {
+      tenant: registers,
+      name: 'Rekisterit Oy',
+      connections: {
+        netvisor: { baseUrl: urls.netvisor, ...NETVISOR_SANDBOX },
+        rackbeat: { baseUrl: others.sandboxes.rackbeat.url, apiToken: RACKBEAT_TOKEN },
+      },
+      shops: [],
+      sync: SyncSettings.parse({ pairs: [{ pair: 'rackbeat-netvisor', registers: { customers: { direction: 'rackbeat-to-netvisor' } } }] }),
     } as unknown as ResolvedTenant,
   ]);
   consoleServer = await listenConsole({ tenants: h.tenants, temporal: h.client, host: '127.0.0.1', port: 0, temporalUiUrl: 'http://localhost:8233', auth, taskQueue, refreshSeconds: 2 });
@@ -58,7 +71,7 @@ afterAll(async () => {
   for (const id of schedules) await h?.client.schedule.getHandle(id).delete().catch(() => undefined);
   await consoleServer?.close();
   await h?.stop();
-  await severa?.stop();
+  await others?.stop();
 });
 
 async function signIn(path: string, user = 'olli', password = 'olli-password'): Promise<Page> {
@@ -159,4 +172,52 @@ test('a read-only user sees the checklist but no actions, and a forced action is
   expect(noCsrf.status()).toBe(403);
   await page.context().close();
   await page2.context().close();
+});
+
+test('rackbeat-netvisor: missing prerequisites created with a button, registers confirmed, the dry-run plan shown before the migration writes', async () => {
+  await control(others.sandboxes.rackbeat.url, 'seed', { seed: 9, counts: { customerGroups: 0, supplierGroups: 0, paymentTerms: 0, customers: 2, suppliers: 0, orders: 0 } });
+  await control(h.netvisorUrl, 'seed', { seed: 9, counts: { customers: 0 } });
+  const page = await signIn(`/onboarding/${registers}/rackbeat-netvisor`);
+  await page.getByRole('button', { name: 'Start onboarding' }).click();
+  for (const [button, done] of [['Check the credentials', 'Credentials'], ['Check the permissions', 'Permissions']]) {
+    await page.getByRole('button', { name: button }).click();
+    await page.getByText(`Done: ${done}.`).waitFor();
+  }
+  await page.getByRole('button', { name: 'Check the prerequisites' }).click();
+  await page.getByText('Not done: Prerequisites. See the lines marked ⚠.').waitFor();
+  await expect(step(page, 'prerequisites').textContent()).resolves.toContain('Missing in Rackbeat: customer group 1');
+  expect((await control(others.sandboxes.rackbeat.url, 'state')).customerGroups).toHaveLength(0);
+  await page.getByRole('button', { name: 'Create what is missing' }).click();
+  await page.getByText('Done: Prerequisites.').waitFor();
+  await expect(step(page, 'prerequisites').getAttribute('data-status')).resolves.toBe('ok');
+  expect((await control(others.sandboxes.rackbeat.url, 'state')).customerGroups).toHaveLength(1);
+
+  // The tenant file's register and direction are preselected.
+  await expect(page.getByRole('checkbox', { name: 'customers' }).isChecked()).resolves.toBe(true);
+  await expect(page.getByLabel('Direction customers').inputValue()).resolves.toBe('rackbeat-to-netvisor');
+  await page.getByRole('button', { name: 'Confirm registers and directions' }).click();
+  await page.getByText('Done: Registers and directions.').waitFor();
+
+  const before = (await control(h.netvisorUrl, 'state')).customers.length;
+  await page.getByRole('button', { name: 'Show the plan (dry run, nothing is written)' }).click();
+  await page.getByText('The plan (dry run): nothing has been written yet.').waitFor({ timeout: 60_000 });
+  await expect(step(page, 'migrations').locator('.plan').textContent()).resolves.toMatch(/read; to create \d+/);
+  expect((await control(h.netvisorUrl, 'state')).customers.length).toBe(before);
+  await screenshot(page, 'console-onboarding-plan');
+
+  await page.getByRole('button', { name: 'Run the migrations' }).click();
+  await page.getByText('Done: Initial migrations.').waitFor({ timeout: 90_000 });
+  await expect(step(page, 'migrations').getAttribute('data-status')).resolves.toBe('ok');
+  expect((await control(h.netvisorUrl, 'state')).customers.length).toBe(before + 2);
+
+  // Go-live at a later time, then cancelled.
+  await page.getByLabel('Go live at (UTC)').fill('2099-01-01T06:00');
+  await page.getByRole('button', { name: 'Schedule go-live' }).click();
+  await page.getByText(/^Go-live is scheduled for /).waitFor();
+  await expect(step(page, 'go-live').getAttribute('data-status')).resolves.toBe('waiting');
+  await page.getByRole('button', { name: 'Cancel the go-live' }).click();
+  await page.getByText('Done: Go-live.').waitFor();
+  const c = await h.client.workflow.getHandle(onboardingWorkflowId(registers, 'rackbeat-netvisor')).query(checklistQuery);
+  expect(c.goLive).toEqual({ status: 'cancelled', at: '2099-01-01T06:00:00.000Z', schedules: [] });
+  await page.context().close();
 });

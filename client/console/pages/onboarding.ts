@@ -54,6 +54,27 @@ const Action = z
   })
   .catchall(z.unknown());
 
+/** The page's own rules (on top of the console's style sheet, with its colours). */
+const PAGE_STYLE = html`<style>
+.visually-hidden { position:absolute; width:1px; height:1px; margin:-1px; padding:0; overflow:hidden; clip:rect(0 0 0 0); white-space:nowrap; border:0; }
+section.step { border:1px solid var(--line); border-radius:6px; padding:.2rem .9rem .8rem; margin:.8rem 0; }
+section.step h2 { font-size:1.15rem; display:flex; gap:.6rem; align-items:center; }
+section.step[data-status="ok"] { border-left:6px solid var(--ok); }
+section.step[data-status="failed"] { border-left:6px solid var(--bad); }
+section.step[data-status="waiting"], section.step[data-status="running"] { border-left:6px solid var(--warn); }
+ul.checks { list-style:none; padding-left:0; margin:.3rem 0; }
+li.check { padding:.25rem 0; }
+li.check .mark { display:inline-block; width:1.4rem; font-weight:700; }
+li.check.ok .mark { color:var(--ok); }
+li.check.problem .mark { color:var(--warn); }
+li.check .item { color:var(--muted); }
+p.note { color:var(--muted); margin:.3rem 0; }
+form.step-action { display:inline-flex; gap:.5rem; align-items:end; flex-wrap:wrap; margin:.4rem .6rem .2rem 0; }
+form.step-action table { margin-bottom:.4rem; }
+.answer.good { border-color:var(--ok); }
+.answer.bad { border-color:var(--bad); }
+</style>`;
+
 const lineText = (lang: Lang, l: CheckLine): string => (l.msg && lang !== 'en' ? tl(lang, l.msg) : localizeText(lang, l.message));
 
 async function currentChecklist(deps: ConsoleDeps, tenant: string, pair: OnboardingPair): Promise<Checklist | null> {
@@ -144,7 +165,7 @@ function checklistBody(req: FastifyRequest, reply: FastifyReply, deps: ConsoleDe
   const workflowId = onboardingWorkflowId(tenant, pair);
   const ui = `${deps.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(deps.namespace ?? 'default')}/workflows/${encodeURIComponent(workflowId)}`;
   const said = answer ? html`<p class="answer ${answer.ok ? 'good' : 'bad'}" role="${answer.ok ? 'status' : 'alert'}">${answer.text}</p>` : '';
-  const head = html`<h1>${t(lang, 'onboardingPage.pairTitle', { pair, tenant })}</h1>
+  const head = html`${PAGE_STYLE}<h1>${t(lang, 'onboardingPage.pairTitle', { pair, tenant })}</h1>
     <p><a href="${ui}" target="_blank" rel="noopener">${t(lang, 'onboardingPage.workflow', { workflowId })}</a></p>
     ${user?.role !== 'operator' ? html`<p class="muted">${t(lang, 'onboardingPage.readOnly')}</p>` : ''}
     <div id="answer" aria-live="polite">${said}</div>`;
@@ -237,7 +258,7 @@ export const onboardingPage: ConsolePage = {
             <td><a href="/onboarding/${encodeURIComponent(id)}/${encodeURIComponent(pair)}">${t(lang, 'onboardingPage.open')}<span class="visually-hidden"> ${id} ${pair}</span></a></td></tr>`);
         }
       }
-      const body = html`<h1>${t(lang, 'onboardingPage.title')}</h1><p class="intro">${t(lang, 'onboardingPage.intro')}</p>
+      const body = html`${PAGE_STYLE}<h1>${t(lang, 'onboardingPage.title')}</h1><p class="intro">${t(lang, 'onboardingPage.intro')}</p>
         ${rows.length
           ? html`<div class="table-wrap"><table><thead><tr><th scope="col">${t(lang, 'onboardingPage.col.tenant')}</th><th scope="col">${t(lang, 'onboardingPage.col.pair')}</th><th scope="col">${t(lang, 'onboardingPage.col.state')}</th><th scope="col"><span class="visually-hidden">${t(lang, 'onboardingPage.open')}</span></th></tr></thead><tbody>${rows}</tbody></table></div>`
           : html`<p>${t(lang, 'onboardingPage.none')}</p>`}`;
@@ -274,7 +295,7 @@ export const onboardingPage: ConsolePage = {
       }
       c = await handle.query(checklistQuery);
       const failed = ACTION_STEP[body.action] ? stepOf(c, ACTION_STEP[body.action]!).status === 'failed' : false;
-      if (answer?.ok && failed) answer = { ok: false, text: t(lang, 'onboarding.status.failed') };
+      if (answer?.ok && failed) answer = { ok: false, text: t(lang, 'onboardingPage.failed', { step: t(lang, stepTitleKey(ACTION_STEP[body.action]!)) }) };
       return sendPage(req, reply, { title: t(lang, 'onboardingPage.title'), active: 'onboarding', body: checklistBody(req, reply, deps, tenant, pair, c, answer) });
     });
   },
