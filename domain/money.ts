@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 /**
  * Money and quantities are decimal strings ("12.50", "-3", "0.255") in the canonical model and
- * Decimal.js values in arithmetic. Binary floats never carry money (DESIGN.md §5).
+ * Decimal.js values in arithmetic. Binary floats never carry money (docs/design.md §5).
  */
 export const DecimalString = z
   .string()

@@ -6,7 +6,7 @@ import { roundTo } from './money';
  * Finnish VAT rates by date (vero.fi; HE 93/2025 vp for 2026). The 2025 reclassification moved goods and services
  * between the 14 % and 10 % classes without changing the percentages, so it needs no period of its own here.
  * Which rate applies to a sale is decided by delivery date, so mappings take the rate the shop charged and only
- * snap it onto the rates in force (webshops.md Part E).
+ * snap it onto the rates in force (docs/design.md §11).
  */
 export interface FinnishVatRates {
   standard: string;

@@ -67,7 +67,7 @@ export function classifyResponse(res: HttpResponse, call: CallContext): Connecto
   }
 
   if (res.status === 429) {
-    // Retry-After on Rackbeat's 429 is UNVERIFIED; without it wait for the next minute window.
+    // Retry-After on Rackbeat's 429 is an open point (docs/wire/open-points.md); without it wait for the next minute window.
     const wait = retryAfterMs(header(res, 'retry-after'), 60_000);
     return new ConnectorError(SYSTEM, 'rate-limit', `Rackbeat rate limit reached on ${where}; retry in ${Math.ceil(wait / 1000)} s`, {
       resource: call.resource,

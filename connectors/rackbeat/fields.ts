@@ -48,7 +48,7 @@ export class FieldValueAccess<Key> {
 
   /**
    * `PUT <record>/fields {custom_fields:[{id,value}]}` is verified for orders; the same call on products, customers
-   * and suppliers is UNVERIFIED but follows the pattern. The reply is read as the record's values.
+   * and suppliers follows the pattern (open point: docs/wire/open-points.md). The reply is read as the record's values.
    */
   async write(key: Key, values: FieldValueWrite[]): Promise<FieldValue[]> {
     const resource = `${this.noun} ${key} field values`;

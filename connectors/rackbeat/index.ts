@@ -1,12 +1,12 @@
 /**
- * Rackbeat REST connector. Wire facts: /work/shared/apis/rackbeat-24so.md part A.
+ * Rackbeat REST connector. Wire facts: docs/wire/rackbeat.md.
  *
  * Lookups for "look before you write" (none of them pages through a whole register):
  * - products.findByNumber, customers.findByNumber, suppliers.findByNumber: `GET <register>/{number}`, null on 404
  *   (product numbers double URL-encoded, see products.ts);
  * - products|customers|suppliers.findByField(fieldId, value): the documented `field_eq[<fieldId>]=<value>` list
  *   filter, for the 24SevenOffice id kept in a user-defined field; two matches is a 'conflict';
- * - customers|suppliers.findByVat: `simple_filter[company_vat]` (filter form seen in use, UNVERIFIED for this key);
+ * - customers|suppliers.findByVat: `simple_filter[company_vat]` (filter form seen in use; this key is an open point, docs/wire/open-points.md);
  * - webhooks.ensure(event, url): lists `webhooks?event=` and creates only when the url is not registered.
  */
 export { RackbeatClient, RackbeatApi, RackbeatCredentials, DEFAULT_PACING, apiRoot, orNull, type RackbeatClientOptions } from './client';

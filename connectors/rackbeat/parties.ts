@@ -26,7 +26,7 @@ export interface PartyInput {
 }
 
 export interface CustomerInput extends PartyInput {
-  /** The key name for a customer's group is UNVERIFIED; group 1 is assumed when absent. */
+  /** The key name for a customer's group is an open point (docs/wire/open-points.md); group 1 is assumed when absent. */
   customer_group_id?: number;
 }
 
@@ -54,7 +54,7 @@ export class Customers extends Register<typeof Customer, number, CustomerInput> 
 
   /**
    * Customers with this VAT/organisation number, via `simple_filter[company_vat]` (seen in 2025 integrations for
-   * other keys; UNVERIFIED for company_vat). Used for the business-ID pairing rule.
+   * other keys; for company_vat an open point, docs/wire/open-points.md). Used for the business-ID pairing rule.
    */
   async findByVat(companyVat: string) {
     return (await this.list({ 'simple_filter[company_vat]': companyVat, limit: 50 })).items;

@@ -43,7 +43,7 @@ export interface PaymentTermInput {
   name: string;
   /** Days until due (Rackbeat caps it at 32767). */
   maturity_days: number;
-  /** The enum of types is UNVERIFIED; the sandbox knows "net" and "current_month". */
+  /** The enum of types is an open point (docs/wire/open-points.md); the sandbox knows "net" and "current_month". */
   type: string;
   description?: string;
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { toDecimalString } from '../../domain/money';
 
 /**
- * Rackbeat's JSON shapes (wire facts: /work/shared/apis/rackbeat-24so.md, part A).
+ * Rackbeat's JSON shapes (wire facts: docs/wire/rackbeat.md).
  * Field names stay as Rackbeat spells them; only amounts change form: Rackbeat sends JSON numbers (some Laravel
  * endpoints send numeric strings), we keep them as decimal strings so no binary float reaches a sum.
  * Unknown keys are dropped; most keys are optional because sparse fieldsets (`fields=`) and older accounts omit them.
@@ -15,7 +15,7 @@ export const Amount = z
 const Timestamp = z.string();
 const Nullable = <T extends z.ZodType>(t: T) => t.nullable().optional();
 
-/** Rackbeat's 422 body: dotted field path → messages. Whether `message` accompanies it is UNVERIFIED. */
+/** Rackbeat's 422 body: dotted field path → messages. Whether `message` accompanies it is an open point (docs/wire/open-points.md). */
 export const ValidationErrorBody = z.object({
   message: z.string().optional(),
   errors: z.record(z.string(), z.union([z.array(z.string()), z.string()])),
@@ -89,7 +89,7 @@ export type PaymentTerm = z.infer<typeof PaymentTerm>;
 
 /**
  * Customers and suppliers share their address and contact keys. Whether the current read model calls the name
- * `name` or `company_name` is UNVERIFIED (a 2025 connector reads "Name" and writes "CompanyName"): we accept either
+ * `name` or `company_name` is an open point (docs/wire/open-points.md) (a 2025 connector reads "Name" and writes "CompanyName"): we accept either
  * and always expose `company_name`.
  */
 const partyShape = {

@@ -9,7 +9,7 @@ import { Webhook, WebhookBody } from './schemas';
 /**
  * Event names. Verified in Rackbeat's docs or production use: product.created/updated, order.created,
  * payment_terms.*, delivery_terms.*, employee.*, plugin.uninstalled. The rest follow the same pattern and are
- * UNVERIFIED (the full catalogue is not public); the sandbox fires all of the entity events below.
+ * an open point (docs/wire/open-points.md: the full catalogue is not public); the sandbox fires all of the entity events below.
  */
 export const WEBHOOK_EVENTS = [
   'product.created', 'product.updated', 'product.deleted',

@@ -8,7 +8,7 @@ import type { ShopifyAddress, ShopifyOrder } from './schemas';
 
 export interface ShopifyMappingOptions {
   kind: 'order' | 'invoice';
-  /** Note attribute holding the customer's business ID (Shopify has no field for it; default `business_id`, UNVERIFIED). */
+  /** Note attribute holding the customer's business ID (Shopify has no field for it; default `business_id`; docs/wire/open-points.md). */
   businessIdAttribute?: string;
 }
 

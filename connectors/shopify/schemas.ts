@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Shopify Admin REST shapes (webshops.md Part B). Money is a string with two decimals; tax `rate` is a fraction
+ * Shopify Admin REST shapes (docs/wire/shopify.md). Money is a string with two decimals; tax `rate` is a fraction
  * (0.255), not a percentage. Order ids are int64 and still fit a JS number.
  */
 export const ShopifyCredentials = z.object({

@@ -5,7 +5,7 @@ import { ShopifyOrder } from './schemas';
 
 type Headers = Record<string, string | string[] | undefined>;
 
-/** X-Shopify-Hmac-Sha256 = base64(HMAC-SHA256(app client secret, raw body)) (webshops.md B2), compared in constant time. */
+/** X-Shopify-Hmac-Sha256 = base64(HMAC-SHA256(app client secret, raw body)) (docs/wire/shopify.md, "Webhooks"), compared in constant time. */
 export function verifyShopifySignature(rawBody: Buffer, header: string | undefined, appSecret: string): boolean {
   if (!header || !appSecret) return false;
   const expected = createHmac('sha256', appSecret).update(rawBody).digest();
@@ -15,7 +15,7 @@ export function verifyShopifySignature(rawBody: Buffer, header: string | undefin
 
 export interface ShopifyDelivery {
   topic: string;
-  /** The same on every retry and on every subscription of one event: the deduplication key (webshops.md B3). */
+  /** The same on every retry and on every subscription of one event: the deduplication key (docs/wire/shopify.md, "Webhooks"). */
   eventId: string;
   webhookId: string;
   shopDomain: string;

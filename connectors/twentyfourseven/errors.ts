@@ -41,7 +41,7 @@ export function classifyFault(fault: SoapFaultBody, resource: string): Connector
       code: 'IDENTITY_BLOCKED',
     });
   }
-  // UNVERIFIED texts: a Login that faults (instead of answering an empty result) over the credential itself.
+  // A Login that faults over the credential instead of answering an empty result (open point: docs/wire/open-points.md).
   if (resource === 'login' && /password|username|user name|credential|application ?id|authenticat/i.test(text)) return invalidCredentials();
   if (isSessionFault(fault)) {
     return new ConnectorError(SYSTEM, 'permission', `${NAME} says this login may not use ${resource} in the chosen company (${text.trim()}). Check the user's access in 24SevenOffice.`, {

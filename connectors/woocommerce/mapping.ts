@@ -14,7 +14,7 @@ export { OrderMappingError };
 
 export interface WooMappingOptions {
   kind: 'order' | 'invoice';
-  /** Meta key of the customer's business ID; Finnish checkout plugins differ (default `_billing_business_id`, UNVERIFIED). */
+  /** Meta key of the customer's business ID; Finnish checkout plugins differ (default `_billing_business_id`; docs/wire/open-points.md). */
   businessIdMetaKey?: string;
 }
 

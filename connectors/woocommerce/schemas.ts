@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * WooCommerce REST v3 shapes (webshops.md A3, A6, A9). Money is a string with `dp` decimals, except the line
+ * WooCommerce REST v3 shapes (docs/wire/woocommerce.md). Money is a string with `dp` decimals, except the line
  * item `price`, which WooCommerce sends as a JSON number and we never use for sums.
  */
 export const WooCommerceCredentials = z.object({
@@ -63,7 +63,7 @@ export const WooTaxLine = z.object({
   compound: z.boolean().default(false),
   tax_total: Money,
   shipping_tax_total: Money,
-  /** Present since WooCommerce 3.7 but not in the REST schema (webshops.md A6). */
+  /** Present since WooCommerce 3.7 but not in the REST schema (docs/wire/woocommerce.md, "Orders"). */
   rate_percent: z.number().optional(),
 });
 
@@ -157,7 +157,7 @@ export const WooWebhook = z.object({
 export type WooWebhook = z.infer<typeof WooWebhook>;
 export const WooWebhookList = z.array(WooWebhook);
 
-/** Every WooCommerce/WordPress REST error (webshops.md A3). */
+/** Every WooCommerce/WordPress REST error (docs/wire/woocommerce.md, "Errors"). */
 export const WooError = z.object({
   code: z.string(),
   message: z.string(),

@@ -3,7 +3,7 @@ import type { WooCommerceClient } from './client';
 import { SYSTEM } from './errors';
 import { WooWebhook, WooWebhookList, WooWebhookTopic } from './schemas';
 
-/** A webhook subscription as Siirto wants it (the REST resource `webhooks`, webshops.md A9). */
+/** A webhook subscription as Siirto wants it (the REST resource `webhooks`, docs/wire/woocommerce.md, "Webhooks"). */
 export interface WebhookSpec {
   name: string;
   topic: string;

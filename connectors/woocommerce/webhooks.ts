@@ -6,7 +6,7 @@ import { WooOrder } from './schemas';
 type Headers = Record<string, string | string[] | undefined>;
 
 /**
- * X-WC-Webhook-Signature is base64(HMAC-SHA256(secret, exact body bytes)) (webshops.md A9). Checked on the raw
+ * X-WC-Webhook-Signature is base64(HMAC-SHA256(secret, exact body bytes)) (docs/wire/woocommerce.md, "Webhooks"). Checked on the raw
  * bytes before anything parses them, in constant time.
  */
 export function verifyWooCommerceSignature(rawBody: Buffer, signatureHeader: string | undefined, secret: string): boolean {

@@ -100,7 +100,7 @@ export function fieldRoutes(app: FastifyInstance, ctx: SandboxContext, fire: Fir
       return rec ? reply.code(200).send({ field_values: values(String(rec.number)) }) : notFound(reply);
     });
 
-    // The write shape is verified for orders (`{custom_fields:[{id,value}]}`); its use here is UNVERIFIED.
+    // The write shape is verified for orders (`{custom_fields:[{id,value}]}`); its use here is an open point (docs/wire/open-points.md).
     app.put<{ Params: { key: string } }>(`/api/${path}/:key/fields`, async (request, reply) => {
       const rec = record(request.params.key);
       if (!rec) return notFound(reply);

@@ -10,7 +10,7 @@ import { webhookRoutes } from './webhooks';
 import { ACCOUNT_ID, jsonBody, type RackbeatSettings } from './wire';
 
 /**
- * Rackbeat sandbox: the REST API under `<url>/api/...` (wire facts: /work/shared/apis/rackbeat-24so.md part A).
+ * Rackbeat sandbox: the REST API under `<url>/api/...` (wire facts: docs/wire/rackbeat.md).
  *
  * Default credentials: API token `sandbox-rackbeat-token`, sent as `Authorization: Bearer sandbox-rackbeat-token`;
  * client base URL `<url>` (the client adds `/api`). Any other token gets 401 `{"message":"Unauthenticated."}`.
@@ -70,7 +70,7 @@ export function createDefinition(): SandboxDefinition {
     seed: seedRackbeat,
     faultReply(kind, retryAfterSeconds) {
       if (kind === 'server-error') return { status: 500, contentType: 'application/json', body: JSON.stringify({ message: 'Server Error' }) };
-      // Laravel's throttle reply and headers; Rackbeat's exact 429 body and headers are UNVERIFIED.
+      // Laravel's throttle reply and headers; Rackbeat's exact 429 body and headers: docs/wire/open-points.md.
       return {
         status: 429,
         contentType: 'application/json',

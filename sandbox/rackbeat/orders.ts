@@ -7,7 +7,7 @@ import { applyFilters, invalid, jsonBody, malformed, notFound, selfUrl, sendOne,
 /**
  * Sales orders and customer invoices. State machine: draft (`is_booked=false`) → book → create-shipment →
  * mark-shipped (`is_shipped`) → convert-to-invoice. Booking locks the lines until the order is reopened; the
- * refusal is a 422 keyed by `is_booked` (the observed lock is documented, its status and body are UNVERIFIED).
+ * refusal is a 422 keyed by `is_booked` (the lock was observed in use; its status and body: docs/wire/open-points.md).
  */
 export interface LineRecord extends Json {
   id: number;

@@ -56,7 +56,7 @@ export function registerRoutes(app: FastifyInstance, ctx: SandboxContext, fire: 
       r.string('number', PRODUCT_NUMBER_MAX).unique('number', uniqueIn('products', existing)).string('name', 255).string('barcode', 255).boolean('is_barred');
       r.exists('group', exists('productGroups')).exists('group_id', exists('productGroups'));
       for (const k of MONEY_KEYS) r.numeric(k);
-      // cost_price is read-only (it moves with purchases); whether Rackbeat refuses or ignores it is UNVERIFIED: ignored here.
+      // cost_price is read-only (it moves with purchases); whether Rackbeat refuses or ignores it is an open point (docs/wire/open-points.md): ignored here.
     },
     defaults: (b) => ({
       id: ctx.store.nextId('product'), type: 'product', description: '', barcode: '', sales_price: 0, recommended_cost_price: 0,
@@ -72,7 +72,7 @@ export function registerRoutes(app: FastifyInstance, ctx: SandboxContext, fire: 
     },
     render: (p) => ({
       ...p,
-      // UNVERIFIED exact form: the once-encoded number, which clients encode once more for paths.
+      // Exact form an open point (docs/wire/open-points.md): the once-encoded number, which clients encode once more for paths.
       urlfriendly_number: encodeURIComponent(String(p.number)),
       group: groupRef(p.group_id),
       self: selfUrl(ctx, `products/${encodeURIComponent(encodeURIComponent(String(p.number)))}`),
@@ -101,7 +101,7 @@ export function registerRoutes(app: FastifyInstance, ctx: SandboxContext, fire: 
     validate: (r, body, existing) => {
       if (!existing) r.required('name').required('maturity_days').required('type');
       r.string('name', 255).integer('number').unique('number', uniqueIn('paymentTerms', existing)).integer('maturity_days');
-      // The type enum is UNVERIFIED; these two cover "net N days" and "end of month + N".
+      // The type enum is an open point (docs/wire/open-points.md); these two cover "net N days" and "end of month + N".
       r.oneOf('type', ['net', 'current_month']);
       if (typeof body.maturity_days === 'number' && (body.maturity_days < 0 || body.maturity_days > 32767)) {
         r.fail('maturity_days', 'The maturity days must be between 0 and 32767.');
@@ -137,7 +137,7 @@ export function registerRoutes(app: FastifyInstance, ctx: SandboxContext, fire: 
         address_city: '', address_zipcode: '', address_country: '', contact_email: '', contact_phone: '', locale: 'en', currency: 'NOK',
         vat_zone: 'domestic', ean: '', is_barred: false, [groupKey]: 1, ...b,
       }),
-      // Both name keys: which one current responses use is UNVERIFIED.
+      // Both name keys: which one current responses use is an open point (docs/wire/open-points.md).
       render: (p) => ({ ...p, name: p.company_name, self: selfUrl(ctx, `${collection}/${p.number}`) }),
       events: kind,
       filters: { fieldValue: fieldValue(kind) },

@@ -5,7 +5,7 @@ import { ACCOUNT_ID, invalid, jsonBody, malformed, notFound, pick, Rules, sendOn
 
 /**
  * The events this sandbox knows. Verified names: product.created/updated, order.created, payment_terms.*,
- * delivery_terms.*, employee.*, plugin.uninstalled; the rest follow the same pattern (UNVERIFIED).
+ * delivery_terms.*, employee.*, plugin.uninstalled; the rest follow the same pattern (open point: docs/wire/open-points.md).
  */
 export const EVENTS = [
   'product.created', 'product.updated', 'product.deleted',

@@ -46,7 +46,7 @@ export function decodeNumber(raw: string): string {
 
 export const sendOne = (reply: FastifyReply, status: number, key: string, record: unknown) => reply.code(status).send({ [key]: record });
 
-// Laravel's own messages for these statuses; the exact Rackbeat bodies are UNVERIFIED.
+// Laravel's own messages for these statuses; the exact Rackbeat bodies are an open point (docs/wire/open-points.md).
 export const notFound = (reply: FastifyReply) => reply.code(404).send({ message: 'Not Found.' });
 export const invalid = (reply: FastifyReply, errors: Errors) =>
   reply.code(422).send({ message: Object.values(errors)[0]?.[0] ?? 'The given data was invalid.', errors });
@@ -90,7 +90,7 @@ export function applyFilters(records: Json[], query: Record<string, unknown>, op
 
 /**
  * A list reply: 206 Partial Content with `{<plural>: [...], total, pages, limit, page}`. `limit` defaults to 20;
- * the cap of 1000 comes from a third-party wrapper (UNVERIFIED) and larger values are clamped, not refused.
+ * the cap of 1000 comes from a third-party wrapper (docs/wire/open-points.md) and larger values are clamped, not refused.
  */
 export function sendPage(reply: FastifyReply, request: FastifyRequest, plural: string, records: unknown[]) {
   const q = request.query as Record<string, string | undefined>;

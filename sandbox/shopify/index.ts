@@ -9,7 +9,7 @@ import { priceOrder, ShopifyInputError, type PricingInput, type ShopifyProduct }
 import { authorize, json, jsonBody, shopifyError, shopTime, SHOP_DOMAIN, type AccessToken } from './wire';
 
 const API = '/admin/api/:version';
-/** Attribute the sandbox's checkout puts the business ID in (our choice, UNVERIFIED: Shopify has no such field). */
+/** Attribute the sandbox's checkout puts the business ID in (our choice: Shopify has no such field; docs/wire/open-points.md). */
 export const BUSINESS_ID_ATTRIBUTE = 'business_id';
 
 export type ShopifyOrderRecord = Record<string, unknown> & { id: number; updated_at: string; updated_ms: number };
@@ -38,7 +38,7 @@ function address(a: Record<string, unknown> | undefined) {
   return out;
 }
 
-/** Builds an order as GET orders/{id}.json shows it inside `{"order": …}` (webshops.md B4). */
+/** Builds an order as GET orders/{id}.json shows it inside `{"order": …}` (docs/wire/shopify.md). */
 export function buildOrder(ctx: SandboxContext, body: OrderBody, at: Date): ShopifyOrderRecord {
   const products = ctx.store.list<ShopifyProduct>('products');
   const when = shopTime(at);
@@ -108,9 +108,9 @@ function decode(raw: string): Cursor | null {
 }
 
 /**
- * Cursor paging (webshops.md; shopify.dev "paginated requests"): the page_info in the Link header is opaque, and a
+ * Cursor paging (docs/wire/shopify.md, "Paging"): the page_info in the Link header is opaque, and a
  * request carrying one may only add `limit` and `fields`. Orders come newest id first. Refusing `limit` above 250
- * and other filters next to page_info with 400 is our reading of the docs (UNVERIFIED exact bodies).
+ * and other filters next to page_info with 400 is our reading of the docs (the exact bodies: docs/wire/open-points.md).
  */
 function listOrders(ctx: SandboxContext, request: FastifyRequest, reply: FastifyReply) {
   if (!authorize(ctx, request, reply, 'read_orders')) return reply;
@@ -241,7 +241,7 @@ function webhookRoutes(app: FastifyInstance, ctx: SandboxContext) {
     if (!w.topic || !(TOPICS as readonly string[]).includes(w.topic)) {
       return shopifyError(reply, 422, { topic: [`Invalid topic specified: ${w.topic ?? ''}. Topics allowed: ${TOPICS.join(', ')}`] });
     }
-    // Real Shopify wants HTTPS and a public host; the sandbox must reach local receivers. UNVERIFIED deviation.
+    // Real Shopify wants HTTPS and a public host; the sandbox must reach local receivers (a deliberate deviation: docs/wire/open-points.md).
     if (!w.address || !/^https?:\/\/[^\s]+$/.test(w.address)) return shopifyError(reply, 422, { address: ["can't be blank", 'is invalid'] });
     if (hooks().some((h) => h.topic === w.topic && h.address === w.address)) {
       return shopifyError(reply, 422, { address: ['for this topic has already been taken'] });

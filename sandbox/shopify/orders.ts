@@ -14,7 +14,7 @@ export interface ShopifyProduct {
   sku: string;
   /** Gross price, two decimals. */
   price: string;
-  /** Our stand-in for Shopify's tax overrides by collection. UNVERIFIED modelling. */
+  /** Our stand-in for Shopify's tax overrides by collection (open point: docs/wire/open-points.md). */
   vat_class: 'standard' | 'reduced' | 'lowerReduced';
 }
 
@@ -57,7 +57,7 @@ export function priceOrder(input: PricingInput, products: ShopifyProduct[], date
   const currency = input.currency ?? 'EUR';
   const rates = finnishVatRates(date);
   if (!Array.isArray(input.line_items) || input.line_items.length === 0) {
-    throw new ShopifyInputError(422, { line_items: ['must have at least one line item'] }); // UNVERIFIED wording
+    throw new ShopifyInputError(422, { line_items: ['must have at least one line item'] }); // wording: docs/wire/open-points.md
   }
   const taxOf = (amount: Decimal, percent: string) =>
     included ? r2(amount.times(percent).dividedBy(new Decimal(100).plus(percent))) : r2(amount.times(percent).dividedBy(100));
@@ -71,12 +71,12 @@ export function priceOrder(input: PricingInput, products: ShopifyProduct[], date
 
   const lines = input.line_items.map((li, i) => {
     if (typeof li.quantity !== 'number' || !Number.isInteger(li.quantity) || li.quantity < 1) {
-      throw new ShopifyInputError(422, { [`line_items[${i}].quantity`]: ['must be greater than 0'] }); // UNVERIFIED wording
+      throw new ShopifyInputError(422, { [`line_items[${i}].quantity`]: ['must be greater than 0'] }); // wording: docs/wire/open-points.md
     }
     const product = li.variant_id === undefined ? undefined : products.find((p) => p.variant_id === li.variant_id);
-    if (li.variant_id !== undefined && !product) throw new ShopifyInputError(422, { line_items: ['variant is invalid'] }); // UNVERIFIED
+    if (li.variant_id !== undefined && !product) throw new ShopifyInputError(422, { line_items: ['variant is invalid'] }); // docs/wire/open-points.md
     if (!product && (!li.title || !li.price || !MONEY.test(li.price))) {
-      throw new ShopifyInputError(422, { line_items: ['custom line items need a title and a price'] }); // UNVERIFIED
+      throw new ShopifyInputError(422, { line_items: ['custom line items need a title and a price'] }); // docs/wire/open-points.md
     }
     const price = new Decimal(product?.price ?? li.price!);
     return { li, product, price, quantity: li.quantity, percent: product ? rates[product.vat_class] : rates.standard };
@@ -86,11 +86,11 @@ export function priceOrder(input: PricingInput, products: ShopifyProduct[], date
   const gross = amounts.reduce((a, x) => a.plus(x), new Decimal(0));
   const allocations = lines.map(() => new Decimal(0));
   if ((input.discount_codes ?? []).length > 1) {
-    throw new ShopifyInputError(422, { discount_codes: ['only one discount code can be applied to an order'] }); // UNVERIFIED wording
+    throw new ShopifyInputError(422, { discount_codes: ['only one discount code can be applied to an order'] }); // wording: docs/wire/open-points.md
   }
   const discountCodes = (input.discount_codes ?? []).map((dc, index) => {
     if (!dc.code || !dc.amount || !MONEY.test(dc.amount) || !['percentage', 'fixed_amount'].includes(dc.type ?? 'fixed_amount')) {
-      throw new ShopifyInputError(422, { discount_codes: ['is invalid'] }); // UNVERIFIED
+      throw new ShopifyInputError(422, { discount_codes: ['is invalid'] }); // docs/wire/open-points.md
     }
     const type = dc.type ?? 'fixed_amount';
     let taken = new Decimal(0);
@@ -143,7 +143,7 @@ export function priceOrder(input: PricingInput, products: ShopifyProduct[], date
   });
 
   const shipping_lines = (input.shipping_lines ?? []).map((sl) => {
-    if (!sl.title || !sl.price || !MONEY.test(sl.price)) throw new ShopifyInputError(422, { shipping_lines: ['is invalid'] }); // UNVERIFIED
+    if (!sl.title || !sl.price || !MONEY.test(sl.price)) throw new ShopifyInputError(422, { shipping_lines: ['is invalid'] }); // docs/wire/open-points.md
     const price = new Decimal(sl.price);
     const tax = taxOf(price, rates.standard);
     addTax(rates.standard, tax);

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SandboxContext } from '../kit/server';
 
 export const SHOP_DOMAIN = 'siirto-sandbox.myshopify.com';
-/** The app's client secret: webhooks are signed with it (webshops.md B2). */
+/** The app's client secret: webhooks are signed with it (docs/wire/shopify.md, "Webhooks"). */
 export const APP_SECRET = 'sandbox-shopify-secret';
 
 export interface AccessToken {
@@ -23,7 +23,7 @@ export const VERSION = /^(\d{4}-(01|04|07|10)|unstable)$/;
 
 /**
  * The access token of a custom app in X-Shopify-Access-Token. A wrong or missing token gets Shopify's 401 sentence;
- * a token without the scope gets 403 (wording UNVERIFIED beyond the seen "[API] This action requires merchant
+ * a token without the scope gets 403 (wording an open point, docs/wire/open-points.md, beyond the seen "[API] This action requires merchant
  * approval for <scope> scope.").
  */
 /** Access scopes the sandbox checks (the inventory ones for sandbox/shopify/stock.ts). */

@@ -4,10 +4,10 @@ import { APPLICATION_ID, USERS, type IdentityRecord, type SessionRecord } from '
 import { SENTINEL } from './wire';
 import { el, kid, SoapFault, text, type XNode } from './xml';
 
-/** ASP.NET's default idle timeout. UNVERIFIED for 24SO; tests expire sessions through the control endpoint. */
+/** ASP.NET's default idle timeout (for 24SO an open point, docs/wire/open-points.md); tests expire sessions through the control endpoint. */
 export const SESSION_IDLE_MS = 20 * 60_000;
 
-/** UNVERIFIED: the fault text one client re-logs in on (SO-LAR); used for a missing, unknown or expired session. */
+/** The fault text one client re-logs in on (docs/wire/open-points.md, 24SevenOffice session fault); used for a missing, unknown or expired session. */
 export const NOT_AUTHENTICATED = 'Client is not authenticated on this identity';
 
 export function sessionIdFromCookie(cookie: string | undefined): string | undefined {

@@ -8,7 +8,7 @@ export interface CompanyRecord extends OwnedRecord {
   Id: number;
 }
 
-/** Per-item failure, reported inside the echoed item with HTTP 200. Type and texts are UNVERIFIED. */
+/** Per-item failure, reported inside the echoed item with HTTP 200. Type and texts are an open point (docs/wire/open-points.md). */
 export const apiException = (message: string) => ({ Type: 'ValidationException', Message: message });
 
 export function validateCompany(c: WireRecord): string | null {
@@ -79,7 +79,7 @@ function search(ctx: SandboxContext, session: SessionRecord, params: XNode | und
       (id === undefined || c.Id === id) &&
       (ids === undefined || ids.includes(c.Id)) &&
       (after === undefined || Date.parse(c.DateChanged as string) > Date.parse(after)) &&
-      // UNVERIFIED: exact match on ExternalId and OrganizationNumber, substring on the name.
+      // Exact match on ExternalId and OrganizationNumber, substring on the name (open point: docs/wire/open-points.md).
       (externalId === undefined || c.ExternalId === externalId) &&
       (name === undefined || String(c.Name ?? '').toLowerCase().includes(name)) &&
       (email === undefined || emails(c).includes(email)) &&
@@ -98,7 +98,7 @@ const SYNC = {
   registeredAfter: field('RegisteredAfter', 'dateTime', SENTINEL.dateTime),
 };
 
-/** UNVERIFIED: pages are numbered from 1, and a page past the end is empty. */
+/** Pages are numbered from 1, and a page past the end is empty (open point: docs/wire/open-points.md). */
 function syncList(ctx: SandboxContext, session: SessionRecord, params: XNode | undefined): string {
   const size = syncPageSize.get(ctx) ?? 1000;
   const page = Math.max(1, (searchScalar(params, SYNC.page) as number | undefined) ?? 1);

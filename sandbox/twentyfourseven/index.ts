@@ -123,7 +123,7 @@ export function createDefinition(): SandboxDefinition {
       if (kind === 'server-error') {
         return { status: 500, contentType: XML, body: faultEnvelope('soap:Server', 'System.Web.Services.Protocols.SoapException: Server was unable to process request. ---> System.Data.SqlClient.SqlException: Timeout expired.') };
       }
-      // 24SO has no 429: the limit shows as a fault until the quarantine ends. Text per the FAQ; timestamp format UNVERIFIED.
+      // 24SO has no 429: the limit shows as a fault until the quarantine ends. Text per the FAQ; the timestamp format is an open point (docs/wire/open-points.md).
       // The kit rounds the wait up to whole seconds; flooring lands back on the window's end (the full hour).
       const endsAt = new Date(Math.floor((Date.now() + retryAfterSeconds * 1000) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
       let blocked = 1;

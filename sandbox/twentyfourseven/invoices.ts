@@ -15,7 +15,7 @@ export interface InvoiceRecord extends OwnedRecord {
 
 class ItemError extends Error {}
 
-/** Totals as the sandbox computes them: rows are net prices; VAT per row. UNVERIFIED rounding and IncludeVAT handling. */
+/** Totals as the sandbox computes them: rows are net prices; VAT per row. Rounding and IncludeVAT handling: docs/wire/open-points.md. */
 export function computeTotals(order: InvoiceRecord): void {
   let net = new Decimal(0);
   let vat = new Decimal(0);
@@ -50,7 +50,7 @@ function completeRow(ctx: SandboxContext, session: SessionRecord, row: WireRecor
 /**
  * Row changes on an existing order follow ChangeState: Add, Edit (by RowId), Delete (by RowId); rows not mentioned
  * stay. A row without ChangeState is an edit when its RowId exists, else an addition.
- * UNVERIFIED: how 24SO treats rows left out of an update; the order-lifecycle needs deletes to be explicit anyway.
+ * How 24SO treats rows left out of an update is an open point (docs/wire/open-points.md); the order-lifecycle needs deletes to be explicit anyway.
  */
 function applyRows(ctx: SandboxContext, session: SessionRecord, rows: WireRecord[], changes: WireRecord[]): WireRecord[] {
   const result = rows.map((r) => ({ ...r }));

@@ -20,7 +20,7 @@ function saveProduct(ctx: SandboxContext, session: SessionRecord, input: WireRec
   if (fields.CategoryId !== undefined && !owned<CategoryRecord>(ctx, 'categories', session.clientId).some((c) => c.Id === fields.CategoryId)) {
     return fail(`CategoryId: category ${fields.CategoryId} does not exist`);
   }
-  // UNVERIFIED: that 24SO refuses a second product with the same number. Pairing by number relies on it.
+  // That 24SO refuses a second product with the same number is an open point (docs/wire/open-points.md). Pairing by number relies on it.
   if (typeof fields.No === 'string' && fields.No !== '' && products.some((p) => p.No === fields.No && p.Id !== fields.Id)) {
     return fail(`No: product number ${fields.No} is already in use`);
   }

@@ -29,7 +29,7 @@ export interface OrderBody extends PricingInput {
 
 const EMPTY_ADDRESS = { first_name: '', last_name: '', company: '', address_1: '', address_2: '', city: '', state: '', postcode: '', country: '' };
 
-/** Builds a stored order as GET /orders/{id} shows it (webshops.md A6). */
+/** Builds a stored order as GET /orders/{id} shows it (docs/wire/woocommerce.md, "Orders"). */
 export function buildOrder(ctx: SandboxContext, body: OrderBody, at: Date): WooOrderRecord {
   const products = ctx.store.list<WooProduct>('products');
   const priced = priceOrder(body, products, siteDate(at), () => ctx.store.nextId('order_item', 101));
@@ -109,7 +109,7 @@ function dateFilter(q: Record<string, string | undefined>, reply: FastifyReply):
     const raw = q[param];
     if (raw === undefined) continue;
     if (Number.isNaN(Date.parse(raw))) {
-      invalidParam(reply, param, 'Invalid date.'); // UNVERIFIED sentence
+      invalidParam(reply, param, 'Invalid date.'); // sentence: docs/wire/open-points.md
       return null;
     }
     const bare = raw.replace(/(Z|[+-]\d{2}:?\d{2})$/, '').slice(0, 19);
@@ -143,7 +143,7 @@ function listOrders(ctx: SandboxContext, request: FastifyRequest, reply: Fastify
     .sort((a, b) => {
       const ka = a[key] as string | number;
       const kb = b[key] as string | number;
-      // WooCommerce appends "ID" as a tie-breaker so that pages are stable (webshops.md A4).
+      // WooCommerce appends "ID" as a tie-breaker so that pages are stable (docs/wire/woocommerce.md, "Paging").
       return (ka < kb ? -1 : ka > kb ? 1 : a.id - b.id) * direction;
     });
   return sendPage(ctx, request, reply, orders, paging.page, paging.perPage, (o) => withLinks(ctx, o));
@@ -180,7 +180,7 @@ function orderRoutes(app: FastifyInstance, ctx: SandboxContext) {
     const order = find(request.params.id);
     if (!order) return wooError(reply, 400, 'woocommerce_rest_shop_order_invalid_id', 'Invalid ID.');
     if (badStatus(reply, body.status)) return reply;
-    // Line edits are not emulated: the demo and Siirto only change status, payment and addresses. UNVERIFIED scope.
+    // Line edits are not emulated: the demo and Siirto only change status, payment and addresses (docs/wire/open-points.md).
     const now = new Date();
     for (const k of ['status', 'customer_note', 'transaction_id', 'payment_method', 'payment_method_title'] as const) {
       if (body[k] !== undefined) order[k] = body[k];
@@ -284,7 +284,7 @@ function webhookRoutes(app: FastifyInstance, ctx: SandboxContext) {
     if (body.delivery_url !== undefined) hook.delivery_url = body.delivery_url;
     if (body.secret !== undefined) hook.secret = body.secret;
     if (body.status !== undefined) {
-      // Re-activation starts a fresh failure count. UNVERIFIED: WooCommerce may keep the old count.
+      // Re-activation starts a fresh failure count (open point: docs/wire/open-points.md).
       if (body.status === 'active' && hook.status !== 'active') hook.failure_count = 0;
       hook.status = body.status as WooWebhookRecord['status'];
     }
@@ -316,7 +316,7 @@ export function createDefinition(): SandboxDefinition {
     system: 'woocommerce',
     collections: ['orders', 'webhooks', 'products', 'apiKeys', ...STOCK_COLLECTIONS],
     routes(app, ctx) {
-      // WooCommerce fires the same hook more than once now and then (DESIGN.md §9); it never retries a failure.
+      // WooCommerce fires the same hook more than once now and then (docs/design.md §9); it never retries a failure.
       ctx.webhooks.policy = WebhookPolicy.parse({ duplicateRate: 0.05, retryDelaysMs: [] });
       orderRoutes(app, ctx);
       webhookRoutes(app, ctx);
@@ -329,7 +329,7 @@ export function createDefinition(): SandboxDefinition {
     },
     faultReply(kind, retryAfterSeconds): WireReply {
       if (kind === 'rate-limit') {
-        // WooCommerce core has no REST rate limit; a 429 comes from the host or a security plugin. UNVERIFIED body.
+        // WooCommerce core has no REST rate limit; a 429 comes from the host or a security plugin (body: docs/wire/open-points.md).
         return {
           status: 429,
           contentType: 'application/json; charset=UTF-8',

@@ -4,7 +4,7 @@ import { finnishVatRates } from '../../domain/vat';
 /**
  * How the sandbox shop prices an order, the way WooCommerce does with "prices entered with tax" on (the usual
  * Finnish consumer shop): product prices are gross; line `subtotal`/`total` are stored ex-tax with the tax split
- * off and rounded per line; shipping and fee totals are entered ex-tax (webshops.md A6, A8).
+ * off and rounded per line; shipping and fee totals are entered ex-tax (docs/wire/woocommerce.md, "Orders").
  */
 export interface WooProduct {
   [k: string]: unknown;
@@ -19,7 +19,7 @@ export interface WooProduct {
   status: 'publish';
 }
 
-/** Tax classes of the sandbox shop. `lower-reduced-rate` is our own slug for the 10 % class (UNVERIFIED naming). */
+/** Tax classes of the sandbox shop. `lower-reduced-rate` is our own slug for the 10 % class (docs/wire/open-points.md). */
 export const TAX_CLASSES = ['', 'reduced-rate', 'lower-reduced-rate', 'zero-rate'] as const;
 
 export interface TaxRate {
@@ -80,17 +80,17 @@ export function priceOrder(input: PricingInput, products: WooProduct[], date: st
   const table = taxTable(date);
   const rateOf = (taxClass: string) => {
     const rate = table.find((t) => t.taxClass === taxClass);
-    if (!rate) throw new OrderInputError('woocommerce_rest_invalid_tax_class', `Invalid tax class: ${taxClass}`); // UNVERIFIED code
+    if (!rate) throw new OrderInputError('woocommerce_rest_invalid_tax_class', `Invalid tax class: ${taxClass}`); // code: docs/wire/open-points.md
     return rate;
   };
   const couponPercent = new Decimal(
     (input.coupon_lines ?? []).reduce((acc, c) => {
       const code = (c.code ?? '').toLowerCase();
-      if (!(code in COUPONS)) throw new OrderInputError('woocommerce_rest_invalid_coupon', `Coupon "${code}" does not exist!`); // UNVERIFIED wording
+      if (!(code in COUPONS)) throw new OrderInputError('woocommerce_rest_invalid_coupon', `Coupon "${code}" does not exist!`); // wording: docs/wire/open-points.md
       return acc + COUPONS[code];
     }, 0),
   );
-  if (!input.line_items?.length) throw new OrderInputError('rest_invalid_param', 'line_items must contain at least 1 items.', 'line_items'); // UNVERIFIED: WooCommerce allows empty orders; Siirto's demo never wants one
+  if (!input.line_items?.length) throw new OrderInputError('rest_invalid_param', 'line_items must contain at least 1 items.', 'line_items'); // WooCommerce allows empty orders (docs/wire/open-points.md); Siirto's demo never wants one
 
   const used = new Map<number, { rate: TaxRate; items: Decimal; shipping: Decimal }>();
   const use = (rate: TaxRate, items: Decimal, shipping: Decimal) => {
@@ -102,11 +102,11 @@ export function priceOrder(input: PricingInput, products: WooProduct[], date: st
 
   const line_items = input.line_items.map((li, i) => {
     const product = products.find((p) => (li.product_id !== undefined ? p.id === li.product_id : li.sku !== undefined && p.sku === li.sku));
-    if (!product) throw new OrderInputError('woocommerce_rest_invalid_product_id', 'Invalid product ID.', undefined); // UNVERIFIED wording
+    if (!product) throw new OrderInputError('woocommerce_rest_invalid_product_id', 'Invalid product ID.', undefined); // wording: docs/wire/open-points.md
     if (typeof li.quantity !== 'number' || !Number.isInteger(li.quantity)) {
       throw new OrderInputError('rest_invalid_param', `line_items[${i}][quantity] is not of type integer.`, 'line_items');
     }
-    if (li.quantity < 1) throw new OrderInputError('rest_invalid_param', `line_items[${i}][quantity] must be greater than 0`, 'line_items'); // UNVERIFIED
+    if (li.quantity < 1) throw new OrderInputError('rest_invalid_param', `line_items[${i}][quantity] must be greater than 0`, 'line_items'); // docs/wire/open-points.md
     const rate = rateOf(product.tax_status === 'none' ? 'zero-rate' : product.tax_class);
     let subtotal: Decimal, subtotalTax: Decimal, total: Decimal, totalTax: Decimal;
     if (li.total !== undefined) {

@@ -6,7 +6,7 @@ import type { ApiKey } from './wire';
 
 /**
  * The meta key that carries the customer's business ID. Core WooCommerce has no such field; Finnish checkout
- * plugins each pick their own key, so this one is our choice (UNVERIFIED) and the mapping lets it be configured.
+ * plugins each pick their own key, so this one is our choice (docs/wire/open-points.md) and the mapping lets it be configured.
  */
 export const BUSINESS_ID_META_KEY = '_billing_business_id';
 

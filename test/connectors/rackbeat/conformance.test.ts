@@ -25,7 +25,7 @@ beforeEach(async () => {
 
 describe('auth, envelopes, status codes', () => {
   test('no or a wrong bearer token: 401 {"message":"Unauthenticated."} as JSON', async () => {
-    for (const headers of [{}, { authorization: 'Bearer nope' }]) {
+    for (const headers of [{}, { authorization: 'Bearer nope' }] as Array<Record<string, string>>) {
       const res = await fetch(`${env.url}/api/products`, { headers });
       expect(res.status).toBe(401);
       expect(res.headers.get('content-type')).toMatch(/^application\/json/);
