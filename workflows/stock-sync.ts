@@ -44,7 +44,9 @@ const { pollStock } = proxyActivities<Activities>({
   // A poll reads Netvisor once or twice and the shop in batches; every page heartbeats.
   startToCloseTimeout: '10m',
   heartbeatTimeout: '30s',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '2m', maximumAttempts: 20 },
+  // A poll is a handful of calls and starts over on a failure (comparing again before it writes), so retries come
+  // quickly; after the last one the entity parks as needs-attention with the cause, the cursor unmoved.
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 30 },
 });
 const { requestStockPoll } = proxyActivities<Activities>({ startToCloseTimeout: '30s', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 10 } });
 
