@@ -200,11 +200,13 @@ export async function pairAndWriteIndexed(
   // Batch creates (createMany): gathered until a record shares a key with one of them, or the batch ends.
   let pending: Array<{ at: number; item: SourceItem; record: RegisterRecord; keys: string[] }> = [];
   const pendingKeys = new Set<string>();
+  let pendingIndex = new TargetIndex();
   const flush = async () => {
     if (!pending.length) return;
     const group = pending;
     pending = [];
     pendingKeys.clear();
+    pendingIndex = new TargetIndex();
     const results = await target.createMany!(ctx, group.map((g) => g.record as never));
     group.forEach((g, i) => {
       const base = { sourceId: g.item.sourceId, key: keyOf(g.record), name: nameOf(g.record) };
@@ -225,7 +227,11 @@ export async function pairAndWriteIndexed(
     const waits = keys.map((k) => inFlight.get(k)).filter((p): p is Promise<void> => !!p);
     if (waits.length) await Promise.all(waits);
     if (failure) break;
-    if (keys.some((k) => pendingKeys.has(k))) await flush();
+    if (keys.some((k) => pendingKeys.has(k))) {
+      // It shares a key with a record waiting to be created: it waits only if it would pair with that record.
+      const withPending = target.pair(r.record as never, [...candidatesOf(r.query), ...pendingIndex.candidatesFor(r.query)]);
+      if (withPending.action !== 'create') await flush();
+    }
     onRecord();
     const { item, record, at } = r;
     const base = { sourceId: item.sourceId, key: keyOf(record), name: nameOf(record) };
@@ -265,6 +271,7 @@ export async function pairAndWriteIndexed(
     if (target.createMany) {
       pending.push({ at, item, record, keys });
       for (const k of keys) pendingKeys.add(k);
+      pendingIndex.put(target.candidate(`(pending ${item.sourceId})`, record as never));
       if (pending.length >= 100) await flush();
       continue;
     }

@@ -86,13 +86,13 @@ it('Severa customers → Netvisor: ≤ 1.1 calls per record', async () => {
 });
 
 it('Rackbeat customers → 24SevenOffice: new companies saved with one SaveCompanies call per batch, ≤ 1.1 calls per record', async () => {
-  const n = 120;
+  const n = 200;
   await control(h.urls.rackbeat, 'seed', { seed: 34, counts: { products: 0, customers: n, suppliers: 0, orders: 0 } });
   await control(h.urls.so, 'seed', { seed: 34, counts: { companies: 0, products: 0, orders: 0 } });
   await h.rackbeat.fields.create({ name: '24SO customer id', slug: LINK_FIELDS.customers, type: 'text', available_for: 'customer' });
   const soBefore = (await control(h.urls.so, 'stats')).byPath as Record<string, number>;
   const { calls, value } = await counted([h.urls.so, h.urls.rackbeat], () =>
-    migrate('t-calls-24', { pair: 'rackbeat-24so', register: 'customers', direction: 'rackbeat-to-24so', batchSize: 60 }),
+    migrate('t-calls-24', { pair: 'rackbeat-24so', register: 'customers', direction: 'rackbeat-to-24so', batchSize: 100 }),
   );
   expect(value.counts.read).toBe(n);
   expect(value.counts.create).toBeGreaterThan(n / 2);
