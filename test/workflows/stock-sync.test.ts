@@ -226,6 +226,33 @@ describe('stock levels Netvisor → webshops', () => {
     expect(written.map((w) => [w.sku, w.stock_quantity])).toEqual([['P1007', 77]]);
   }, 180_000);
 
+  it('a worker killed in the middle of a poll: the poll runs again on the next worker, every value right and written once', async () => {
+    const store = h.sandboxes.netvisor.ctx.store;
+    const codes = ['P1000', 'P1001', 'P1002', 'P1003'];
+    for (const [i, code] of codes.entries()) setNetvisorStock(store, { code, warehouse: MAIN, amount: 200 + i });
+    const before = (await writesOf(h.urls.shopify)).length;
+    const polls = (await entity('shopify')).counts.polls;
+    const setPath = Object.keys((await control(h.urls.shopify, 'stats')).byPath as Record<string, number>).find((k) => k.endsWith('/inventory_levels/set.json'))!.split(' ')[1];
+    // Each set takes a while, so the kill lands while the poll is writing.
+    await control(h.urls.shopify, 'latency', { ms: 0, paths: { [setPath]: { ms: 1500 } } });
+    try {
+      await h.client.workflow.execute(watchStock, { taskQueue: TQ, workflowId: `stock-poll-${crypto.randomUUID()}`, args: [{ tenant: T, shop: 'shopify', taskQueue: TQ }] });
+      await eventually(async () => (await writesOf(h.urls.shopify)).length > before, 60_000, 'the first write of the poll');
+      await h.stopWorker();
+    } finally {
+      await control(h.urls.shopify, 'latency', { ms: 0 });
+    }
+    expect((await writesOf(h.urls.shopify)).length - before).toBeLessThan(codes.length);
+    await h.startWorker();
+    await eventually(async () => {
+      const s = await entity('shopify');
+      return s.counts.polls > polls && s.idle;
+    }, 120_000, 'the poll on the restarted worker');
+    await expectShopifyEqualsNetvisor();
+    const written = (await writesOf(h.urls.shopify)).slice(before).map((w) => w.sku).sort();
+    expect(written).toEqual([...codes].sort());
+  }, 240_000);
+
   it('the Schedule stock/<tenant>/<shop> runs watchStock, which wakes the entity', async () => {
     const ids = await ensureStockSchedules(h.client, h.tenants, TQ);
     expect(ids.sort()).toEqual([`stock/${T}/shopify`, `stock/${T}/woo`]);
