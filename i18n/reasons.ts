@@ -12,9 +12,31 @@ const FIXED: Array<{ en: string; key: MessageKey; params?: Record<string, string
 
 const ADVICE = /^(.*?) The flow is paused: fix the credentials, confirm with "siirto onboard config\/(.+?)\.yaml" \(the credentials check\), then retry the paused transfers(?: \(.*\))?\.$/s;
 
+/** Whole texts the onboarding workflow writes in English (its notes and migration summaries), by pattern. */
+const PATTERNS: Array<[RegExp, (m: RegExpExecArray) => [MessageKey, Record<string, string>?]]> = [
+  [
+    /^(\d+) read; (to )?create (\d+), (?:to )?update (\d+), unchanged (\d+), conflicts (\d+), skipped (\d+)$/,
+    (m) => [m[2] ? 'onboarding.migration.plan' : 'onboarding.migration.summary', { read: m[1], create: m[3], update: m[4], unchanged: m[5], conflict: m[6], skip: m[7] }],
+  ],
+  [/^plan shown: run the migrations for real to go on$/, () => ['onboarding.note.planShown']],
+  [/^the plan could not be made for every register$/, () => ['onboarding.note.planFailed']],
+  [/^created: nothing \(already there\)$/, () => ['onboarding.note.createdNothing']],
+  [/^created: (.+)$/, (m) => ['onboarding.note.created', { items: m[1] }]],
+  [/^missing and creatable: (.+) \(run again with create to create them\)$/, (m) => ['onboarding.note.creatable', { items: m[1] }]],
+  [/^order export has no registers to migrate$/, () => ['onboarding.note.noRegistersOrderExport']],
+  [/^no registers chosen: nothing to migrate$/, () => ['onboarding.note.noRegisters']],
+];
+
 export function localizeText(lang: Lang, text: string | undefined | null): string {
   if (!text) return '';
   if (lang === 'en') return text;
+  for (const [re, key] of PATTERNS) {
+    const m = re.exec(text);
+    if (m) {
+      const [k, params] = key(m);
+      return t(lang, k, params);
+    }
+  }
   const advice = ADVICE.exec(text);
   if (advice) return t(lang, 'failure.credentials', { detail: localizeText(lang, advice[1]), tenant: advice[2] });
   let out = text;

@@ -77,6 +77,15 @@ describe('reasons kept as English text', () => {
     expect(reason).toBe(require('../../i18n').t('en', 'failure.credentials', { detail: invalidCredentials().message, tenant: 'demo' }));
   });
 
+  test('the onboarding workflow\'s English notes and migration summaries, by pattern', () => {
+    expect(localizeText('fi', '3 read; to create 3, to update 0, unchanged 0, conflicts 0, skipped 0')).toBe(
+      'luettu 3; luotaisiin 3, päivitettäisiin 0, ennallaan 0, ristiriitoja 0, ohitettaisiin 0',
+    );
+    expect(localizeText('nb', '2 read; create 2, update 0, unchanged 1, conflicts 0, skipped 0')).toBe('2 lest; opprettet 2, oppdatert 0, uendret 1, konflikter 0, hoppet over 0');
+    expect(localizeText('fi', 'created: payment term 1, customer group 1')).toBe('luotu: payment term 1, customer group 1');
+    expect(localizeText('en', 'created: nothing (already there)')).toBe('created: nothing (already there)');
+  });
+
   test('text without a known sentence stays as it is', () => {
     expect(localizeText('nb', 'Netvisor refused the data: VAT code')).toBe('Netvisor refused the data: VAT code');
   });

@@ -295,7 +295,8 @@ export const onboardingPage: ConsolePage = {
       }
       c = await handle.query(checklistQuery);
       const failed = ACTION_STEP[body.action] ? stepOf(c, ACTION_STEP[body.action]!).status === 'failed' : false;
-      if (answer?.ok && failed) answer = { ok: false, text: t(lang, 'onboardingPage.failed', { step: t(lang, stepTitleKey(ACTION_STEP[body.action]!)) }) };
+      if (answer?.ok && body.action === 'plan' && c.planned) answer = { ok: true, text: t(lang, 'onboardingPage.planShown') };
+      else if (answer?.ok && failed) answer = { ok: false, text: t(lang, 'onboardingPage.failed', { step: t(lang, stepTitleKey(ACTION_STEP[body.action]!)) }) };
       return sendPage(req, reply, { title: t(lang, 'onboardingPage.title'), active: 'onboarding', body: checklistBody(req, reply, deps, tenant, pair, c, answer) });
     });
   },
