@@ -135,7 +135,8 @@ export function createDefinition(): SandboxDefinition {
       return {
         status: 500,
         contentType: XML,
-        body: faultEnvelope('soap:Server', `System.Web.Services.Protocols.SoapException: Limit exceeded by ${blocked}. Request is blocked. Quarantine ends at ${endsAt}`),
+        // The faultstring is the FAQ's sentence as it stands (docs/wire/twentyfourseven.md, "Rate limit").
+        body: faultEnvelope('soap:Server', `Limit exceeded by ${blocked}. Request is blocked. Quarantine ends at ${endsAt}`),
       };
     },
     rateLimit: {

@@ -182,6 +182,7 @@ describe('the hourly limit', () => {
       body: `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><HasSession xmlns="${NS}" /></soap:Body></soap:Envelope>`,
     });
     expect(raw.status).toBe(500);
-    expect(await raw.text()).toMatch(/Limit exceeded by \d+\. Request is blocked\. Quarantine ends at \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z/);
+    // The FAQ's sentence, alone in the faultstring.
+    expect(await raw.text()).toMatch(/<faultstring>Limit exceeded by \d+\. Request is blocked\. Quarantine ends at \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z<\/faultstring>/);
   });
 });
