@@ -39,6 +39,7 @@ const Decision = z.object({
   transfer: z.string().trim().min(1).max(500),
   action: z.enum(['retry', 'skip']),
   reason: z.string().trim().max(500).optional(),
+  filters: z.string().max(5000).optional(),
 });
 
 const statusLabel = (lang: Lang, status: string): string => {
@@ -67,11 +68,12 @@ function reasonOf(lang: Lang, r: ConsoleTransfer): SafeHtml {
   return html`${lines.map((l, i) => html`${i ? html`<br>` : ''}${l}`)}`;
 }
 
-function decisionForms(req: FastifyRequest, reply: FastifyReply, r: ConsoleTransfer): SafeHtml {
+function decisionForms(req: FastifyRequest, reply: FastifyReply, r: ConsoleTransfer, f: Filters): SafeHtml {
   const { lang, user } = req.viewer;
   if (r.status !== 'needs-attention' || user?.role !== 'operator') return html``;
   const idSlug = r.workflowId.replace(/[^\w-]/g, '_');
-  const common = html`${csrfField(reply)}<input type="hidden" name="transfer" value="${r.workflowId}">`;
+  // `filters`: where a plain (non-htmx) submit comes back to, with the answer on top.
+  const common = html`${csrfField(reply)}<input type="hidden" name="transfer" value="${r.workflowId}"><input type="hidden" name="filters" value="${queryString(f, { page: f.page }).slice(1)}">`;
   const htmx = html`hx-post="/transfers/decide" hx-target="#answer" hx-swap="innerHTML"`;
   return html`<div class="decide">
     <form method="post" action="/transfers/decide" ${htmx}>${common}<input type="hidden" name="action" value="retry">
@@ -103,7 +105,7 @@ async function liveTable(req: FastifyRequest, reply: FastifyReply, deps: Console
         <td class="id">${r.sourceId ?? ''}</td><td class="id">${r.targetId ?? ''}</td><td>${r.attempts ?? ''}</td>
         <td>${formatDate(lang, r.started)}</td><td>${formatDate(lang, r.closed)}</td>
         <td class="reason">${reasonOf(lang, r)}</td>
-        <td>${decisionForms(req, reply, r)}<a href="${ui}/namespaces/${encodeURIComponent(ns)}/workflows/${encodeURIComponent(r.workflowId)}/${encodeURIComponent(r.runId)}/history" target="_blank" rel="noopener">${t(lang, 'console.transfers.openInTemporal')}<span class="muted"> (${r.workflowId})</span></a></td>
+        <td>${decisionForms(req, reply, r, f)}<a href="${ui}/namespaces/${encodeURIComponent(ns)}/workflows/${encodeURIComponent(r.workflowId)}/${encodeURIComponent(r.runId)}/history" target="_blank" rel="noopener">${t(lang, 'console.transfers.openInTemporal')}<span class="muted"> (${r.workflowId})</span></a></td>
       </tr>`,
       )}</tbody></table></div>`
     : html`<p class="answer">${t(lang, 'console.transfers.none')}</p>`;
@@ -142,15 +144,15 @@ export const transfersPage: ConsolePage = {
   path: '/transfers',
   label: 'console.nav.transfers',
   plugin: async (app, deps) => {
-    app.get('/transfers', async (req, reply) => {
-      const f = TransferFilters.parse(req.query);
+    const page = async (req: FastifyRequest, reply: FastifyReply, f: Filters, answer?: SafeHtml, status = 200) => {
       const { lang } = req.viewer;
       const body = html`<h1>${t(lang, 'console.transfers.title')}</h1><p class="intro">${t(lang, 'console.transfers.intro')}</p>
         ${filterForm(req, deps, f)}
-        <div id="answer" role="status" aria-live="polite"></div>
+        <div id="answer" role="status" aria-live="polite">${answer ?? ''}</div>
         ${await liveTable(req, reply, deps, f)}`;
-      return sendPage(req, reply, { title: t(lang, 'console.transfers.title'), active: 'transfers', body });
-    });
+      return sendPage(req, reply, { title: t(lang, 'console.transfers.title'), active: 'transfers', body }, status);
+    };
+    app.get('/transfers', async (req, reply) => page(req, reply, TransferFilters.parse(req.query)));
 
     app.get('/transfers/live', async (req, reply) => sendFragment(reply, await liveTable(req, reply, deps, TransferFilters.parse(req.query))));
 
@@ -174,7 +176,9 @@ export const transfersPage: ConsolePage = {
         if (ok) reply.header('HX-Trigger', 'transfers-changed');
         return sendFragment(reply, answer, ok ? 200 : 409);
       }
-      return sendPage(req, reply, { title: t(lang, 'console.transfers.title'), active: 'transfers', body: html`<h1>${t(lang, 'console.transfers.title')}</h1>${answer}<p><a href="/transfers">${t(lang, 'console.error.back')}</a></p>` }, ok ? 200 : 409);
+      // Without htmx (scripts off, or a click that beat htmx to a freshly swapped form): the page again, answer on top.
+      const filters = TransferFilters.safeParse(Object.fromEntries(new URLSearchParams(form.filters ?? '')));
+      return page(req, reply, filters.success ? filters.data : TransferFilters.parse({}), answer, ok ? 200 : 409);
     });
   },
 };
