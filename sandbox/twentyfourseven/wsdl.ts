@@ -100,7 +100,7 @@ interface ServiceDescription {
 }
 
 const intList = p('int', 's:int', { required: true, many: true });
-const stringList = arrayOf('string', 's:string');
+const stringList = complex('ArrayOfString', [p('string', 's:string', { many: true, nillable: true })]);
 
 export const WSDL_SERVICES: Record<string, ServiceDescription> = {
   '/authenticate/v001/authenticate.asmx': {

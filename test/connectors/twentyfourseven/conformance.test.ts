@@ -96,6 +96,16 @@ describe('WSDL', () => {
     expect(await help.text()).toContain('SaveCompanies');
   });
 
+  test('every type a WSDL refers to (tns:…) is defined in it, once', async () => {
+    for (const path of Object.values(SERVICE_PATHS)) {
+      const body = await (await fetch(`${url}/${path}?WSDL`)).text();
+      const defined = [...body.matchAll(/<s:(?:complexType|simpleType) name="([^"]+)"/g)].map((m) => m[1]);
+      expect(new Set(defined).size).toBe(defined.length);
+      const schemaPart = body.slice(0, body.indexOf('</wsdl:types>'));
+      for (const m of schemaPart.matchAll(/type="tns:([^"]+)"/g)) expect(defined).toContain(m[1]);
+    }
+  });
+
   test("the connector's request elements are declared in the WSDL, in its sequence order", async () => {
     const company = await wsdl(SERVICE_PATHS.company);
     inSequenceOrder(wires(COMPANY_FIELDS), company.types.Company);
