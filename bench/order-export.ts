@@ -189,6 +189,9 @@ async function partA(temporal: Awaited<ReturnType<typeof benchTemporal>>, netvis
     out(`  Siirto: ${fmt(calls, 2)} Netvisor calls per order (goal ≤ 1.2): ${perOrderByPath(s0.byPath, s1.byPath, orders.length)}`);
     if (s0.requests > w0.requests) out(`  Siirto: ${s0.requests - w0.requests} Netvisor calls while the worker started (before the first order, not counted above)`);
     out(`  Siirto at the calls it made: ceiling ${fmt(atCallsMade, 2)} orders/s, reached ${ratio(rate, atCallsMade)}`);
+    // One request in flight: the environment's busy share is the calls made × their mean latency over the run.
+    const busyMs = Object.entries(s1.byPath).reduce((sum, [k, v]) => sum + (v - (s0.byPath[k] ?? 0)) * meanLatency(NETVISOR_LATENCY, k.replace(/^\S+ /, '')), 0);
+    out(`  the Netvisor environment was busy ${fmt((100 * busyMs) / (seconds * 1000), 0)} % of the run (calls × mean latency); the rest of the time it waited for Siirto`);
     out(`  baseline (sequential loop, same connector and look-before-write, order from the webhook body): ${fmt(baselineRate, 2)} orders/s = ${ratio(baselineRate, CEILING)} the ceiling, ${fmt(baselineCalls, 2)} Netvisor calls per order: ${perOrderByPath(b0.byPath, b1.byPath, orders.length)}`);
     out(`  ratio Siirto/baseline: ${ratio(rate, baselineRate)} throughput, ${ratio(calls, baselineCalls)} Netvisor calls per order`);
     out(`  CPU during the Siirto run: this process (worker + HTTP server + sandboxes) ${fmt(cpu.worker)} s, Temporal dev server ${fmt(cpu.temporal)} s over ${fmt(seconds)} s`);
