@@ -18,7 +18,7 @@ function describeIssues(file: string, issues: z.core.$ZodIssue[]): string {
 
 export interface LoadOptions {
   /**
-   * `strict` (default): every `{ env }` reference must be set, or the file is refused. `lazy`: a missing one is left
+   * `strict` (default): every `{ env }` reference (and `sandbox:` URL variable) must be set, or the file is refused. `lazy`: a missing one is left
    * unresolved and throws a ConfigError naming the field and the variable only when something reads it, so a
    * command that needs a few systems of a tenant (`siirto onboard --pair …`) does not need the others' secrets.
    */
@@ -30,6 +30,8 @@ export interface UnresolvedSecret {
   /** Dotted path in the tenant file, e.g. connections.netvisor.customerKey. */
   path: string;
   variable: string;
+  /** What is wrong, e.g. "environment variable X is not set". */
+  problem: string;
 }
 
 const unresolved = new WeakMap<object, UnresolvedSecret[]>();
@@ -45,7 +47,7 @@ export function requireSecrets(tenant: ResolvedTenant, under: readonly string[],
   const missing = unresolvedSecrets(tenant).filter((u) => under.some((p) => u.path === p || u.path.startsWith(`${p}.`)));
   if (missing.length) {
     throw new ConfigError(
-      missing.map((m) => `config/${tenant.tenant}.yaml: ${m.path}: environment variable ${m.variable} is not set (${why})`).join('\n'),
+      missing.map((m) => `config/${tenant.tenant}.yaml: ${m.path}: ${m.problem} (${why})`).join('\n'),
     );
   }
 }
@@ -61,7 +63,7 @@ export function parseTenantFile(file: string, env: NodeJS.ProcessEnv = process.e
   const parsed = TenantConfig.safeParse(raw);
   if (!parsed.success) throw new ConfigError(describeIssues(file, parsed.error.issues));
   const problems: string[] = [];
-  const missing: Array<{ at: Array<string | number>; variable: string }> = [];
+  const missing: Array<{ at: Array<string | number>; variable: string; problem: string }> = [];
   const resolved = resolve(parsed.data, [], env, problems, options.secrets === 'lazy' ? missing : undefined) as Record<string, unknown>;
   if (problems.length) throw new ConfigError(problems.map((p) => `${file}: ${p}`).join('\n'));
   for (const m of missing) {
@@ -70,11 +72,11 @@ export function parseTenantFile(file: string, env: NodeJS.ProcessEnv = process.e
     Object.defineProperty(parent, m.at[m.at.length - 1], {
       enumerable: true,
       get() {
-        throw new ConfigError(`${file}: ${field}: environment variable ${m.variable} is not set`);
+        throw new ConfigError(`${file}: ${field}: ${m.problem}`);
       },
     });
   }
-  if (missing.length) unresolved.set(resolved, missing.map((m) => ({ path: m.at.join('.'), variable: m.variable })));
+  if (missing.length) unresolved.set(resolved, missing.map((m) => ({ path: m.at.join('.'), variable: m.variable, problem: m.problem })));
   const base = path.basename(file).replace(/\.ya?ml$/, '');
   if (base !== parsed.data.tenant) throw new ConfigError(`${file}: tenant: "${parsed.data.tenant}" must match the file name "${base}"`);
   return resolved as ResolvedTenant;
@@ -85,7 +87,7 @@ function resolve(
   at: Array<string | number>,
   env: NodeJS.ProcessEnv,
   problems: string[],
-  missing?: Array<{ at: Array<string | number>; variable: string }>,
+  missing?: Array<{ at: Array<string | number>; variable: string; problem: string }>,
 ): unknown {
   if (Array.isArray(value)) return value.map((v, i) => resolve(v, [...at, i], env, problems, missing));
   if (value && typeof value === 'object') {
@@ -94,7 +96,7 @@ function resolve(
       const name = (value as { env: string }).env;
       const secret = env[name];
       if (!secret) {
-        if (missing) missing.push({ at, variable: name });
+        if (missing) missing.push({ at, variable: name, problem: `environment variable ${name} is not set` });
         else problems.push(`${at.join('.')}: environment variable ${name} is not set`);
       }
       return secret ?? '';
@@ -105,7 +107,11 @@ function resolve(
     const [system, ...rest] = value.slice('sandbox:'.length).split('/');
     const variable = sandboxUrlVariable(system);
     const url = env[variable];
-    if (!url) problems.push(`${at.join('.')}: ${value} needs a running sandbox; start it with "siirto sandbox ${system}" and set ${variable}`);
+    const problem = `${value} needs a running sandbox; start it with "siirto sandbox ${system}" and set ${variable}`;
+    if (!url) {
+      if (missing) missing.push({ at, variable, problem });
+      else problems.push(`${at.join('.')}: ${problem}`);
+    }
     return url ? [url, ...rest].join('/') : value;
   }
   return value;

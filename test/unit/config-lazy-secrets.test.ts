@@ -49,6 +49,13 @@ describe('tenant secrets resolved per use', () => {
     expect(() => requireSecrets(t, ['connections.netvisor'], 'x')).not.toThrow();
   });
 
+  it('a sandbox: URL of a system not read needs no running sandbox either', () => {
+    fs.writeFileSync(tenantPath, file.replace('baseUrl: https://isvapi.netvisor.fi', 'baseUrl: sandbox:netvisor'));
+    const t = parseTenantFile(tenantPath, { ACME_RACKBEAT_TOKEN: 'rt', ACME_24SO_APP: 'a', ACME_24SO_PASSWORD: 'p' }, { secrets: 'lazy' });
+    expect(() => requirePairSecrets(t, 'rackbeat-24so')).not.toThrow();
+    expect(() => t.connections.netvisor!.baseUrl).toThrow('connections.netvisor.baseUrl: sandbox:netvisor needs a running sandbox');
+  });
+
   it('`siirto onboard` asks only for the secrets of the pair it onboards', () => {
     const t = parseTenantFile(tenantPath, { ACME_RACKBEAT_TOKEN: 'rt' }, { secrets: 'lazy' });
     let message = '';
