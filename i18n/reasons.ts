@@ -1,3 +1,4 @@
+import { STEP_TITLES, stepTitleKey, type StepName } from '../domain/onboarding';
 import { CATALOG, t, type Lang, type MessageKey } from './index';
 
 /**
@@ -27,8 +28,28 @@ const PATTERNS: Array<[RegExp, (m: RegExpExecArray) => [MessageKey, Record<strin
   [/^no registers chosen: nothing to migrate$/, () => ['onboarding.note.noRegisters']],
 ];
 
+const stepByTitle = (title: string): StepName | undefined => (Object.keys(STEP_TITLES) as StepName[]).find((k) => STEP_TITLES[k] === title);
+const TITLES = Object.values(STEP_TITLES).map((x) => x.replace(/[-]/g, '\\-')).join('|');
+const ORDER = new RegExp(`^(${TITLES}) comes after (${TITLES}), which (failed|is still running|has not been done): run (?:.+) first$`);
+const RUNNING = new RegExp(`^(${TITLES}) is already running; wait for it \\(siirto onboard shows the checklist\\)$`);
+
+/** The refusals of the onboarding steps (domain/onboarding.ts refuseStep), which reach the reader as English text. */
+function refusal(lang: Lang, text: string): string | undefined {
+  const title = (name: string) => t(lang, stepTitleKey(stepByTitle(name)!));
+  const order = ORDER.exec(text);
+  if (order) {
+    const what = order[3] === 'failed' ? 'failed' : order[3] === 'is still running' ? 'running' : 'pending';
+    return t(lang, 'onboarding.refuse.order', { step: title(order[1]), before: title(order[2]), what, beforeLower: title(order[2]).toLowerCase() });
+  }
+  const running = RUNNING.exec(text);
+  if (running) return t(lang, 'onboarding.refuse.running', { step: title(running[1]) });
+  return undefined;
+}
+
 export function localizeText(lang: Lang, text: string | undefined | null): string {
   if (!text) return '';
+  const refused = refusal(lang, text);
+  if (refused !== undefined) return refused;
   if (lang === 'en') return text;
   for (const [re, key] of PATTERNS) {
     const m = re.exec(text);

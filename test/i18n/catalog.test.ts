@@ -86,6 +86,18 @@ describe('reasons kept as English text', () => {
     expect(localizeText('en', 'created: nothing (already there)')).toBe('created: nothing (already there)');
   });
 
+  test('a step taken out of order: the refusal in every language, English as the workflow words it', () => {
+    const { refuseStep, emptyChecklist, stepOf } = require('../../domain/onboarding') as typeof import('../../domain/onboarding');
+    const c = emptyChecklist('demo', 'severa-netvisor');
+    stepOf(c, 'credentials').status = 'failed';
+    const english = refuseStep(c, 'permissions')!;
+    expect(english).toBe('Permissions comes after Credentials, which failed: run credentials first');
+    expect(localizeText('en', english)).toBe(english);
+    expect(localizeText('fi', english)).toBe('Käyttöoikeudet tehdään vaiheen Tunnukset jälkeen, joka epäonnistui: tee ensin tunnukset');
+    stepOf(c, 'credentials').status = 'ok';
+    expect(localizeText('nb', refuseStep(c, 'prerequisites')!)).toBe('Forutsetninger kommer etter Rettigheter, som ikke er gjort: kjør rettigheter først');
+  });
+
   test('text without a known sentence stays as it is', () => {
     expect(localizeText('nb', 'Netvisor refused the data: VAT code')).toBe('Netvisor refused the data: VAT code');
   });
