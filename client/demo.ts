@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { ResolvedTenant } from '../config/load';
+import { RackbeatClient } from '../connectors/rackbeat';
 import { WooCommerceClient } from '../connectors/woocommerce';
 import { WooOrder } from '../connectors/woocommerce/schemas';
 import { exportOrderWorkflowId } from '../workflows/order-export';
@@ -39,6 +40,8 @@ export const DEMO_BAD_BUSINESS_ID = '3456780-7';
 export const DEMO_GOOD_BUSINESS_ID = '3456780-6';
 
 export interface DemoConsoleScenes {
+  /** 24SevenOffice customers and products linked in Rackbeat by this run (0 when linked before). */
+  linked: { customers: number; products: number } | { error: string };
   /** A transfer parked on bad order data: correct the business ID in the shop (correctDemoOrder), then retry. */
   needsAttention: { orderId: string; workflowId: string; status: string; fix: string } | { error: string };
   /** A register migration (Rackbeat customers → Netvisor), with its progress. */
@@ -114,6 +117,7 @@ const sceneError = (err: unknown) => ({ error: (err as Error).message });
  * (the same order is not placed twice, the migration and onboarding reattach to their workflow ids).
  */
 async function demoConsoleScenes(tenant: ResolvedTenant, woo: WooCommerceClient, temporal: Client, shopId: string): Promise<DemoConsoleScenes> {
+  const linked = await linkRackbeatTo24so(tenant).catch(sceneError);
   const needsAttention = await parkedOrder(tenant, woo, temporal, shopId).catch(sceneError);
   const migration = await startMigration(temporal, { tenant: tenant.tenant, pair: 'rackbeat-netvisor', register: 'customers', direction: 'rackbeat-to-netvisor' })
     .then((h) => ({ workflowId: h.workflowId }))
@@ -121,7 +125,70 @@ async function demoConsoleScenes(tenant: ResolvedTenant, woo: WooCommerceClient,
   const onboarding = await startOnboarding(temporal, tenant.tenant, 'rackbeat-24so')
     .then((h) => ({ workflowId: h.workflowId }))
     .catch(sceneError);
-  return { needsAttention, migration, onboarding };
+  return { linked, needsAttention, migration, onboarding };
+}
+
+/** The demo's 24SevenOffice company (the tenant's identity works in it). */
+const DEMO_24SO_CLIENT_ID = 24001;
+
+/**
+ * The demo's Rackbeat knows the demo's 24SevenOffice customers and products, linked as the register sync links them:
+ * the 24SO id in the Rackbeat record's user-defined field (lifecycle.links), so an order fetched from 24SO (by the
+ * lifecycle's poll or a manual GET) finds its customer and products instead of parking. The 24SO records are read
+ * from the 24SO sandbox's state; whatever is already linked is left alone (a restarted stack links nothing twice).
+ */
+export async function linkRackbeatTo24so(tenant: ResolvedTenant): Promise<{ customers: number; products: number }> {
+  const rb = tenant.connections.rackbeat;
+  const so = tenant.connections.twentyfourseven;
+  const links = tenant.lifecycle?.links;
+  if (!rb || !so || !links) throw new Error(`tenant "${tenant.tenant}" has no Rackbeat, 24SevenOffice or lifecycle.links to link`);
+  const state = await fetch(`${so.baseUrl.replace(/\/+$/, '')}/__sandbox/state`);
+  if (!state.ok) throw new Error(`could not read the 24SevenOffice sandbox's state: ${state.status}`);
+  const { companies = [], products = [] } = (await state.json()) as {
+    companies?: Array<{ clientId: number; Id: number; Name: string; OrganizationNumber?: string; Type: string; Addresses?: { Post?: { Street?: string; PostalCode?: string; City?: string } } }>;
+    products?: Array<{ clientId: number; Id: number; No: string; Name: string; Price: string }>;
+  };
+  const rackbeat = new RackbeatClient({ baseUrl: rb.baseUrl, apiToken: rb.apiToken });
+  const field = async (owner: 'customer' | 'item', slug: string, name: string) => {
+    const found = (await rackbeat.fields.listFor(owner, { limit: 1000 })).items.find((f) => f.slug === slug);
+    return found ? found.id : (await rackbeat.fields.create({ name, slug, type: 'text', available_for: owner })).id;
+  };
+  const customerField = await field('customer', links.customerField, '24SO customer id');
+  const productField = await field('item', links.productField, '24SO product id');
+  let linkedCustomers = 0;
+  let linkedProducts = 0;
+  for (const c of companies.filter((co) => co.clientId === DEMO_24SO_CLIENT_ID && co.Type !== 'Supplier')) {
+    if (await rackbeat.customers.findByField(customerField, String(c.Id))) continue;
+    // The number a register sync would give a customer it brings over: 24SO's id in a range of its own.
+    const number = 20_000 + c.Id;
+    if (!(await rackbeat.customers.findByNumber(number))) {
+      const post = c.Addresses?.Post;
+      await rackbeat.customers.create({
+        number,
+        company_name: c.Name,
+        payment_terms_id: 1,
+        customer_group_id: 1,
+        address_country: 'NO',
+        currency: 'NOK',
+        locale: 'nb',
+        ...(c.OrganizationNumber ? { company_vat: c.OrganizationNumber } : {}),
+        ...(post?.Street ? { address_street: post.Street } : {}),
+        ...(post?.City ? { address_city: post.City } : {}),
+        ...(post?.PostalCode ? { address_zipcode: post.PostalCode } : {}),
+      });
+    }
+    await rackbeat.customers.fieldValues.write(number, [{ id: customerField, value: String(c.Id) }]);
+    linkedCustomers++;
+  }
+  for (const p of products.filter((pr) => pr.clientId === DEMO_24SO_CLIENT_ID)) {
+    if (await rackbeat.products.findByField(productField, String(p.Id))) continue;
+    if (!(await rackbeat.products.findByNumber(p.No))) {
+      await rackbeat.products.create({ number: p.No, name: p.Name, group: 1, sales_price: Number(p.Price) } as Parameters<RackbeatClient['products']['create']>[0]);
+    }
+    await rackbeat.products.fieldValues.write(p.No, [{ id: productField, value: String(p.Id) }]);
+    linkedProducts++;
+  }
+  return { customers: linkedCustomers, products: linkedProducts };
 }
 
 const PARKED_ORDER_NOTE = 'siirto-demo: needs attention';

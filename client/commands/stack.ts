@@ -8,7 +8,7 @@ import { createWorker, installRuntime, watchTenantConfig } from '../../worker/wo
 import { consoleAuthOrDemo, DEMO_CONSOLE_USERS, listenConsole } from '../console';
 import { codecAuthFromEnvironment } from '../codec-auth';
 import { buildCodecServer, listenCodec } from '../codec-routes';
-import { DEMO_SECRETS, runDemo } from '../demo';
+import { DEMO_SECRETS, runDemo, type DemoResult } from '../demo';
 import { portIsFree, startDevServer, temporalCliPath } from '../dev-server';
 import { buildHttpServer, listen } from '../http';
 import { log } from '../log';
@@ -156,6 +156,7 @@ async function runStack(opts: StackOptions): Promise<void> {
         `Demo: WooCommerce order ${demo.orderId} → Netvisor invoice ${demo.documentNumber ?? '(none)'} (${demo.status})`,
         `  the workflow in the Temporal UI:  ${workflowUrl}`,
         `  the invoice in the Netvisor sandbox: ${netvisorUrl}/__sandbox/state`,
+        ...consoleSceneLines(demo, consoleSite.url),
         '',
         'Press Ctrl-C to stop everything.',
       ].join('\n'),
@@ -193,4 +194,17 @@ async function prepareSandboxes(stateDir: string): Promise<{ started: StartedSan
   const started = await startSandboxes(toStart, { stateDir });
   for (const s of started) process.env[sandboxUrlVariable(s.system)] = s.url;
   return { started, external };
+}
+
+/** What the demo put in the console, for the human output. */
+function consoleSceneLines(demo: DemoResult, consoleUrl: string): string[] {
+  const scenes = demo.console;
+  if (!scenes) return [];
+  const line = (label: string, scene: object, ok: (s: any) => string) => `  ${label.padEnd(16)} ${'error' in scene ? `not set up: ${(scene as { error: string }).error}` : ok(scene)}`;
+  return [
+    `In the console (${consoleUrl}):`,
+    line('needs attention', scenes.needsAttention, (s) => `order ${s.orderId} (${s.status}): ${s.fix}`),
+    line('migration', scenes.migration, (s) => s.workflowId),
+    line('onboarding', scenes.onboarding, (s) => `${s.workflowId}, waiting for the operator`),
+  ];
 }

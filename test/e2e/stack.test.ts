@@ -5,6 +5,8 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { correctDemoOrder, DEMO_BAD_BUSINESS_ID, DEMO_GOOD_BUSINESS_ID, DEMO_SECRETS } from '../../client/demo';
 import { readChecklist } from '../../client/onboarding';
+import { manualGet } from '../../client/order-lifecycle';
+import { stateQuery as lifecycleStateQuery } from '../../workflows/order-lifecycle';
 import { parseTenantFile, sandboxUrlVariable } from '../../config/load';
 import { connectClient } from '../../orchestration/temporal';
 import { codecFromEnvironment } from '../../worker/payload-codec';
@@ -143,6 +145,18 @@ describe('siirto stack --json', () => {
       const migrated = (await client.workflow.getHandle(scenes.migration.workflowId).result()) as { counts: Record<string, number> };
       expect(migrated.counts.read).toBeGreaterThan(0);
       expect((await readChecklist(client.workflow.getHandle(scenes.onboarding.workflowId))).pair).toBe('rackbeat-24so');
+
+      // The demo's 24SO customers and products are linked in Rackbeat: a manual GET of a seeded 24SO order becomes
+      // a Rackbeat order instead of parking on "not linked to a Rackbeat customer".
+      expect(scenes.linked.customers).toBeGreaterThan(0);
+      const got = await manualGet(client, 'demo', 10001);
+      const lifecycle = client.workflow.getHandle(got.workflowId);
+      let state = await lifecycle.query(lifecycleStateQuery);
+      for (let i = 0; i < 240 && state.rackbeatNumber === undefined; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        state = await lifecycle.query(lifecycleStateQuery);
+      }
+      expect(state.rackbeatNumber).toEqual(expect.any(Number));
     } finally {
       await client.connection.close();
     }
@@ -167,6 +181,8 @@ describe('siirto stack --json', () => {
     const again = second.lines.at(-1)!.demo;
     expect(again.status).toBe('done');
     expect(Number(again.orderId)).toBeGreaterThan(Number(demo.orderId));
+    // The restored Rackbeat sandbox still has the links: nothing is linked twice.
+    expect(again.console.linked).toEqual({ customers: 0, products: 0 });
     const wooAgain = second.lines.find((l) => l.system === 'woocommerce')!;
     const shopState = (await (await fetch(`${wooAgain.url}/__sandbox/state`)).json()) as { orders: Array<{ id: number }> };
     expect(shopState.orders.map((o) => String(o.id))).toEqual(expect.arrayContaining([demo.orderId, again.orderId]));
