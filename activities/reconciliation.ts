@@ -30,7 +30,7 @@ export interface ReconcileResult {
 const SHOWN_ORDERS = 50;
 
 /**
- * The backstop behind webhooks (DESIGN.md §9): every eligible shop order modified in the window gets its export
+ * The backstop behind webhooks (docs/design.md §9): every eligible shop order modified in the window gets its export
  * workflow started, with the same id a webhook would use, so an order a webhook already brought is not exported twice.
  */
 export function createReconciliationActivities(connections: Connections, temporal: () => Client) {
