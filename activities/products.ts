@@ -8,7 +8,7 @@ import { KeyedLock } from './keyed-lock';
 import { orderTargetFor, type OrderTarget } from './targets';
 
 /**
- * Netvisor ignores product data embedded in an invoice (DESIGN.md §9), and Procountor rows point at products, so
+ * Netvisor ignores product data embedded in an invoice (docs/design.md §9), and Procountor rows point at products, so
  * every row's product must exist first. Matched by code; a missing one is created from the order line (code, name,
  * current price) when the tenant allows it. Idempotent: the next attempt finds the product by its code. Two orders
  * that need the same missing product at once: one creates it, and the other, refused because the code is already
