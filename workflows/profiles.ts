@@ -1,7 +1,7 @@
 import type { ActivityOptions } from '@temporalio/workflow';
 
 /**
- * Named activity profiles (DESIGN.md §7). Retries cover transient failures only: connectors mark credentials,
+ * Named activity profiles (docs/design.md §7). Retries cover transient failures only: connectors mark credentials,
  * validation and business errors non-retryable, and the workflow parks those for an operator.
  */
 export const apiCall: ActivityOptions = {
