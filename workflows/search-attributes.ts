@@ -1,7 +1,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
 /**
- * Siirto's search attributes (DESIGN.md §7). Every transfer is findable in the Temporal UI and by `siirto history`
+ * Siirto's search attributes (docs/design.md §7). Every transfer is findable in the Temporal UI and by `siirto history`
  * through these. Safe to import from workflow code.
  */
 export const SiirtoTenant = defineSearchAttributeKey('SiirtoTenant', SearchAttributeType.KEYWORD);
