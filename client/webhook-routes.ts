@@ -40,7 +40,7 @@ const SHOP_WEBHOOKS: Record<Shop['system'], { verify(shop: Shop, headers: Header
 };
 
 /**
- * Webhooks arrive at /webhooks/<system>/<tenant> (DESIGN.md §8). The signature is checked over the raw body before
+ * Webhooks arrive at /webhooks/<system>/<tenant> (docs/design.md §8). The signature is checked over the raw body before
  * anything else; a bad one gets 401 and starts nothing. The reply is fast: the work happens in the workflow, and a
  * webhook is only a hint (the reconciliation poll finds what a lost one missed). Duplicate deliveries — WooCommerce
  * fires more than once, Shopify retries with the same event id — all land on the one workflow id of the order.
