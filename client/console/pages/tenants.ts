@@ -14,7 +14,7 @@ import { localizeText } from '../../../i18n/reasons';
 import { formatDate, formatNumber, t, tl, type Lang } from '../i18n';
 import { sendFragment, sendPage } from '../layout';
 
-/** A system's published rate limit (DESIGN.md §9 and the connectors' pacing), as requests per window. */
+/** A system's published rate limit (docs/design.md §9 and the connectors' pacing), as requests per window. */
 export interface PublishedLimit {
   limit: number;
   windowMs: number;
