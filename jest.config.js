@@ -2,7 +2,7 @@
 process.env.SIIRTO_LOG_LEVEL ??= 'silent';
 
 // got 14 and much of its dependency tree are ESM-only; jest on Node 20 cannot require ESM,
-// so swc transforms them to CommonJS along with our TypeScript (DESIGN.md §10).
+// so swc transforms them to CommonJS along with our TypeScript (docs/design.md §10).
 const esmPackages = [
   'got', '@sindresorhus', '@szmarczak', '@keyv', '@sec-ant', 'keyv', 'cacheable-request', 'cacheable-lookup',
   'decompress-response', 'form-data-encoder', 'http2-wrapper', 'lowercase-keys', 'mimic-response', 'normalize-url',
