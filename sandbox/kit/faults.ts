@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SeededRandom } from './random';
 
-/** POST /__sandbox/faults body (DESIGN.md §6). `{"rate": 0}` switches faults off. */
+/** POST /__sandbox/faults body (docs/design.md §6). `{"rate": 0}` switches faults off. */
 export const FaultKind = z.enum(['500', '429', 'timeout', 'reset', 'commit-then-fail']);
 export type FaultKind = z.infer<typeof FaultKind>;
 
