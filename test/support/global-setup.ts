@@ -3,7 +3,7 @@ import path from 'node:path';
 import { startDevServer } from './temporal-server';
 
 /**
- * One Temporal dev server for the whole run (DESIGN.md §10: createLocal's 5 s start budget is too tight on two cores).
+ * One Temporal dev server for the whole run (docs/design.md §10: createLocal's 5 s start budget is too tight on two cores).
  * Tests read its address from SIIRTO_TEST_TEMPORAL_ADDRESS. SIIRTO_TEST_TEMPORAL=off skips it for connector-only runs.
  */
 export default async function globalSetup(): Promise<void> {
