@@ -3,7 +3,7 @@ import { ConnectorError } from './errors';
 
 /**
  * Client-side pacing. Staying under a published limit is cheaper than backing off after it: 24SevenOffice
- * quarantines for the rest of the hour and Procountor may suspend the client (DESIGN.md §9).
+ * quarantines for the rest of the hour and Procountor may suspend the client (docs/design.md §9).
  *
  * Two rules, each keyed by tenant × API environment (the credential the vendor counts by):
  * - a rate: at most `limit` request starts per sliding `windowMs` (`sharedLimiter(...).acquire()`);
