@@ -38,7 +38,7 @@ const partyCandidate = (targetKey: string, p: Party): Candidate => ({
   ...(p.businessId ?? p.organisationNumber ? { businessId: p.businessId ?? p.organisationNumber } : {}),
 });
 
-/** Rackbeat list pages for the run's index: the largest page Rackbeat serves (1000, per kg-bot/laravel-rackbeat; UNVERIFIED). */
+/** Rackbeat list pages for the run's index: the largest page Rackbeat serves (1000, per kg-bot/laravel-rackbeat; open point: docs/wire/open-points.md). */
 export const RACKBEAT_LIST_PAGE = 1000;
 
 // ---- Rackbeat ---------------------------------------------------------------------------------------------------
@@ -93,7 +93,7 @@ const rackbeatPartyTarget = (kind: PartyKind): TargetStream<Party> => {
         if (r.code && /^\d+$/.test(r.code)) hits.push(await register(ctx).find(Number(r.code)));
         const reg = r.businessId ?? r.organisationNumber;
         if (reg) hits.push(...(await register(ctx).findByVat(reg)));
-        // simple_filter on company_name: the filter style is verified for other keys (UNVERIFIED for this one).
+        // simple_filter on company_name: the filter style is verified for other keys (this one: docs/wire/open-points.md).
         hits.push(...(await register(ctx).list({ 'simple_filter[company_name]': r.name, limit: 10 })).items);
         for (const h of hits) if (h) found.set(String(h.number), partyCandidate(String(h.number), toCanonical(h)));
       }
