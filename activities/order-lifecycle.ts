@@ -237,7 +237,7 @@ export function createOrderLifecycleActivities(connections: Connections, tempora
   async function findStamped(rackbeat: RackbeatClient, orderId: number): Promise<RackbeatOrder | null> {
     const page = await rackbeat.orders.list({ 'simple_filter[heading]': originStamp(orderId), limit: 5 });
     let hits = page.items.filter((o) => parseOriginStamp(o.heading) === orderId);
-    // Whether Rackbeat honours simple_filter on `heading` is UNVERIFIED: when the reply holds other orders, the
+    // Whether Rackbeat honours simple_filter on `heading` is an open point (docs/wire/open-points.md): when the reply holds other orders, the
     // filter was ignored, and only reading every order proves there is no earlier one.
     if (page.items.some((o) => parseOriginStamp(o.heading) !== orderId)) {
       hits = [];
