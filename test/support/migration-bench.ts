@@ -9,6 +9,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { startMigration } from '../../client/migrations';
 import type { LatencyConfig } from '../../sandbox/kit/latency';
 import { codecFromEnvironment } from '../../worker/payload-codec';
+import { CLI } from './chaos-processes';
 import { migrateRegister, progressQuery, type MigrationProgress, type RegisterMigrationResult } from '../../workflows/register-migration';
 
 /**
@@ -37,6 +38,11 @@ export interface MigrationBenchOptions {
   /** Temporal frontend; started (and stopped) by the caller. */
   temporalAddress: string;
   timeoutMs: number;
+  /**
+   * The batch activity's heartbeat timeout (how soon a killed worker's batch is retried elsewhere); default 60 s:
+   * reading a 50,000-record Netvisor list is one long synchronous parse on a busy machine.
+   */
+  heartbeatTimeout?: string;
   /** NODE_OPTIONS of the worker processes (V8 heap settings), if any. */
   workerNodeOptions?: string;
   progress?: (line: string) => void;
@@ -63,7 +69,6 @@ export interface MigrationBenchReport {
   workerPeakRssMiB: number[];
 }
 
-const CLI = path.resolve(__dirname, '../../client/cli.js');
 const TOKEN = 'sandbox-rackbeat-token';
 
 const post = async (url: string, body: unknown): Promise<any> => {
@@ -89,6 +94,7 @@ async function startSandboxProcess(): Promise<{ urls: Record<string, string>; ch
       urls[system] = url;
       if (urls.netvisor && urls.rackbeat) return;
     }
+    throw new Error(`the sandbox process ended before it listened: ${err}`);
   })();
   await Promise.race([ready, exited.then(() => Promise.reject(new Error(`the sandbox process ended before it listened: ${err}`)))]);
   return {
@@ -243,7 +249,7 @@ export async function runMigrationBench(o: MigrationBenchOptions): Promise<Migra
         direction: 'netvisor-to-rackbeat',
         batchSize: o.batchSize,
         writeConcurrency: o.writeConcurrency,
-        tuning: { heartbeatTimeout: '10s', retryInterval: '200ms' },
+        tuning: { heartbeatTimeout: o.heartbeatTimeout ?? '60s', retryInterval: '200ms' },
       },
       taskQueue,
     );
