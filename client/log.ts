@@ -1,5 +1,5 @@
 import pino from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 
 /**
  * Siirto's log, to stderr: stdout belongs to the commands' output (tables, and the JSON lines scripts parse).
@@ -27,6 +27,9 @@ export function logFormat(env: NodeJS.ProcessEnv = process.env, stderrIsTTY = Bo
 
 function destination(): pino.DestinationStream {
   if (logFormat() === 'json') return pino.destination(2);
+  // Loaded only for a terminal: scripts and containers (JSON lines) do not pay for it at start.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pretty = require('pino-pretty') as typeof PinoPretty;
   return pretty({
     destination: 2,
     sync: true,
