@@ -42,6 +42,8 @@ export interface StockPollResult {
   refused: Array<{ sku: string; reason: string }>;
   /** Shopify: SKUs more than one variant carries (the first is written). */
   duplicateSkus: string[];
+  /** On a full read: configured warehouses no product has a balance in (a misspelt name reads as zero stock). */
+  unseenWarehouses?: string[];
 }
 
 /** How far below Netvisor's TimeStamp the next poll asks from: a change committed while the reply was built is read again. */
@@ -118,6 +120,20 @@ export function createStockActivities(connections: Connections, temporal: () => 
           refused: [],
           duplicateSkus: [],
         };
+        if (!input.cursor && items.length) {
+          // Only a full read shows every warehouse. None of the configured names seen: a misspelling would set every
+          // product to zero, so the poll stops for an operator; some unseen: reported, the others go on.
+          const seen = new Set(items.flatMap((i) => i.warehouses.map((w) => w.name.trim().toLowerCase())));
+          const unseen = settings.warehouses.filter((w) => !seen.has(w.toLowerCase()));
+          if (unseen.length === settings.warehouses.length) {
+            const names = [...new Set(items.flatMap((i) => i.warehouses.map((w) => w.name)))].slice(0, 20).map((n) => `"${n}"`).join(', ');
+            throw needsOperator(
+              `none of the warehouses ${settings.warehouses.map((w) => `"${w}"`).join(', ')} configured for shop "${input.shop}" holds any stock in Netvisor (its warehouses: ${names || 'none'}); fix stock.shops[].warehouses in config/${input.tenant}.yaml`,
+              'Siirto.config',
+            );
+          }
+          if (unseen.length) result.unseenWarehouses = unseen;
+        }
         const wanted = new Map<string, number>();
         for (const item of items) {
           const code = item.productCode.trim();

@@ -14,7 +14,7 @@ import { Transfer } from './transfer';
  */
 export interface StockReport {
   at: string;
-  kind: 'missing-sku' | 'refused' | 'duplicate-sku' | 'no-code' | 'skipped';
+  kind: 'missing-sku' | 'refused' | 'duplicate-sku' | 'no-code' | 'unseen-warehouse' | 'skipped';
   reason: string;
 }
 
@@ -121,6 +121,9 @@ export async function stockSync(input: StockSyncInput): Promise<void> {
       if (dupes.length) {
         state.duplicates = [...(state.duplicates ?? []), ...dupes].slice(-MAX_REPORTS);
         report({ kind: 'duplicate-sku', reason: `several variants in shop ${input.shop} carry the SKU${dupes.length === 1 ? '' : 's'} ${listed(dupes)}: only the first is written` });
+      }
+      if (res.unseenWarehouses?.length) {
+        report({ kind: 'unseen-warehouse', reason: `no Netvisor product has a balance in warehouse ${res.unseenWarehouses.map((w) => `"${w}"`).join(', ')} (configured for shop ${input.shop}): check the name` });
       }
       if (res.withoutCode && state.counts.polls === 1) report({ kind: 'no-code', reason: `${res.withoutCode} Netvisor products have no product code and cannot be matched to shop SKUs` });
     }

@@ -18,6 +18,7 @@ import { control } from '../support/sandboxes';
 let h: Harness;
 const TQ = `stock-${crypto.randomUUID()}`;
 const T = `stk-${crypto.randomBytes(3).toString('hex')}`;
+const T_TYPO = `${T}-typo`;
 const MAIN = 'Päävarasto';
 const SECOND = 'Varasto 2';
 /** A Netvisor product no shop has. */
@@ -44,6 +45,8 @@ beforeAll(async () => {
           ],
         }),
       } as never,
+      // A tenant whose warehouse name is misspelt.
+      { ...demoLikeTenant(T_TYPO, urls), stock: StockSettings.parse({ shops: [{ shop: 'woo', warehouses: ['Päävarsto'] }] }) } as never,
     ];
   });
   // A second warehouse for some products, and a product only Netvisor has.
@@ -253,9 +256,21 @@ describe('stock levels Netvisor → webshops', () => {
     expect(written).toEqual([...codes].sort());
   }, 240_000);
 
+  it('a misspelt warehouse stops the first poll for an operator instead of setting every product to zero', async () => {
+    const before = (await writesOf(h.urls.woocommerce)).length;
+    await h.client.workflow.execute(watchStock, { taskQueue: TQ, workflowId: `stock-poll-${crypto.randomUUID()}`, args: [{ tenant: T_TYPO, shop: 'woo', taskQueue: TQ }] });
+    const status = await eventually(async () => {
+      const s = await h.client.workflow.getHandle(`stock/${T_TYPO}/woo`).query(statusQuery);
+      return s.status === 'needs-attention' ? s : undefined;
+    }, 60_000, 'needs-attention');
+    expect(status.error?.message).toMatch(/none of the warehouses "Päävarsto" configured for shop "woo" holds any stock in Netvisor \(its warehouses: "Päävarasto", "Varasto 2"\)/);
+    expect(await writesOf(h.urls.woocommerce)).toHaveLength(before);
+    await h.client.workflow.getHandle(`stock/${T_TYPO}/woo`).terminate('test done');
+  }, 120_000);
+
   it('the Schedule stock/<tenant>/<shop> runs watchStock, which wakes the entity', async () => {
     const ids = await ensureStockSchedules(h.client, h.tenants, TQ);
-    expect(ids.sort()).toEqual([`stock/${T}/shopify`, `stock/${T}/woo`]);
+    expect(ids.sort()).toEqual([`stock/${T}/shopify`, `stock/${T}/woo`, `stock/${T_TYPO}/woo`].sort());
     try {
       const handle = h.client.schedule.getHandle(`stock/${T}/woo`);
       const d = await handle.describe();
