@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { registeredWorkers, type ReloadResult } from '../../worker/worker';
+import { registeredWorkers, type ReloadResult } from '../../worker/reload';
 import { dataDir } from '../paths';
 
 interface ReloadOptions {
