@@ -57,7 +57,7 @@ async function main(): Promise<void> {
       latency,
       killAt: process.argv.includes('--no-kill') ? null : 0.4,
       temporalAddress: temporal.address,
-      timeoutMs: Math.max(600_000, (records / rate) * 3000),
+      timeoutMs: Math.max(900_000, (records / rate) * 8000),
       workerNodeOptions: flag('worker-node-options') ?? WORKER_NODE_OPTIONS,
       progress: (l) => process.stderr.write(`${l}\n`),
     });

@@ -322,9 +322,11 @@ export const writtenTwice = (r: MigrationBenchReport): number => Math.max(0, r.c
 export function formatMigrationBench(r: MigrationBenchReport, profileNote = ''): string[] {
   const o = r.options;
   const c = r.result?.counts;
-  const perRecord = (n: number) => (n / o.records).toFixed(3);
+  // Per record read: a run that did not finish is counted over what it did.
+  const read = r.result?.counts.read ?? r.distinctInRackbeat;
+  const perRecord = (n: number) => (read ? n / read : NaN).toFixed(3);
   const ceiling = o.rackbeatLimit / (r.windowMs / 1000);
-  const rate = o.records / r.seconds;
+  const rate = read / r.seconds;
   const windows = (r.seconds * 1000) / r.windowMs;
   return [
     `register migration: ${o.records} Netvisor products → Rackbeat, batches of ${o.batchSize}, up to ${o.writeConcurrency} Rackbeat writes in flight; sandboxes in their own process, worker a separate \`siirto worker\` process (prebuilt workflow bundle)`,
