@@ -64,5 +64,16 @@ dl.counts dd { margin:0; font-weight:600; font-size:1.05rem; }
 .signin form { display:flex; flex-direction:column; gap:.7rem; }
 .meter { display:flex; align-items:center; gap:.5rem; }
 .meter meter { width:8rem; }
-@media (max-width: 820px) { .who { margin-left:0; } main { padding:.6rem; } th, td { padding:.4rem; } }
+@media (max-width: 1000px) {
+  .who { margin-left:0; } main { padding:.6rem; }
+  table.stack thead { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); }
+  table.stack, table.stack tbody, table.stack tr, table.stack td { display:block; width:100%; }
+  table.stack tr { border-bottom:2px solid var(--line); padding:.4rem 0; }
+  table.stack td { border:0; padding:.2rem .6rem; display:grid; grid-template-columns:9rem 1fr; gap:.5rem; }
+  table.stack td::before { content:attr(data-label); font-weight:600; color:var(--muted); }
+  table.stack td:has(> div:empty) { display:none; }
+  table.stack caption { display:block; }
+  table.stack .status { justify-self:start; }
+  .reason { max-width:none; }
+}
 `;

@@ -41,11 +41,32 @@ export interface TransferPage {
 
 export interface TransferListOptions extends HistoryFilter {
   includeRuns?: boolean;
+  /** Without a tenant filter: only these tenants' transfers (the ones this console serves). */
+  tenants?: Iterable<string>;
+}
+
+type RawExecution = Parameters<typeof executionInfoFromRaw>[0];
+
+/** The same visibility row without its memo (a protobuf message: its fields may live on the prototype, so no spread). */
+export const withoutMemo = (raw: RawExecution): RawExecution => Object.assign(Object.create(raw) as RawExecution, { memo: null });
+
+/**
+ * One visibility row decoded. A memo that does not decrypt with this process's payload key (a workflow written
+ * under another key) leaves that row without its summary, not the page without its rows.
+ */
+export async function decodeRow(client: Client, namespace: string, raw: RawExecution): Promise<ConsoleTransfer> {
+  const converter = client.options.loadedDataConverter;
+  try {
+    return toTransfer(await executionInfoFromRaw(raw, converter, raw, namespace));
+  } catch (err) {
+    const row = toTransfer(await executionInfoFromRaw(withoutMemo(raw), converter, raw, namespace));
+    return { ...row, summary: `(${(err as Error).message})` };
+  }
 }
 
 /** The visibility query: the CLI's (`siirto history --query`), less the timer-driven runs unless asked for. */
 export function consoleQuery(f: TransferListOptions): string {
-  const base = historyQuery(f);
+  const base = [historyQuery(f), ...(!f.tenant && f.tenants ? [tenantClause(f.tenants)] : [])].join(' AND ');
   if (f.includeRuns || (f.flow && (RUN_FLOWS as readonly string[]).includes(f.flow))) return base;
   return `${base} AND ${SiirtoFlow.name} NOT IN (${RUN_FLOWS.map((r) => `'${r}'`).join(', ')})`;
 }
@@ -59,25 +80,37 @@ export async function listTransferPage(client: Client, namespace: string, filter
     pageSize,
     nextPageToken: pageToken ? Buffer.from(pageToken, 'base64url') : undefined,
   });
-  const converter = client.options.loadedDataConverter;
-  const rows = await Promise.all(response.executions.map(async (raw) => toTransfer(await executionInfoFromRaw(raw, converter, raw, namespace))));
+  const rows = await Promise.all(response.executions.map((raw) => decodeRow(client, namespace, raw)));
   await Promise.all(rows.filter((r) => r.execution === 'RUNNING').map((r) => addAttempts(client, r)));
   const token = response.nextPageToken?.length ? Buffer.from(response.nextPageToken).toString('base64url') : undefined;
   return { rows, ...(token ? { next: token } : {}), query };
 }
 
-async function addAttempts(client: Client, row: ConsoleTransfer): Promise<void> {
+/**
+ * A query answered within `ms`, or an error saying it was not: a query waits for a worker of the workflow's task
+ * queue, and a page must not hang on a workflow no worker serves any more.
+ */
+export async function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    const state = await Promise.race([
-      client.workflow.getHandle(row.workflowId, row.runId).query(statusQuery),
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), 3000))),
-    ]);
+    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no worker answered within ${ms / 1000} s`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** `SiirtoTenant IN (…)`: the tenants this console serves. */
+export const tenantClause = (tenants: Iterable<string>): string => {
+  const ids = [...tenants].map((t) => `'${t.replace(/['\\]/g, '')}'`);
+  return ids.length ? `${SiirtoTenant.name} IN (${ids.join(', ')})` : `${SiirtoTenant.name} = ''`;
+};
+
+async function addAttempts(client: Client, row: ConsoleTransfer): Promise<void> {
+  try {
+    const state = await withDeadline(client.workflow.getHandle(row.workflowId, row.runId).query(statusQuery), 3000, row.workflowId);
     if (typeof state?.attempts === 'number') row.attempts = state.attempts;
   } catch {
     // Not a transfer with a status query (e.g. a migration), or no worker answering: leave it out.
-  } finally {
-    clearTimeout(timer);
   }
 }
 
@@ -93,7 +126,7 @@ function toTransfer(info: WorkflowExecutionInfo): ConsoleTransfer {
     entity: sa.get(SiirtoEntity),
     sourceId: sa.get(SiirtoSourceId),
     targetId: sa.get(SiirtoTargetId),
-    status: sa.get(SiirtoStatus) ?? (info.status.name === 'COMPLETED' ? 'done' : info.status.name.toLowerCase()),
+    status: statusOf(sa.get(SiirtoStatus), info.status.name),
     execution: info.status.name,
     started: info.startTime.toISOString(),
     ...(info.closeTime ? { closed: info.closeTime.toISOString() } : {}),
@@ -102,4 +135,13 @@ function toTransfer(info: WorkflowExecutionInfo): ConsoleTransfer {
     ...(memo.waitingUntil ? { waitingUntil: memo.waitingUntil } : {}),
     ...(memo.queued ? { queued: memo.queued } : {}),
   };
+}
+
+/**
+ * Siirto's status when it has one; Temporal's for a run that ended without Siirto saying so (terminated, failed, timed
+ * out: its SiirtoStatus would still read "running").
+ */
+export function statusOf(siirto: string | undefined, execution: string): string {
+  if (siirto && !(siirto === 'running' && execution !== 'RUNNING')) return siirto;
+  return execution === 'COMPLETED' ? 'done' : execution.toLowerCase();
 }

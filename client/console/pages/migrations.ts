@@ -9,6 +9,7 @@ import { html, type SafeHtml } from '../html';
 import { formatDate, formatNumber, t, type Lang } from '../i18n';
 import { sendFragment, sendPage } from '../layout';
 import { statusBadge } from './transfers';
+import { tenantClause, withDeadline, withoutMemo } from '../visibility';
 
 export interface MigrationView {
   workflowId: string;
@@ -27,12 +28,13 @@ export interface MigrationView {
 }
 
 /** Every register migration (newest first, at most 50), each with its progress query's answer. */
-export async function listMigrations(client: Client, namespace: string, now = Date.now()): Promise<MigrationView[]> {
-  const response = await client.workflowService.listWorkflowExecutions({ namespace, query: `${SiirtoFlow.name} IN ('migration', 'migration-plan')`, pageSize: 50 });
+export async function listMigrations(client: Client, namespace: string, tenants: Iterable<string>, now = Date.now()): Promise<MigrationView[]> {
+  const response = await client.workflowService.listWorkflowExecutions({ namespace, query: `${SiirtoFlow.name} IN ('migration', 'migration-plan') AND ${tenantClause(tenants)}`, pageSize: 50 });
   const converter = client.options.loadedDataConverter;
   return Promise.all(
     response.executions.map(async (raw) => {
-      const info = await executionInfoFromRaw(raw, converter, raw, namespace);
+      // A memo under another payload key: the row without its memo (the progress query says the rest).
+      const info = await executionInfoFromRaw(raw, converter, raw, namespace).catch(() => executionInfoFromRaw(withoutMemo(raw), converter, raw, namespace));
       const sa = info.typedSearchAttributes;
       const memo = (info.memo ?? {}) as { recentProblems?: string[] };
       const [, direction] = (sa.get(SiirtoSourceId) ?? '').split('/');
@@ -48,7 +50,7 @@ export async function listMigrations(client: Client, namespace: string, now = Da
         recentProblems: Array.isArray(memo.recentProblems) ? memo.recentProblems : [],
       };
       try {
-        view.progress = await client.workflow.getHandle(info.workflowId, info.runId).query(progressQuery);
+        view.progress = await withDeadline(client.workflow.getHandle(info.workflowId, info.runId).query(progressQuery), 5000, info.workflowId);
         const p = view.progress;
         const elapsed = now - p.startedAt;
         if (!p.finished && p.total !== undefined && p.done > 0 && elapsed > 0) view.etaMs = Math.round(((p.total - p.done) * elapsed) / p.done);
@@ -97,7 +99,7 @@ function card(lang: Lang, deps: ConsoleDeps, m: MigrationView): SafeHtml {
 
 async function live(req: FastifyRequest, deps: ConsoleDeps): Promise<SafeHtml> {
   const { lang } = req.viewer;
-  const list = await listMigrations(deps.temporal, deps.namespace ?? 'default');
+  const list = await listMigrations(deps.temporal, deps.namespace ?? 'default', deps.tenants.keys());
   return html`<div id="migrations-live" hx-get="/migrations/live" hx-trigger="every ${deps.refreshSeconds ?? 5}s" hx-swap="outerHTML">
     ${list.length ? list.map((m) => card(lang, deps, m)) : html`<p class="answer">${t(lang, 'console.migrations.none')}</p>`}
     <p class="muted">${t(lang, 'console.refresh.updated', { time: formatDate(lang, new Date()) })}</p>

@@ -13,6 +13,7 @@ import { html, type SafeHtml } from '../html';
 import { localizeText } from '../../../i18n/reasons';
 import { formatDate, formatNumber, t, tl, type Lang } from '../i18n';
 import { sendFragment, sendPage } from '../layout';
+import { withDeadline, withoutMemo } from '../visibility';
 
 /** A system's published rate limit (docs/design.md §9 and the connectors' pacing), as requests per window. */
 export interface PublishedLimit {
@@ -71,8 +72,8 @@ export async function latestCredentialChecks(client: Client, namespace: string, 
   const latest = new Map<string, CredentialCheck>();
   await Promise.all(
     response.executions.map(async (raw) => {
-      const info = await executionInfoFromRaw(raw, converter, raw, namespace);
-      const checklist = await client.workflow.getHandle(info.workflowId, info.runId).query(checklistQuery).catch(() => undefined);
+      const info = await executionInfoFromRaw(withoutMemo(raw), converter, raw, namespace);
+      const checklist = await withDeadline(client.workflow.getHandle(info.workflowId, info.runId).query(checklistQuery), 5000, info.workflowId).catch(() => undefined);
       const step = checklist?.steps.find((s) => s.name === 'credentials');
       if (!step || !step.lines.length) return;
       for (const line of step.lines) {

@@ -90,22 +90,24 @@ function decisionForms(req: FastifyRequest, reply: FastifyReply, r: ConsoleTrans
 async function liveTable(req: FastifyRequest, reply: FastifyReply, deps: ConsoleDeps, f: Filters): Promise<SafeHtml> {
   const { lang } = req.viewer;
   const ns = deps.namespace ?? 'default';
-  const page = await listTransferPage(deps.temporal, ns, { ...f, includeRuns: Boolean(f.runs) }, PAGE_SIZE, f.page);
+  const page = await listTransferPage(deps.temporal, ns, { ...f, includeRuns: Boolean(f.runs), tenants: deps.tenants.keys() }, PAGE_SIZE, f.page);
   const refresh = deps.refreshSeconds ?? 5;
   const ui = deps.temporalUiUrl.replace(/\/$/, '');
   const qs = queryString(f, { page: f.page });
   const col = (k: ConsoleMessageKey) => html`<th scope="col">${t(lang, k)}</th>`;
+  // Each cell names its column, for the stacked layout at tablet widths (style.ts).
+  const L = (c: string) => t(lang, `console.transfers.col.${c}` as ConsoleMessageKey);
   const table = page.rows.length
-    ? html`<div class="table-wrap"><table>
+    ? html`<div class="table-wrap"><table class="stack">
       <caption class="muted" style="text-align:left;padding:.4rem .55rem">${t(lang, 'console.refresh.updated', { time: formatDate(lang, new Date()) })}</caption>
       <thead><tr>${col('console.transfers.col.status')}${col('console.transfers.col.tenant')}${col('console.transfers.col.flow')}${col('console.transfers.col.source')}${col('console.transfers.col.target')}${col('console.transfers.col.attempts')}${col('console.transfers.col.started')}${col('console.transfers.col.finished')}${col('console.transfers.col.reason')}${col('console.transfers.col.actions')}</tr></thead>
       <tbody>${page.rows.map(
         (r) => html`<tr data-transfer="${r.workflowId}" data-status="${r.status}">
-        <td>${statusBadge(lang, r.status)}</td><td>${r.tenant ?? ''}</td><td>${r.flow ?? ''}${r.entity ? html`<br><span class="muted">${r.entity}</span>` : ''}</td>
-        <td class="id">${r.sourceId ?? ''}</td><td class="id">${r.targetId ?? ''}</td><td>${r.attempts ?? ''}</td>
-        <td>${formatDate(lang, r.started)}</td><td>${formatDate(lang, r.closed)}</td>
-        <td class="reason">${reasonOf(lang, r)}</td>
-        <td>${decisionForms(req, reply, r, f)}<a href="${ui}/namespaces/${encodeURIComponent(ns)}/workflows/${encodeURIComponent(r.workflowId)}/${encodeURIComponent(r.runId)}/history" target="_blank" rel="noopener">${t(lang, 'console.transfers.openInTemporal')}<span class="muted"> (${r.workflowId})</span></a></td>
+        <td data-label="${L('status')}"><div>${statusBadge(lang, r.status)}</div></td><td data-label="${L('tenant')}"><div>${r.tenant ?? ''}</div></td><td data-label="${L('flow')}"><div>${r.flow ?? ''}${r.entity ? html` <span class="muted">${r.entity}</span>` : ''}</div></td>
+        <td class="id" data-label="${L('source')}"><div>${r.sourceId ?? ''}</div></td><td class="id" data-label="${L('target')}"><div>${r.targetId ?? ''}</div></td><td data-label="${L('attempts')}"><div>${r.attempts ?? ''}</div></td>
+        <td data-label="${L('started')}"><div>${formatDate(lang, r.started)}</div></td><td data-label="${L('finished')}"><div>${formatDate(lang, r.closed)}</div></td>
+        <td class="reason" data-label="${L('reason')}"><div>${reasonOf(lang, r)}</div></td>
+        <td data-label="${L('actions')}"><div>${decisionForms(req, reply, r, f)}<a href="${ui}/namespaces/${encodeURIComponent(ns)}/workflows/${encodeURIComponent(r.workflowId)}/${encodeURIComponent(r.runId)}/history" target="_blank" rel="noopener">${t(lang, 'console.transfers.openInTemporal')}<span class="muted"> (${r.workflowId})</span></a></div></td>
       </tr>`,
       )}</tbody></table></div>`
     : html`<p class="answer">${t(lang, 'console.transfers.none')}</p>`;
@@ -114,7 +116,7 @@ async function liveTable(req: FastifyRequest, reply: FastifyReply, deps: Console
     ${page.next ? html`<a class="button" href="/transfers${queryString(f, { page: page.next })}">${t(lang, 'console.transfers.next')}</a>` : ''}
   </nav>`;
   // Refreshes itself, except while the operator is typing a skip reason (a swap would wipe it).
-  return html`<div id="transfers-live" hx-get="/transfers/live${qs}" hx-trigger="every ${refresh}s [!document.querySelector('#transfers-live details[open], #transfers-live :focus')], transfers-changed from:body" hx-swap="outerHTML" aria-live="polite">
+  return html`<div id="transfers-live" hx-get="/transfers/live${qs}" hx-trigger="every ${refresh}s [!document.querySelector('#transfers-live details[open], #transfers-live :focus')], transfers-changed from:body" hx-swap="outerHTML">
     ${table}${pager}
   </div>`;
 }
