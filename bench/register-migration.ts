@@ -11,7 +11,7 @@
  * test/chaos/register-migration-chaos.test.ts).
  *
  * Usage: node dist/bench/register-migration.js [--records 50000] [--time-factor 20] [--concurrency 40] [--batch 200] [--no-kill]
- *        [--worker-node-options "<V8 flags>"]  ("" for none)
+ *        [--worker-node-options "<V8 flags>"]  ("" for none)  [--heartbeat-timeout 60s]  (how soon a killed batch is retried)
  */
 import { describeLatency, latencyFor, LATENCY_PROFILES, PUBLISHED_LIMITS } from './latency-profiles';
 import { benchTemporal } from './support';
@@ -59,6 +59,7 @@ async function main(): Promise<void> {
       temporalAddress: temporal.address,
       timeoutMs: Math.max(900_000, (records / rate) * 8000),
       workerNodeOptions: flag('worker-node-options') ?? WORKER_NODE_OPTIONS,
+      heartbeatTimeout: flag('heartbeat-timeout') ?? '60s',
       progress: (l) => process.stderr.write(`${l}\n`),
     });
     const note = `${describeLatency('netvisor', latency.netvisor)}; ${describeLatency('rackbeat', latency.rackbeat)} (${LATENCY_PROFILES.rackbeat.source.split(' (')[0]}); Rackbeat limit: ${PUBLISHED_LIMITS.rackbeat?.text}`;
