@@ -108,10 +108,10 @@ export async function listPausedSchedules(client: Client, tenant?: string): Prom
  * `siirto retry|skip`: sends the decision as an Update, so the transfer itself accepts it or refuses it with the
  * reason (its validator). Errors are sentences for the operator.
  */
-export async function sendDecision(client: Client, transfer: string, action: 'retry' | 'skip', reason?: string): Promise<DecisionResult> {
+export async function sendDecision(client: Client, transfer: string, action: 'retry' | 'skip', reason?: string, by?: string): Promise<DecisionResult> {
   const handle = client.workflow.getHandle(transfer);
   try {
-    return action === 'retry' ? await handle.executeUpdate(retryUpdate, { args: [{ note: reason }] }) : await handle.executeUpdate(skipUpdate, { args: [{ reason }] });
+    return action === 'retry' ? await handle.executeUpdate(retryUpdate, { args: [{ note: reason, by }] }) : await handle.executeUpdate(skipUpdate, { args: [{ reason, by }] });
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) throw new Error(err.cause?.message ?? err.message);
     const closed = await closedStatus(client, transfer);

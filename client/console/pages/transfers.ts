@@ -168,7 +168,7 @@ export const transfersPage: ConsolePage = {
       let answer: SafeHtml;
       let ok = false;
       try {
-        const out = await sendDecision(deps.temporal, form.transfer, form.action, form.reason ? `${form.reason} (${user.name})` : `by ${user.name} in the console`);
+        const out = await sendDecision(deps.temporal, form.transfer, form.action, form.reason || 'from the console', user.name);
         ok = true;
         answer = html`<p class="answer ok">${form.action === 'retry' ? t(lang, 'console.transfers.retried', { transfer: out.transfer, step: out.step, error: out.previousError ?? '' }) : t(lang, 'console.transfers.skipped', { transfer: out.transfer, step: out.step })}</p>`;
       } catch (err) {
