@@ -31,7 +31,7 @@ export const LATENCY_PROFILES: Record<SandboxSystem, LatencyProfile> = {
     latency: { ms: 120, jitterMs: 40, paths: { '/customerlist.nv': { ms: 180, jitterMs: 60 }, '/productlist.nv': { ms: 180, jitterMs: 60 } } },
     source:
       'assumption (issue #14: 100–300 ms per real call; 120 ms is the issue\'s figure for the benches). Netvisor itself only says: ' +
-      'one request at a time per environment, client timeout 120 s (English "controlling errors" page) / 360 s (Finnish "Resurssit yleistä") — /work/shared/apis/netvisor.md §0',
+      'one request at a time per environment, client timeout 120 s (English "controlling errors" page) / 360 s (Finnish "Resurssit yleistä") — docs/wire/netvisor.md',
   },
   procountor: {
     system: 'procountor',
@@ -43,7 +43,7 @@ export const LATENCY_PROFILES: Record<SandboxSystem, LatencyProfile> = {
     system: 'rackbeat',
     label: 'Rackbeat',
     latency: { ms: 150, jitterMs: 50 },
-    source: 'assumption (no published response time; Rackbeat\'s Laravel wrapper retries 3× 5 s apart, its Python tools pace 0.125 s between calls — /work/shared/apis/rackbeat-24so.md A6)',
+    source: 'assumption (no published response time; Rackbeat\'s Laravel wrapper retries 3× 5 s apart, its Python tools pace 0.125 s between calls — docs/wire/rackbeat.md)',
   },
   '24so': {
     system: '24so',
@@ -75,14 +75,14 @@ export const LATENCY_PROFILES: Record<SandboxSystem, LatencyProfile> = {
 
 /** The published limits the polling budget is printed against (the sandboxes enforce the same figures). */
 export const PUBLISHED_LIMITS: Partial<Record<SandboxSystem, PublishedLimit>> = {
-  '24so': { perHour: 7_200, text: '7,200 requests/hour', source: 'developer.24sevenoffice.com/faq (rackbeat-24so.md B9)' },
-  rackbeat: { perHour: 480 * 60, text: '~480 requests/minute per token', source: 'Rackbeat\'s own Laravel wrapper throttle; no number on developer.rackbeat.com (rackbeat-24so.md A6)' },
-  procountor: { perHour: 20 * 3600, text: '20 requests/second per client', source: 'Procountor API docs, one version of the page (procountor-severa.md A.3)' },
-  severa: { perHour: 10 * 3600, text: '10 requests/second', source: 'Severa 429 text "maximum admitted 10 per 1s" (procountor-severa.md B.3)' },
+  '24so': { perHour: 7_200, text: '7,200 requests/hour', source: 'developer.24sevenoffice.com/faq (docs/wire/twentyfourseven.md)' },
+  rackbeat: { perHour: 480 * 60, text: '~480 requests/minute per token', source: 'Rackbeat\'s own Laravel wrapper throttle; no number on developer.rackbeat.com (docs/wire/rackbeat.md)' },
+  procountor: { perHour: 20 * 3600, text: '20 requests/second per client', source: 'Procountor API docs, one version of the page (docs/wire/procountor.md)' },
+  severa: { perHour: 10 * 3600, text: '10 requests/second', source: 'Severa 429 text "maximum admitted 10 per 1s" (docs/wire/severa.md)' },
   netvisor: {
     perHour: null,
     text: 'one request in flight per environment (no numeric rate published); at 120 ms that is at most 30,000/hour',
-    source: 'Netvisor docs 77000500440 (netvisor.md §0)',
+    source: 'Netvisor docs 77000500440 (docs/wire/netvisor.md)',
   },
   shopify: { perHour: 2 * 3600, text: 'REST Admin 2 requests/second (bucket 40), standard plan', source: 'shopify.dev REST Admin API rate limits' },
 };

@@ -36,7 +36,7 @@ async function raw(pathAndQuery: string, opts: { method?: 'GET' | 'POST'; body?:
 
 const statuses = (xml: string): string[] => (parser.parse(xml) as { Root: { ResponseStatus: { Status: string[] } } }).Root.ResponseStatus.Status;
 
-describe('envelope (netvisor.md "Response envelope")', () => {
+describe('envelope (docs/wire/netvisor.md "Response envelope")', () => {
   it('a success is Root/ResponseStatus with Status OK and a Finnish d.M.yyyy H:mm:ss TimeStamp, after a standalone utf-8 declaration', async () => {
     const res = await raw('customerlist.nv');
     expect(res.status).toBe(200);
@@ -57,7 +57,7 @@ describe('envelope (netvisor.md "Response envelope")', () => {
   });
 });
 
-describe('HTTP status codes (netvisor.md "HTTP status codes")', () => {
+describe('HTTP status codes (docs/wire/netvisor.md "HTTP status codes")', () => {
   it('with UseHTTPResponseStatusCodes: 1 the announced codes: 401 authentication, 400 data, 403 access; the body is the same envelope', async () => {
     const auth = await raw('customerlist.nv', { key: 'wrong' });
     expect(auth.status).toBe(401);
@@ -104,7 +104,7 @@ describe('HTTP status codes (netvisor.md "HTTP status codes")', () => {
   });
 });
 
-describe('rate limiting (netvisor.md "Limits"; docs/wire/open-points.md)', () => {
+describe('rate limiting (docs/wire/netvisor.md "Limits"; docs/wire/open-points.md)', () => {
   it('an injected throttle is a plain 429 with Retry-After and no invented Netvisor category; the client backs off by it', async () => {
     await control(url, 'faults', { rate: 1, kinds: ['429'], retryAfterSeconds: 7 });
     const res = await raw('productlist.nv');
@@ -118,7 +118,7 @@ describe('rate limiting (netvisor.md "Limits"; docs/wire/open-points.md)', () =>
   });
 });
 
-describe('batch parameters (netvisor.md "Customers")', () => {
+describe('batch parameters (docs/wire/netvisor.md "Customers")', () => {
   it('customercodelist takes at most 100 codes: 101 is refused as INVALID_DATA, and the client splits longer lists', async () => {
     await control(url, 'seed', { seed: 1, counts: { customers: 150 } });
     const codes = Array.from({ length: 150 }, (_, i) => String(1001 + i));
@@ -141,7 +141,7 @@ describe('batch parameters (netvisor.md "Customers")', () => {
   });
 });
 
-describe('XML text (netvisor.md "Request bodies"; XML 1.0 characters)', () => {
+describe('XML text (docs/wire/netvisor.md "Request bodies"; XML 1.0 characters)', () => {
   it('a name with a control character and "]]>" round-trips through the sandbox: the control character is dropped, the rest kept', async () => {
     const client = sandboxClient(url);
     const name = 'Kauppa\u0007 ]]> & <Oy> "Ä\'';
@@ -163,7 +163,7 @@ describe('XML text (netvisor.md "Request bodies"; XML 1.0 characters)', () => {
   });
 });
 
-describe('algorithms (netvisor.md "Authentication")', () => {
+describe('algorithms (docs/wire/netvisor.md "Authentication")', () => {
   const signedWith = (algorithm: 'SHA256' | 'MD5', full: string) => {
     const h = signedHeaders(full, identity);
     const mac = sha256Mac({
@@ -182,7 +182,7 @@ describe('algorithms (netvisor.md "Authentication")', () => {
   });
 });
 
-describe('import replies and "not found" (netvisor.md "Response envelope")', () => {
+describe('import replies and "not found" (docs/wire/netvisor.md "Response envelope")', () => {
   it('add answers Replies/InsertedDataIdentifier, edit the bare OK envelope; getproduct with an unknown id is OK with an empty element', async () => {
     const body = (name: string) => `<root><customer><customerbaseinformation><name>${name}</name></customerbaseinformation></customer></root>`;
     const added = await raw('customer.nv?method=add', { method: 'POST', body: body('Uusi Oy') });
@@ -200,7 +200,7 @@ describe('import replies and "not found" (netvisor.md "Response envelope")', () 
   });
 });
 
-describe('vendor paging (netvisor.md "Vendors and inventory")', () => {
+describe('vendor paging (docs/wire/netvisor.md "Vendors and inventory")', () => {
   it('getvendor.nv pages by 500 and says so in the X-Netvisor-Pagination-* response headers', async () => {
     await control(url, 'seed', { seed: 1, counts: { vendors: 501 } });
     const first = await raw('getvendor.nv?changedsince=2000-01-01');

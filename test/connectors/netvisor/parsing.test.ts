@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { caught, fixtureClient } from './helpers';
 
-/** Response shapes written from the documentation (apis/netvisor.md §2–3), not captured from our sandbox. */
+/** Response shapes written from the documentation (docs/wire/netvisor.md), not captured from our sandbox. */
 const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
 
 const envelope = (inner: string, status = 200, headers: Record<string, string> = {}) => ({

@@ -9,7 +9,7 @@ import type { HttpTransport } from '../../../connectors/kit/http';
 import type { SalesDocument } from '../../../domain/model';
 import { sandboxCredentials } from './helpers';
 
-describe('MAC (netvisor.md §1.2 test vector)', () => {
+describe('MAC (docs/wire/netvisor.md, the MAC test vector)', () => {
   const input = {
     url: 'https://isvapi.netvisor.fi/customerlist.nv?keyword=abc',
     sender: 'Testiclient',
