@@ -6,6 +6,7 @@ import { parseResponse } from '../kit/parse';
 import { signedHeaders, type SigningIdentity } from './auth';
 import { SYSTEM, failureToError, parseFailureStatus, statusToError } from './errors';
 import { envelope } from './schemas';
+import { readListRows, type ListRows } from './list-reader';
 import { parseXml } from './xml';
 
 export const NetvisorCredentials = z.object({
@@ -73,10 +74,33 @@ export class NetvisorConnection {
     return (await this.send('POST', resource, query, body)).root;
   }
 
+  /**
+   * A whole-register list read lean (list-reader.ts): per `<row>` under `<Root><list>`, only the text of `fields`.
+   * For replies too big to hold as an object tree (productlist.nv, customerlist.nv). A reply that is not a clean OK
+   * list is classified exactly as get() would (the full parser, envelope, error mapping).
+   */
+  async getRows(resource: string, query: Query, list: string, row: string, fields: readonly string[]): Promise<ListRows> {
+    const res = await this.request('GET', resource, query);
+    if (res.status < 400) {
+      const read = await readListRows(res.body, list, row, fields);
+      if (read) return read;
+    }
+    this.interpret(resource, res);
+    // interpret() accepted a reply the lean reader could not read: refuse it rather than guess.
+    throw new ConnectorError(SYSTEM, 'validation', `Unexpected Netvisor response from ${resource}: not a <${list}> list of <${row}>`, {
+      resource,
+      code: 'UNEXPECTED_RESPONSE',
+    });
+  }
+
   /** Returns the contents of <Root> (lower-cased names) after the envelope said OK, with the reply headers. */
   private async send(method: 'GET' | 'POST', resource: string, query: Query, body?: string): Promise<{ root: Record<string, unknown>; headers: HttpResponse['headers'] }> {
+    return this.interpret(resource, await this.request(method, resource, query, body));
+  }
+
+  private request(method: 'GET' | 'POST', resource: string, query: Query, body?: string): Promise<HttpResponse> {
     const url = this.url(resource, query);
-    const res = await oneAtATime(SYSTEM, this.key, () =>
+    return oneAtATime(SYSTEM, this.key, () =>
       // Headers are signed inside the queue so the timestamp is fresh and every attempt has its own transaction id.
       this.transport.request({
         method,
@@ -86,6 +110,10 @@ export class NetvisorConnection {
         timeoutMs: this.timeoutMs,
       }),
     );
+  }
+
+  /** Envelope and error classification of one reply. */
+  private interpret(resource: string, res: HttpResponse): { root: Record<string, unknown>; headers: HttpResponse['headers'] } {
     let tree: Record<string, unknown> | undefined;
     try {
       tree = parseXml(res.body);
@@ -113,7 +141,7 @@ export class NetvisorConnection {
   }
 
   /** Validates a payload with zod, reporting the resource on failure. */
-  parse<S extends z.ZodType>(resource: string, schema: S, root: Record<string, unknown>): z.infer<S> {
+  parse<S extends z.ZodType>(resource: string, schema: S, root: unknown): z.infer<S> {
     return parseResponse(SYSTEM, resource, schema, root);
   }
 }

@@ -4,7 +4,7 @@ import type { Party } from '../../domain/model';
 import type { NetvisorConnection } from './connection';
 import { CUSTOMER_ORDER } from './element-order';
 import { asNotFound } from './errors';
-import { customerDetail, customerListReply, getCustomerReply, getCustomersReply, insertedReply } from './schemas';
+import { customerDetail, customerListItem, customerListReply, getCustomerReply, getCustomersReply, insertedReply } from './schemas';
 import { toXmlDocument, withAttrs, type XmlObject } from './xml';
 
 export interface NetvisorCustomerSummary {
@@ -19,6 +19,8 @@ export type NetvisorCustomer = Party & { netvisorKey: string; active: boolean };
 /** customerlist.nv takes at most 100 codes in customercodelist (docs/wire/netvisor.md, "Customers"). */
 export const CUSTOMER_CODES_PER_CALL = 100;
 
+const CUSTOMER_LIST_FIELDS = Object.keys(customerListItem.shape);
+
 export async function listCustomers(
   conn: NetvisorConnection,
   opts: { keyword?: string; changedSince?: string; customerCodes?: string[] } = {},
@@ -32,14 +34,14 @@ export async function listCustomers(
     }
     return out;
   }
-  const root = await conn.get('customerlist.nv', [
+  // Without a filter the whole register comes back as one reply (no paging): read lean, only the summary's columns.
+  const { rows } = await conn.getRows('customerlist.nv', [
     ['keyword', opts.keyword],
     // Netvisor ignores changedsince when keyword is given (docs/wire/netvisor.md, "Customers"); send it only alone.
     ['changedsince', opts.keyword ? undefined : opts.changedSince],
     ['customercodelist', codes ? codes.join(',') : undefined],
-  ]);
-  const reply = conn.parse('customerlist.nv', customerListReply, root);
-  return reply.customerlist.customer.map((c) => ({
+  ], 'customerlist', 'customer', CUSTOMER_LIST_FIELDS);
+  return conn.parse('customerlist.nv', customerListReply, { customerlist: { customer: rows } }).customerlist.customer.map((c) => ({
     netvisorKey: c.netvisorkey,
     code: c.code,
     name: c.name,

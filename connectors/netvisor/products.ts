@@ -4,7 +4,7 @@ import type { Product } from '../../domain/model';
 import { toDecimalString } from '../../domain/money';
 import type { NetvisorConnection } from './connection';
 import { PRODUCT_ORDER } from './element-order';
-import { getProductReply, insertedReply, productDetail, productListReply } from './schemas';
+import { getProductReply, insertedReply, productDetail, productListItem, productListReply } from './schemas';
 import { fromNetvisorDecimal, toNetvisorDecimal, toXmlDocument, withAttrs, type XmlObject } from './xml';
 
 export interface NetvisorProductSummary {
@@ -17,12 +17,16 @@ export interface NetvisorProductSummary {
 
 export type NetvisorProduct = Product & { netvisorKey: string; inventoryAmount?: string };
 
+const PRODUCT_LIST_FIELDS = Object.keys(productListItem.shape);
+
 export async function listProducts(conn: NetvisorConnection, opts: { keyword?: string; changedSince?: string } = {}): Promise<NetvisorProductSummary[]> {
-  const root = await conn.get('productlist.nv', [
+  // The whole register comes back as one reply (no paging): read lean, only the columns a summary needs.
+  const { rows } = await conn.getRows('productlist.nv', [
     ['keyword', opts.keyword],
     ['changedsince', opts.changedSince],
-  ]);
-  return conn.parse('productlist.nv', productListReply, root).productlist.product.map((p) => ({
+  ], 'productlist', 'product', PRODUCT_LIST_FIELDS);
+  // Validated in the reply's own shape, so an error names the same path as before (productlist.product.N.field).
+  return conn.parse('productlist.nv', productListReply, { productlist: { product: rows } }).productlist.product.map((p) => ({
     netvisorKey: p.netvisorkey,
     code: p.productcode,
     name: p.name,
