@@ -67,7 +67,12 @@ export function createRegisterSyncActivities(connections: Connections, temporal:
           return { outcome: 'deleted', reason: `${where} was deleted; not deleted on the other side${note}` };
         }
         const item = await sourceStream(change.system, input.register).readOne(ctx, change.sourceId);
-        if (!item) return { outcome: 'deleted', reason: `${where} no longer exists; not deleted on the other side` };
+        if (!item) {
+          // A change that arrives after its record was deleted (a late or repeated delivery): the delete event says
+          // what happens on the other side, so this one only reports that it found nothing to copy.
+          const retiredByDelete = roles.propagateDeletes && change.system === roles.master && change.system === 'rackbeat' && input.register === 'products';
+          return { outcome: 'deleted', reason: `${where} no longer exists; ${retiredByDelete ? 'nothing to copy (its deletion is propagated by the delete event)' : 'not deleted on the other side'}` };
+        }
         if ('problem' in item.mapped) return { outcome: 'skipped', reason: item.mapped.problem };
         if (change.system !== roles.master) {
           if (input.echoHash && echoMatches(input.echoHash, item.mapped.record)) return { outcome: 'echo' };

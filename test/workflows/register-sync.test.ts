@@ -173,7 +173,8 @@ describe('ongoing register sync', () => {
     const gone = await eventually(async () => (await state(h.urls.netvisor)).products.find((p) => p.code === 'DEL-1' && !p.isActive), 20_000, 'product set inactive');
     expect(gone.name).toBe('Poistuva tuote');
     const s = await h.client.workflow.getHandle(`sync/${T_DEL}/rackbeat-netvisor/products`).query(syncStateQuery);
-    expect(s.reports.find((r) => r.kind === 'deleted')!.reason).toMatch(/Netvisor product DEL-1 set inactive \(propagateDeletes\)/);
+    // A late delivery of the create may also find the record gone and report that; the delete event's report says what was done.
+    expect(s.reports.filter((r) => r.kind === 'deleted').map((r) => r.reason)).toContainEqual(expect.stringMatching(/Netvisor product DEL-1 set inactive \(propagateDeletes\)/));
   });
 });
 
