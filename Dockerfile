@@ -20,11 +20,17 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npx tsc -p tsconfig.json && npm prune --omit=dev
+# The workflows bundled once at build time (webpack), so a worker starts without bundling and without webpack's
+# memory in every worker process; `siirto worker` picks it up from SIIRTO_WORKFLOW_BUNDLE.
+RUN npx tsc -p tsconfig.json \
+ && node -e "require('./dist/client/cluster/bundle').writeWorkflowBundle('dist/workflows.bundle.js')" \
+ && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 WORKDIR /app
-ENV NODE_ENV=production SIIRTO_CONFIG_DIR=/tenants SIIRTO_DATA_DIR=/data
+ENV NODE_ENV=production SIIRTO_CONFIG_DIR=/tenants SIIRTO_DATA_DIR=/data SIIRTO_WORKFLOW_BUNDLE=/app/dist/workflows.bundle.js
+# V8 heap settings for workers are set on the siirto-worker service (docker-compose.yml, NODE_OPTIONS), not here:
+# the other roles run in the same image and need no cap.
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin

@@ -11,11 +11,12 @@
  * test/chaos/register-migration-chaos.test.ts).
  *
  * Usage: node dist/bench/register-migration.js [--records 50000] [--time-factor 20] [--concurrency 40] [--batch 200] [--no-kill]
- *        [--worker-node-options "<V8 flags>"]  ("" for none)  [--heartbeat-timeout 60s]  (how soon a killed batch is retried)
+ *        [--worker-node-options "<V8 flags>"]  ("" for none)  [--heartbeat-timeout 10s]  (how soon a killed batch is retried)
  */
 import { describeLatency, latencyFor, LATENCY_PROFILES, PUBLISHED_LIMITS } from './latency-profiles';
 import { benchTemporal } from './support';
 import { formatMigrationBench, runMigrationBench, writtenTwice } from '../test/support/migration-bench';
+import { WORKER_NODE_OPTIONS } from '../client/cluster/processes';
 
 function flag(name: string): string | undefined {
   const at = process.argv.indexOf(`--${name}`);
@@ -32,11 +33,9 @@ const positive = (name: string, fallback: number): number => {
   return n;
 };
 
-/**
- * V8 heap settings for the worker processes. Without them V8 lets a busy worker's heap grow lazily (young generation
- * 3 × 16 MiB, old space collected late): measured 390 MiB RSS at 10,000 records with a baseline of 192 MiB.
- */
-const WORKER_NODE_OPTIONS = '--max-semi-space-size=2 --max-old-space-size=320';
+// The worker processes get the V8 heap settings production workers get (client/cluster/processes.ts,
+// docker-compose.yml). Without them V8 lets a busy worker's heap grow lazily (young generation 3 × 16 MiB, old space
+// collected late): measured 390 MiB RSS at 10,000 records with a baseline of 192 MiB.
 
 async function main(): Promise<void> {
   const records = Math.round(positive('records', 50_000));
@@ -59,7 +58,7 @@ async function main(): Promise<void> {
       temporalAddress: temporal.address,
       timeoutMs: Math.max(900_000, (records / rate) * 8000),
       workerNodeOptions: flag('worker-node-options') ?? WORKER_NODE_OPTIONS,
-      heartbeatTimeout: flag('heartbeat-timeout') ?? '60s',
+      heartbeatTimeout: flag('heartbeat-timeout') ?? '10s',
       progress: (l) => process.stderr.write(`${l}\n`),
     });
     const note = `${describeLatency('netvisor', latency.netvisor)}; ${describeLatency('rackbeat', latency.rackbeat)} (${LATENCY_PROFILES.rackbeat.source.split(' (')[0]}); Rackbeat limit: ${PUBLISHED_LIMITS.rackbeat?.text}`;

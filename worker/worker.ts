@@ -53,6 +53,12 @@ export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker
     ...(setup.options?.workflowBundle ? {} : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities(connections, temporal),
     dataConverter: { payloadCodecs: [setup.codec] },
+    // How long a workflow task waits on this worker's sticky queue before any worker may take it (SDK default 10 s).
+    // When a worker dies (SIGKILL, OOM, a lost node) every workflow it had cached waits this long before another
+    // worker replays it, so it is the bulk of what a kill costs a running migration. Shorter means a busy but live
+    // worker (GC pause, all workflow slots taken) loses a task to another worker more often, which then replays the
+    // history from its start: more CPU, same result. 3 s stays well above a healthy worker's poll latency.
+    stickyQueueScheduleToStartTimeout: '3s',
     ...setup.options,
   });
   return {

@@ -57,9 +57,30 @@ export interface SpawnSiirtoOptions {
   probe?: () => Promise<Record<string, any> | undefined>;
 }
 
+/**
+ * V8 heap settings for worker processes. Left alone, V8 grows a worker's heap lazily to several hundred MiB under a
+ * large register migration; a 2 MiB young generation and a capped old space keep it near 250 MiB RSS at 50,000
+ * records (README, "Worker memory"). The same default is on the siirto-worker service in docker-compose.yml.
+ */
+export const WORKER_NODE_OPTIONS = '--max-semi-space-size=2 --max-old-space-size=256';
+
+/**
+ * The environment of a `siirto worker` child: NODE_OPTIONS gets WORKER_NODE_OPTIONS unless SIIRTO_WORKER_NODE_OPTIONS
+ * says otherwise ("" for V8's defaults) or NODE_OPTIONS already sets the heap size.
+ */
+export function workerEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const own = env.NODE_OPTIONS ?? '';
+  if (/--max-old-space-size\b/.test(own)) return env;
+  const extra = env.SIIRTO_WORKER_NODE_OPTIONS ?? WORKER_NODE_OPTIONS;
+  const options = [own, extra].filter((s) => s.trim() !== '').join(' ');
+  return options ? { ...env, NODE_OPTIONS: options } : env;
+}
+
 /** Starts `siirto <args>` as its own process and resolves once it printed its ready line. */
 export function spawnSiirto(o: SpawnSiirtoOptions): Promise<SiirtoProcess> {
-  const child = spawn(process.execPath, [CLI_ENTRY, ...o.args], { stdio: ['ignore', 'pipe', 'pipe'], env: o.env ?? process.env, detached: true });
+  const base = o.env ?? process.env;
+  const env = o.args[0] === 'worker' ? workerEnv(base) : base;
+  const child = spawn(process.execPath, [CLI_ENTRY, ...o.args], { stdio: ['ignore', 'pipe', 'pipe'], env, detached: true });
   reapOnExit(child);
   let stderr = '';
   const log = o.logFile ? fs.createWriteStream(o.logFile, { flags: 'a' }) : undefined;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { currentCall } from '../kit/call-context';
 import { ConnectorError } from '../kit/errors';
 import { createHttpTransport, type HttpResponse, type HttpTransport } from '../kit/http';
 import { oneAtATime } from '../kit/limiter';
@@ -82,7 +83,8 @@ export class NetvisorConnection {
   async getRows(resource: string, query: Query, list: string, row: string, fields: readonly string[]): Promise<ListRows> {
     const res = await this.request('GET', resource, query);
     if (res.status < 400) {
-      const read = await readListRows(res.body, list, row, fields);
+      const call = currentCall();
+      const read = await readListRows(res.body, list, row, fields, () => call.heartbeat());
       if (read) return read;
     }
     this.interpret(resource, res);

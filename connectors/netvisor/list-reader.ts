@@ -26,7 +26,8 @@ const SLICE = 256 * 1024;
 
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-export async function readListRows(body: string, list: string, row: string, fields: readonly string[]): Promise<ListRows | null> {
+/** `onSlice` runs after every slice (the connection heartbeats there, so a long read shows the attempt is alive). */
+export async function readListRows(body: string, list: string, row: string, fields: readonly string[], onSlice?: () => void): Promise<ListRows | null> {
   const wanted = new Set(fields);
   const parser = new SaxesParser({ xmlns: false, position: false });
   const status: string[] = [];
@@ -87,6 +88,7 @@ export async function readListRows(body: string, list: string, row: string, fiel
   try {
     for (let i = 0; i < body.length && !failed && !bad; i += SLICE) {
       parser.write(body.slice(i, i + SLICE));
+      onSlice?.();
       if (i + SLICE < body.length) await yieldToLoop();
     }
     if (!failed && !bad) parser.close();

@@ -39,8 +39,9 @@ export interface MigrationBenchOptions {
   temporalAddress: string;
   timeoutMs: number;
   /**
-   * The batch activity's heartbeat timeout (how soon a killed worker's batch is retried elsewhere); default 60 s:
-   * reading a 50,000-record Netvisor list is one long synchronous parse on a busy machine.
+   * The batch activity's heartbeat timeout (how soon a killed worker's batch is retried elsewhere); default 10 s.
+   * Nothing in a batch blocks the event loop for long (Netvisor's whole-register lists are read in slices that
+   * heartbeat, connectors/netvisor/list-reader.ts), so a live worker heartbeats well within it.
    */
   heartbeatTimeout?: string;
   /** NODE_OPTIONS of the worker processes (V8 heap settings), if any. */
@@ -249,7 +250,7 @@ export async function runMigrationBench(o: MigrationBenchOptions): Promise<Migra
         direction: 'netvisor-to-rackbeat',
         batchSize: o.batchSize,
         writeConcurrency: o.writeConcurrency,
-        tuning: { heartbeatTimeout: o.heartbeatTimeout ?? '60s', retryInterval: '200ms' },
+        tuning: { heartbeatTimeout: o.heartbeatTimeout ?? '10s', retryInterval: '200ms' },
       },
       taskQueue,
     );
