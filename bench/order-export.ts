@@ -50,6 +50,7 @@ import {
   WOO_CREDENTIALS,
   type BenchOrder,
 } from './support';
+import { connectionInterceptors } from '../orchestration/grpc-interceptors';
 
 const FULL = fullSize();
 const ORDERS = numberOption('orders', FULL ? 300 : 60);
@@ -111,7 +112,7 @@ async function startSiirto(temporal: Awaited<ReturnType<typeof benchTemporal>>, 
   const tenants = new Map([[tenant.tenant, tenant]]);
   const codec = new EncryptionCodec({ id: 'bench', key: crypto.randomBytes(32) });
   const taskQueue = `bench-order-export-${crypto.randomUUID()}`;
-  const client = new Client({ connection: await Connection.connect({ address: temporal.address }), dataConverter: { payloadCodecs: [codec] } });
+  const client = new Client({ connection: await Connection.connect({ interceptors: connectionInterceptors(), address: temporal.address }), dataConverter: { payloadCodecs: [codec] } });
   const { worker, close } = await createWorker({ address: temporal.address, tenants, codec, taskQueue });
   const running = worker.run();
   const app = buildHttpServer({ tenants, temporal: client, codec, uiOrigins: [], taskQueue });

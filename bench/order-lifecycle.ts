@@ -35,6 +35,7 @@ import { EncryptionCodec } from '../worker/payload-codec';
 import { installRuntime } from '../worker/worker';
 import { latencyFor } from './latency-profiles';
 import { fullSize, sandboxStats, setLatency } from './support';
+import { connectionInterceptors } from '../orchestration/grpc-interceptors';
 
 const TOKEN = 'sandbox-rackbeat-token';
 const APP = '00000000-0000-0000-0000-000000000024';
@@ -145,7 +146,7 @@ async function main(): Promise<void> {
 
     const taskQueue = `bench-lifecycle-${crypto.randomUUID()}`;
     const codec = new EncryptionCodec({ id: 'bench', key: crypto.randomBytes(32) });
-    const connection = await Connection.connect({ address: server.address });
+    const connection = await Connection.connect({ interceptors: connectionInterceptors(), address: server.address });
     const client = new Client({ connection, dataConverter: { payloadCodecs: [codec] } });
     const native = await NativeConnection.connect({ address: server.address });
     const worker = await Worker.create({

@@ -15,6 +15,7 @@ import { createWorker, installRuntime } from '../worker/worker';
 import { LATENCY_PROFILES, oneInFlightPerHour, PUBLISHED_LIMITS } from './latency-profiles';
 import { budgetTenant, measurePollingBudget, POLLED_SYSTEMS, type BudgetUrls } from './polling-model';
 import { benchTemporal, control, fmt } from './support';
+import { connectionInterceptors } from '../orchestration/grpc-interceptors';
 
 async function main(): Promise<void> {
   log.level = 'warn';
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
     const tenant = budgetTenant('budget', urls);
     const codec = new EncryptionCodec({ id: 'bench', key: crypto.randomBytes(32) });
     const taskQueue = `bench-polling-${crypto.randomUUID()}`;
-    const client = new Client({ connection: await Connection.connect({ address: temporal.address }), dataConverter: { payloadCodecs: [codec] } });
+    const client = new Client({ connection: await Connection.connect({ interceptors: connectionInterceptors(), address: temporal.address }), dataConverter: { payloadCodecs: [codec] } });
     const { worker, close } = await createWorker({ address: temporal.address, tenants: new Map([[tenant.tenant, tenant]]), codec, taskQueue });
     const running = worker.run();
     try {

@@ -7,6 +7,7 @@ import { Connection } from '@temporalio/client';
 // newer ones, so they are added again on every start (already-present ones are left alone).
 import { registerSearchAttributes, SEARCH_ATTRIBUTE_FLAGS } from '../worker/search-attributes';
 import { stopChild } from './child-process';
+import { connectionInterceptors } from '../orchestration/grpc-interceptors';
 
 /** A free TCP port on 127.0.0.1 (this machine's own services hold 5432, 3306, 6379, ...). */
 export function freePort(): Promise<number> {
@@ -75,7 +76,7 @@ export async function startDevServer(cliPath: string, options: DevServerOptions 
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the Temporal dev server exited (code ${child.exitCode}): ${stderr.trim()}`);
     try {
-      const conn = await Connection.connect({ address, connectTimeout: 1000 });
+      const conn = await Connection.connect({ interceptors: connectionInterceptors(), address, connectTimeout: 1000 });
       await conn.workflowService.getSystemInfo({});
       await registerSearchAttributes(conn);
       await conn.close();

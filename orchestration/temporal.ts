@@ -10,6 +10,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import { exportOrder, exportOrderWorkflowId, type ExportOrderInput } from '../workflows/order-export';
 import { SiirtoStatus } from '../workflows/search-attributes';
 import { TASK_QUEUE } from './task-queue';
+import { connectionInterceptors } from './grpc-interceptors';
 
 /**
  * `lazy`: do not wait for the server at start (the HTTP server must come up, and answer, while Temporal is down;
@@ -17,7 +18,7 @@ import { TASK_QUEUE } from './task-queue';
  * unreachable server is reported at once.
  */
 export async function connectClient(address: string, codec: PayloadCodec, namespace = 'default', opts: { lazy?: boolean } = {}): Promise<Client> {
-  const connection = opts.lazy ? Connection.lazy({ address }) : await Connection.connect({ address });
+  const connection = opts.lazy ? Connection.lazy({ interceptors: connectionInterceptors(), address }) : await Connection.connect({ interceptors: connectionInterceptors(), address });
   return new Client({ connection, namespace, dataConverter: { payloadCodecs: [codec] } });
 }
 

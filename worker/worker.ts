@@ -6,6 +6,7 @@ import { Connections } from '../activities/connections';
 import type { ResolvedTenant } from '../config/load';
 
 import { TASK_QUEUE } from '../orchestration/task-queue';
+import { connectionInterceptors } from '../orchestration/grpc-interceptors';
 
 export { TASK_QUEUE };
 export { watchTenantConfig, registeredWorkers, type ReloadResult } from './reload';
@@ -39,7 +40,7 @@ export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker
   let client: Client | undefined;
   const temporal = () => {
     if (!client) {
-      client = new Client({ connection: Connection.lazy({ address: setup.address }), namespace: setup.namespace ?? 'default', dataConverter: { payloadCodecs: [setup.codec] } });
+      client = new Client({ connection: Connection.lazy({ interceptors: connectionInterceptors(), address: setup.address }), namespace: setup.namespace ?? 'default', dataConverter: { payloadCodecs: [setup.codec] } });
     }
     return client;
   };

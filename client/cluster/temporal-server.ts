@@ -8,6 +8,7 @@ import { freePort, portIsFree } from '../dev-server';
 import type { Postgres, TemporalDatabases } from './postgres';
 import { reapOnExit } from './processes';
 import { deployDir, type ClusterTools } from './tools';
+import { connectionInterceptors } from '../../orchestration/grpc-interceptors';
 
 /** The ports one Temporal server process listens on (all four services run in it). */
 export interface TemporalPorts {
@@ -138,7 +139,7 @@ async function waitServing(address: string, child: ChildProcess, logFile: string
       throw new Error(`the Temporal server exited (${child.exitCode ?? child.signalCode}) before it served on ${address}: ${tail(logFile)}`);
     }
     try {
-      const conn = await Connection.connect({ address, connectTimeout: 1000 });
+      const conn = await Connection.connect({ interceptors: connectionInterceptors(), address, connectTimeout: 1000 });
       try {
         const res = await conn.healthService.check({ service: SERVICE });
         if (res.status === 1) return;
@@ -158,7 +159,7 @@ async function waitServing(address: string, child: ChildProcess, logFile: string
  * until the frontend accepts a query over every attribute: then workflows can start and set them.
  */
 export async function ensureNamespace(address: string, namespace = 'default'): Promise<void> {
-  const conn = await Connection.connect({ address });
+  const conn = await Connection.connect({ interceptors: connectionInterceptors(), address });
   try {
     try {
       await conn.workflowService.describeNamespace({ namespace });

@@ -18,6 +18,7 @@ import { freePort, portIsFree } from '../dev-server';
 import { configDir, dataDir } from '../paths';
 import { onShutdown, shutdown } from '../shutdown';
 import { payloadKeyProblem } from './worker';
+import { connectionInterceptors } from '../../orchestration/grpc-interceptors';
 
 const PARTS = ['temporal', 'ui', 'worker', 'server'] as const;
 type Part = (typeof PARTS)[number];
@@ -198,7 +199,7 @@ async function runCluster(opts: ClusterOptions): Promise<void> {
     const tenants = loadTenants(opts.config, childEnv);
     const demoTenant = tenants.get('demo');
     if (!demoTenant) return;
-    const client = new Client({ connection: await Connection.connect({ address }), dataConverter: { payloadCodecs: [codecFromEnvironment(dataDir(), childEnv)] } });
+    const client = new Client({ connection: await Connection.connect({ interceptors: connectionInterceptors(), address }), dataConverter: { payloadCodecs: [codecFromEnvironment(dataDir(), childEnv)] } });
     onShutdown(() => client.connection.close());
     try {
       const demo = await runDemo(demoTenant, serverUrl, client);

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { assertBindAllowed, buildConsole, consoleAuthFromEnvironment, demoConsoleAuth, listenConsole, type ConsoleAuth } from '../../client/console';
 import { checkPassword } from '../../client/console/auth';
 import { negotiateLang } from '../../client/console/i18n';
+import { connectionInterceptors } from '../../orchestration/grpc-interceptors';
 
 /**
  * Sign-in, roles, CSRF and the bind rule, through fastify inject. Temporal is never reached in these paths (the
@@ -33,7 +34,7 @@ describe('console sign-in, roles and CSRF', () => {
   let app: FastifyInstance;
   let client: Client;
   beforeAll(async () => {
-    client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+    client = new Client({ connection: Connection.lazy({ interceptors: connectionInterceptors(), address: '127.0.0.1:1' }) });
     app = buildConsole({ tenants: new Map(), temporal: client, temporalUiUrl: 'http://localhost:8233', auth });
     await app.ready();
   });
@@ -197,7 +198,7 @@ describe('console bind rule', () => {
   });
 
   it('listenConsole refuses before listening, and listens beyond loopback once users are configured', async () => {
-    const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+    const client = new Client({ connection: Connection.lazy({ interceptors: connectionInterceptors(), address: '127.0.0.1:1' }) });
     const deps = { tenants: new Map(), temporal: client, temporalUiUrl: 'http://localhost:8233', port: 0 };
     await expect(listenConsole({ ...deps, host: '0.0.0.0', auth: open })).rejects.toThrow(/retry and skip transfers/);
     const c = await listenConsole({ ...deps, host: '0.0.0.0', auth });

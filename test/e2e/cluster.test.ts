@@ -13,6 +13,7 @@ import { WooCommerceClient } from '../../connectors/woocommerce';
 import { exportOrderWorkflowId } from '../../workflows/order-export';
 import { SEARCH_ATTRIBUTE_TYPES } from '../../worker/search-attributes';
 import { codecFor } from '../support/cluster';
+import { connectionInterceptors } from '../../orchestration/grpc-interceptors';
 
 const CLI = path.resolve(__dirname, '../../dist/client/cli.js');
 const EventType = temporal.api.enums.v1.EventType;
@@ -145,7 +146,7 @@ describe('siirto cluster --json --workers 2', () => {
     expect(visible).toEqual([{ status: 2 }]); // WORKFLOW_EXECUTION_STATUS_COMPLETED
 
     // The namespace carries Siirto's search attributes, from their one definition.
-    client = new Client({ connection: await Connection.connect({ address }), dataConverter: { payloadCodecs: [codecFor(payloadKey)] } });
+    client = new Client({ connection: await Connection.connect({ interceptors: connectionInterceptors(), address }), dataConverter: { payloadCodecs: [codecFor(payloadKey)] } });
     const registered = await client.connection.operatorService.listSearchAttributes({ namespace: 'default' });
     const typeNames: Record<number, string> = { 2: 'Keyword', 3: 'Int' };
     expect(Object.fromEntries(Object.entries(registered.customAttributes ?? {}).map(([k, t]) => [k, typeNames[t as number]]))).toEqual(SEARCH_ATTRIBUTE_TYPES);

@@ -15,6 +15,7 @@ import { exportOrder, exportOrderWorkflowId } from '../../workflows/order-export
 import { migrateRegister, migrationWorkflowId } from '../../workflows/register-migration';
 import { temporalAddress, workflowBundle } from '../support/order-export-harness';
 import { control, startTestSandboxes } from '../support/sandboxes';
+import { connectionInterceptors } from '../../orchestration/grpc-interceptors';
 
 /**
  * Issue 13: the API limits hold across every worker process. Three `siirto worker` processes (the built CLI) share
@@ -186,7 +187,7 @@ beforeAll(async () => {
   // Netvisor takes its time over each call, as the real one does: overlapping calls have room to collide.
   await control(urls.netvisor, 'netvisor/processing-time', { ms: 15 });
 
-  connection = await Connection.connect({ address: temporalAddress() });
+  connection = await Connection.connect({ interceptors: connectionInterceptors(), address: temporalAddress() });
   client = new Client({ connection, dataConverter: { payloadCodecs: [codecFromEnvironment(dir, env)] } });
   // One bundle for the three workers (what `siirto cluster` does), instead of three webpack runs on two cores.
   fs.writeFileSync(bundleFile, (await workflowBundle()).code);

@@ -10,6 +10,7 @@ import { codecFromEnvironment } from '../../worker/payload-codec';
 import { createWorker, installRuntime } from '../../worker/worker';
 import { temporalAddress, workflowBundle } from '../support/order-export-harness';
 import { control, startTestSandboxes } from '../support/sandboxes';
+import { connectionInterceptors } from '../../orchestration/grpc-interceptors';
 
 /**
  * `siirto onboard` as an operator runs it: the built CLI (dist/, `node scripts/bootstrap.js`) against a worker on
@@ -177,7 +178,7 @@ test('go-live at a later time is scheduled, shown on the next run, and cancelled
 });
 
 test('the migrations the CLI ran are finished, none left running', async () => {
-  const connection = await Connection.connect({ address: temporalAddress() });
+  const connection = await Connection.connect({ interceptors: connectionInterceptors(), address: temporalAddress() });
   try {
     const open = connection.workflowService.listOpenWorkflowExecutions({ namespace: 'default', maximumPageSize: 100, typeFilter: { name: 'migrateRegister' } });
     const executions = (await open).executions ?? [];

@@ -11,6 +11,7 @@ import type { StartedSandbox } from '../../sandbox/kit/server';
 import { codecFromEnvironment } from '../../worker/payload-codec';
 import { cpuSeconds, sleep, startKillableDevServer, startWorkerProcess, tempDir, type KillableTemporal, type WorkerProcess } from './chaos-processes';
 import { codecFor, startTemporalOnPostgres } from './cluster';
+import { connectionInterceptors } from '../../orchestration/grpc-interceptors';
 
 /**
  * The topology a chaos run (and the scale-out benchmark) works on: a Temporal server in its own process, several
@@ -162,7 +163,7 @@ async function devServerBackend(dir: string): Promise<Backend> {
   const codec = codecFromEnvironment(path.join(dir, 'data'), env);
   const temporal = await startKillableDevServer(dir);
   // Lazy: the HTTP server must stay up (and answer 503) while the Temporal server is down.
-  const client = new Client({ connection: Connection.lazy({ address: temporal.address }), dataConverter: { payloadCodecs: [codec] } });
+  const client = new Client({ connection: Connection.lazy({ interceptors: connectionInterceptors(), address: temporal.address }), dataConverter: { payloadCodecs: [codec] } });
   return {
     temporal,
     client,

@@ -9,6 +9,7 @@ import { spawnSiirto, type SiirtoProcess } from '../../client/cluster/processes'
 import { startTemporalServer, type TemporalServer } from '../../client/cluster/temporal-server';
 import { clusterTools } from '../../client/cluster/tools';
 import { EncryptionCodec } from '../../worker/payload-codec';
+import { connectionInterceptors } from '../../orchestration/grpc-interceptors';
 
 /**
  * The production-shaped topology for tests (the cluster e2e and the chaos suite): the real Temporal server on
@@ -73,7 +74,7 @@ export async function startTemporalOnPostgres(options: { label?: string; logLeve
     throw err;
   }
   const payloadKey = testPayloadKey();
-  const client = new Client({ connection: Connection.lazy({ address: server.address }), namespace: 'default', dataConverter: { payloadCodecs: [codecFor(payloadKey)] } });
+  const client = new Client({ connection: Connection.lazy({ interceptors: connectionInterceptors(), address: server.address }), namespace: 'default', dataConverter: { payloadCodecs: [codecFor(payloadKey)] } });
   const workers: SiirtoProcess[] = [];
   const bundleFile = await workflowBundleFile();
   return {

@@ -11,6 +11,7 @@ import { createWorker, installRuntime } from '../../worker/worker';
 import { stateQuery, type LifecycleState } from '../../workflows/order-lifecycle';
 import { temporalAddress, workflowBundle } from './order-export-harness';
 import { startTestSandboxes } from './sandboxes';
+import { connectionInterceptors } from '../../orchestration/grpc-interceptors';
 
 export const RACKBEAT_TOKEN = 'sandbox-rackbeat-token';
 export const SO_CREDENTIALS = { applicationId: '00000000-0000-0000-0000-000000000024', username: 'single@siirto.test', password: 'sandbox' };
@@ -64,7 +65,7 @@ export async function startLifecycleHarness(taskQueue: string, tenantList: (urls
   const tenants = new Map(tenantList(urls).map((t) => [t.tenant, t]));
   const key = crypto.randomBytes(32);
   const codec = new EncryptionCodec({ id: 'test', key });
-  const connection = await Connection.connect({ address });
+  const connection = await Connection.connect({ interceptors: connectionInterceptors(), address });
   const client = new Client({ connection, dataConverter: { payloadCodecs: [codec] } });
   const { worker, close: closeWorker } = await createWorker({ address, tenants, codec, taskQueue, options: { workflowBundle: await workflowBundle() } });
   const running = worker.run();

@@ -11,6 +11,7 @@ import type { LatencyConfig } from '../../sandbox/kit/latency';
 import { codecFromEnvironment } from '../../worker/payload-codec';
 import { CLI } from './chaos-processes';
 import { migrateRegister, progressQuery, type MigrationProgress, type RegisterMigrationResult } from '../../workflows/register-migration';
+import { connectionInterceptors } from '../../orchestration/grpc-interceptors';
 
 /**
  * The register-migration benchmark (issue #14) and its CI-sized variant: Netvisor products → Rackbeat, the direction
@@ -237,7 +238,7 @@ export async function runMigrationBench(o: MigrationBenchOptions): Promise<Migra
     workers.push(await startWorker(o.temporalAddress, configDir, taskQueue, env));
     say(`worker ${workers[0].pid} polling ${taskQueue}`);
 
-    connection = await Connection.connect({ address: o.temporalAddress });
+    connection = await Connection.connect({ interceptors: connectionInterceptors(), address: o.temporalAddress });
     const client = new Client({ connection, dataConverter: { payloadCodecs: [codecFromEnvironment(path.join(dir, 'data'), env)] } });
     const before = { nv: await get(`${nvUrl}/__sandbox/stats`), rb: await get(`${rbUrl}/__sandbox/stats`) };
     const t0 = performance.now();

@@ -11,6 +11,7 @@ import { EncryptionCodec } from '../../worker/payload-codec';
 import { createWorker, installRuntime } from '../../worker/worker';
 import type { StartedSandbox } from '../../sandbox/kit/server';
 import { startTestSandboxes } from './sandboxes';
+import { connectionInterceptors } from '../../orchestration/grpc-interceptors';
 
 export const WEBHOOK_SECRET = 'sandbox-webhook-secret';
 
@@ -81,7 +82,7 @@ export async function startHarness(taskQueue: string, tenantList: (urls: Sandbox
   const urls: SandboxUrls = { netvisor: sandboxes.netvisor.url, woocommerce: sandboxes.woocommerce.url, procountor: sandboxes.procountor.url, shopify: sandboxes.shopify.url };
   const tenants = new Map(tenantList(urls).map((t) => [t.tenant, t]));
   const codec = new EncryptionCodec({ id: 'test', key: codecKey });
-  const connection = await Connection.connect({ address });
+  const connection = await Connection.connect({ interceptors: connectionInterceptors(), address });
   const client = new Client({ connection, dataConverter: { payloadCodecs: [codec] } });
   const rawClient = new Client({ connection });
   let current: { worker: Worker; running: Promise<void>; close(): Promise<void> } | undefined;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+import { connectionInterceptors } from '../../orchestration/grpc-interceptors';
 
 /**
  * Recorded workflow histories (test/histories/<release>/<workflow type>/<id>.json), replayed in CI by
@@ -88,7 +89,7 @@ const fileName = (workflowId: string): string => workflowId.replace(/[^A-Za-z0-9
 
 /** Writes up to PER_TYPE workflows (closed, or an entity still running: its history so far) of each type that this process's codecs can decrypt. */
 export async function recordClosedWorkflows(address: string, codecs: readonly PayloadCodec[], release: string, dir = HISTORIES_DIR): Promise<number> {
-  const connection = await Connection.connect({ address });
+  const connection = await Connection.connect({ interceptors: connectionInterceptors(), address });
   // Listing decodes memos; one another process encrypted is read as null (its history is skipped below anyway).
   const listCodec: PayloadCodec = {
     encode: async (ps) => ps,

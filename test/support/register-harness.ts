@@ -12,6 +12,7 @@ import { codecFromEnvironment, EncryptionCodec } from '../../worker/payload-code
 import { createWorker, installRuntime } from '../../worker/worker';
 import { temporalAddress, workflowBundle } from './order-export-harness';
 import { control, startTestSandboxes } from './sandboxes';
+import { connectionInterceptors } from '../../orchestration/grpc-interceptors';
 
 export const RACKBEAT_TOKEN = 'sandbox-rackbeat-token';
 
@@ -74,7 +75,7 @@ export async function startRegisterHarness(tenantList: (urls: SandboxUrls) => Re
   const tenants = new Map(tenantList(urls).map((t) => [t.tenant, t]));
   // With SIIRTO_PAYLOAD_KEY set, the CLI (which reads the same variable) can talk to this worker's workflows.
   const codec = process.env.SIIRTO_PAYLOAD_KEY ? codecFromEnvironment('/nonexistent') : new EncryptionCodec({ id: 'test', key: crypto.randomBytes(32) });
-  const connection = await Connection.connect({ address });
+  const connection = await Connection.connect({ interceptors: connectionInterceptors(), address });
   const client = new Client({ connection, dataConverter: { payloadCodecs: [codec] } });
   const bundle = await workflowBundle();
   let current: { worker: Worker; running: Promise<void>; close(): Promise<void> } | undefined;

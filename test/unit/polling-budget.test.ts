@@ -5,6 +5,7 @@ import { EncryptionCodec } from '../../worker/payload-codec';
 import { createWorker, installRuntime } from '../../worker/worker';
 import { temporalAddress, workflowBundle } from '../support/order-export-harness';
 import { startTestSandboxes } from '../support/sandboxes';
+import { connectionInterceptors } from '../../orchestration/grpc-interceptors';
 
 /**
  * The polling budget at the default intervals (issue #14): a tenant with every polled flow (shop reconciliation, the
@@ -32,7 +33,7 @@ beforeAll(async () => {
   const address = temporalAddress();
   const codec = new EncryptionCodec({ id: 'test', key: crypto.randomBytes(32) });
   const taskQueue = `polling-budget-${crypto.randomUUID()}`;
-  const connection = await Connection.connect({ address });
+  const connection = await Connection.connect({ interceptors: connectionInterceptors(), address });
   const client = new Client({ connection, dataConverter: { payloadCodecs: [codec] } });
   const { worker, close } = await createWorker({ address, tenants: new Map([[tenant.tenant, tenant]]), codec, taskQueue, options: { workflowBundle: await workflowBundle() } });
   const running = worker.run();

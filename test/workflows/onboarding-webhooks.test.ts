@@ -30,6 +30,7 @@ import {
 import { SiirtoStatus } from '../../workflows/search-attributes';
 import { temporalAddress, workflowBundle } from '../support/order-export-harness';
 import { control, startTestSandboxes } from '../support/sandboxes';
+import { connectionInterceptors } from '../../orchestration/grpc-interceptors';
 
 /**
  * Go-live registers the shops' order webhooks at the tenant's `server.publicUrl`, against the WooCommerce and
@@ -88,7 +89,7 @@ beforeAll(async () => {
   stopSandboxes = started.stop;
   urls = Object.fromEntries(Object.entries(started.sandboxes).map(([k, v]) => [k, v.url])) as typeof urls;
   const address = temporalAddress();
-  connection = await Connection.connect({ address });
+  connection = await Connection.connect({ interceptors: connectionInterceptors(), address });
   client = new Client({ connection, dataConverter: { payloadCodecs: [codec] } });
   // The server first: its address is the tenant's publicUrl. The route reads the tenants map on each delivery.
   app = buildHttpServer({ tenants, temporal: client, codec, uiOrigins: [], taskQueue });

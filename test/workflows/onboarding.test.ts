@@ -27,6 +27,7 @@ import { USERS } from '../../sandbox/twentyfourseven/state';
 import { SiirtoEntity, SiirtoFlow, SiirtoStatus, SiirtoTenant } from '../../workflows/search-attributes';
 import { temporalAddress, workflowBundle } from '../support/order-export-harness';
 import { control, startTestSandboxes } from '../support/sandboxes';
+import { connectionInterceptors } from '../../orchestration/grpc-interceptors';
 
 /**
  * The onboarding workflow against the sandboxes on the shared dev server: real credentials checks, Netvisor's
@@ -98,7 +99,7 @@ beforeAll(async () => {
     ].map((t) => [t.tenant, t]),
   );
   const address = temporalAddress();
-  connection = await Connection.connect({ address });
+  connection = await Connection.connect({ interceptors: connectionInterceptors(), address });
   client = new Client({ connection, dataConverter: { payloadCodecs: [codec] } });
   const w = await createWorker({ address, tenants, codec, taskQueue, options: { workflowBundle: await workflowBundle(), shutdownGraceTime: '100ms' } });
   worker = w.worker;

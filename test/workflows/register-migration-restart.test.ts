@@ -10,6 +10,7 @@ import { migrateRegister, progressQuery } from '../../workflows/register-migrati
 import { workflowBundle } from '../support/order-export-harness';
 import { control, startTestSandboxes } from '../support/sandboxes';
 import { eventually, registerTenant, state } from '../support/register-harness';
+import { connectionInterceptors } from '../../orchestration/grpc-interceptors';
 
 /**
  * A Temporal server restart in the middle of a migration: this file runs its own dev server on a SQLite file,
@@ -47,7 +48,7 @@ it('resumes after the Temporal server restarts, every Severa customer once in Ne
     return { ...w, running: w.worker.run().catch((err: Error) => err) };
   };
   let worker = await startWorker();
-  let connection = await Connection.connect({ address });
+  let connection = await Connection.connect({ interceptors: connectionInterceptors(), address });
   let client = new Client({ connection, dataConverter: { payloadCodecs: [codec] } });
   try {
     const handle = await client.workflow.start(migrateRegister, {
@@ -69,7 +70,7 @@ it('resumes after the Temporal server restarts, every Severa customer once in Ne
     await connection.close().catch(() => undefined);
     server = await startDevServer(cli, { port, dbFile });
     worker = await startWorker();
-    connection = await Connection.connect({ address });
+    connection = await Connection.connect({ interceptors: connectionInterceptors(), address });
     client = new Client({ connection, dataConverter: { payloadCodecs: [codec] } });
 
     const resumed = client.workflow.getHandle<typeof migrateRegister>(handle.workflowId);

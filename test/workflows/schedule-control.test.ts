@@ -4,6 +4,7 @@ import { Connections } from '../../activities/connections';
 import { createScheduleControlActivities, scheduleSystems } from '../../activities/schedule-control';
 import { reconcileShop } from '../../workflows/reconcile-shop';
 import { demoLikeTenant, temporalAddress } from '../support/order-export-harness';
+import { connectionInterceptors } from '../../orchestration/grpc-interceptors';
 
 /** Pausing a tenant's Schedules for revoked credentials, and resuming only those, against the real dev server. */
 describe('schedule control for revoked credentials', () => {
@@ -13,7 +14,7 @@ describe('schedule control for revoked credentials', () => {
   const ids = [`reconcile/${tenant}/woo`, `sync/${tenant}/rackbeat-24so/products`, `lifecycle/${tenant}`];
 
   beforeAll(async () => {
-    client = new Client({ connection: await Connection.connect({ address: temporalAddress() }) });
+    client = new Client({ connection: await Connection.connect({ interceptors: connectionInterceptors(), address: temporalAddress() }) });
     for (const scheduleId of ids) {
       await client.schedule.create({
         scheduleId,
