@@ -242,7 +242,7 @@ export function createOnboardingActivities(connections: Connections, temporal: (
           });
         }
         if (system === 'procountor') {
-          // UNVERIFIED: the names of Procountor's user rights as the UI shows them; each is probed with a one-row read.
+          // The rights are named by the resource each one-row read probes; the UI's own wording is an open point (docs/wire/open-points.md, Procountor).
           const api = connections.procountor(tenant);
           const rights: Array<{ item: string; path: string; resource: string }> = [
             { item: 'Business partner register (GET businesspartners)', path: 'businesspartners', resource: 'the business partner register' },

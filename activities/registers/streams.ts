@@ -278,7 +278,7 @@ const netvisorVendorSource: SourceStream = {
   },
 };
 
-/** Netvisor wants `YYYY-MM-DDTHH:mm:ss`; the sandbox keeps UTC (the real service's zone is UNVERIFIED). */
+/** Netvisor wants `YYYY-MM-DDTHH:mm:ss`; sent as UTC, which the sandbox keeps (the real service's zone: docs/wire/open-points.md, Netvisor). */
 const netvisorInstant = (iso: string) => new Date(iso).toISOString().slice(0, 19);
 
 function stripNetvisor<T extends { netvisorKey: string }>(r: T): Omit<T, 'netvisorKey' | 'inventoryAmount' | 'active'> & Partial<T> {
