@@ -1,6 +1,5 @@
 import type { NetvisorConnection } from './connection';
-import { finnishDateTime, type NetvisorInventoryItem } from './inventory';
-import { inventoryByWarehouseReply } from './schemas';
+import { finnishDateTime, inventoryItems, type NetvisorInventoryItem } from './inventory';
 
 /**
  * inventorybywarehouse.nv for a changed-since poll (workflows/stock-sync.ts): the balances, and Netvisor's own
@@ -60,20 +59,6 @@ export async function inventoryChangedSince(
   ]);
   const status = root.responsestatus as { timestamp?: unknown } | undefined;
   const stamp = parseNetvisorTimestamp(typeof status?.timestamp === 'string' ? status.timestamp : undefined);
-  const items = conn.parse('inventorybywarehouse.nv', inventoryByWarehouseReply, root).inventorybywarehouse.product.map((p) => ({
-    productNetvisorKey: p.netvisorkey,
-    productCode: p.code,
-    productName: p.name,
-    warehouses: p.warehouse.map((w) => ({
-      netvisorKey: w.netvisorkey,
-      name: w.name,
-      inventoryAmount: w.inventoryamount ?? '0',
-      reservedAmount: w.reservedamount ?? '0',
-      orderedAmount: w.orderedamount ?? '0',
-    })),
-    totalAmount: p.totalamount ?? '0',
-    totalReservedAmount: p.totalreservedamount ?? '0',
-    totalOrderedAmount: p.totalorderedamount ?? '0',
-  }));
+  const items = inventoryItems(conn, root);
   return { items, netvisorTime: stamp?.toISOString() };
 }

@@ -26,6 +26,11 @@ export async function inventoryByWarehouse(
     ['inventoryplacename', opts.warehouseName],
     ['changedsince', opts.changedSince ? finnishDateTime(opts.changedSince) : undefined],
   ]);
+  return inventoryItems(conn, root);
+}
+
+/** The products of an inventorybywarehouse.nv reply, validated; an amount Netvisor leaves out is 0. */
+export function inventoryItems(conn: NetvisorConnection, root: Parameters<NetvisorConnection['parse']>[2]): NetvisorInventoryItem[] {
   return conn.parse('inventorybywarehouse.nv', inventoryByWarehouseReply, root).inventorybywarehouse.product.map((p) => ({
     productNetvisorKey: p.netvisorkey,
     productCode: p.code,
