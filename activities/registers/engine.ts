@@ -363,15 +363,18 @@ export function createRegisterMigrationActivities(connections: Connections, memo
         };
         const heartbeat = () => beat({ done: done++ });
         try {
-          const page = await sourceStream(source, input.register).page(ctx, input.cursor, input.batchSize);
+          // The first batch of a run on this worker reads its source page and lists the target at the same time
+          // (two systems, so neither waits for the other); nothing is written before both are in.
+          const indexed = targetSide.listAll && ctx.run;
+          let listed = 0;
+          const [page, built] = await Promise.all([
+            sourceStream(source, input.register).page(ctx, input.cursor, input.batchSize),
+            indexed && !ctx.run!.get('target') ? buildTargetIndex(ctx, targetSide, () => beat({ listing: (listed += 500) })) : Promise.resolve(undefined),
+          ]);
           let entries: PlanEntry[];
-          if (targetSide.listAll && ctx.run) {
-            let index = ctx.run.get('target') as TargetIndex | undefined;
-            if (!index) {
-              let listed = 0;
-              index = await buildTargetIndex(ctx, targetSide, () => beat({ listing: (listed += 500) }));
-              ctx.run.set('target', index);
-            }
+          if (indexed) {
+            if (built) ctx.run!.set('target', built);
+            const index = ctx.run!.get('target') as TargetIndex;
             entries = await pairAndWriteIndexed(ctx, targetSide, index, page.items, input.dryRun, heartbeat, input.writeConcurrency ?? 4);
           } else {
             entries = await pairAndWrite(ctx, targetSide, page.items, input.dryRun, heartbeat);

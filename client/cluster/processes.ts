@@ -62,7 +62,7 @@ export interface SpawnSiirtoOptions {
  * large register migration; a 2 MiB young generation and a capped old space keep it near 250 MiB RSS at 50,000
  * records (README, "Worker memory"). The same default is on the siirto-worker service in docker-compose.yml.
  */
-export const WORKER_NODE_OPTIONS = '--max-semi-space-size=2 --max-old-space-size=256';
+export const WORKER_NODE_OPTIONS = '--max-semi-space-size=2 --max-old-space-size=192';
 
 /**
  * The environment of a `siirto worker` child: NODE_OPTIONS gets WORKER_NODE_OPTIONS unless SIIRTO_WORKER_NODE_OPTIONS
