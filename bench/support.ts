@@ -9,6 +9,7 @@ import { documentNumber, type NumberRange } from '../domain/numbering';
 import type { LatencyConfig } from '../sandbox/kit/latency';
 import type { SandboxSystem } from '../sandbox/kit/server';
 import { describeLatency } from './latency-profiles';
+import { SANDBOX_CREDENTIALS } from '../sandbox/netvisor';
 
 /** Benchmarks start their own in-memory dev server, so they never touch the stack's data. */
 export async function benchTemporal(): Promise<DevServer> {
@@ -83,14 +84,7 @@ export function processCpuSeconds(pid: number | undefined): number {
   }
 }
 
-export const NETVISOR_CREDENTIALS = {
-  customerId: 'SIIRTO-SANDBOX',
-  customerKey: 'sandbox-customer-key',
-  partnerId: 'SIIRTO_SANDBOX',
-  partnerKey: 'sandbox-partner-key',
-  organisationId: '1234567-1',
-  language: 'FI' as const,
-};
+export const NETVISOR_CREDENTIALS = SANDBOX_CREDENTIALS;
 
 export const WOO_CREDENTIALS = { consumerKey: 'ck_sandbox', consumerSecret: 'cs_sandbox' };
 export const BENCH_NUMBERING: NumberRange = { offset: 900000, max: 999999 };

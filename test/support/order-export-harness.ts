@@ -12,6 +12,7 @@ import { createWorker, installRuntime } from '../../worker/worker';
 import type { StartedSandbox } from '../../sandbox/kit/server';
 import { startTestSandboxes } from './sandboxes';
 import { connectionInterceptors } from '../../orchestration/grpc-interceptors';
+import { SANDBOX_CREDENTIALS } from '../../sandbox/netvisor';
 
 export const WEBHOOK_SECRET = 'sandbox-webhook-secret';
 
@@ -29,14 +30,7 @@ export function temporalAddress(): string {
 }
 
 /** The Netvisor sandbox's default credentials (README, "Sandboxes"). */
-export const NETVISOR_SANDBOX = {
-  customerId: 'SIIRTO-SANDBOX',
-  customerKey: 'sandbox-customer-key',
-  partnerId: 'SIIRTO_SANDBOX',
-  partnerKey: 'sandbox-partner-key',
-  organisationId: '1234567-1',
-  language: 'FI' as const,
-};
+export const NETVISOR_SANDBOX = SANDBOX_CREDENTIALS;
 
 export type SandboxUrls = Record<'netvisor' | 'woocommerce' | 'procountor' | 'shopify', string>;
 
