@@ -6,7 +6,7 @@ import { block, list, productDetail } from './schemas';
 /**
  * Several products in one getproduct.nv call (`idlist`, comma-separated Netvisor keys; the reply is `<Products>`
  * with one `<Product>` per key found, unknown keys left out). The documented page mentions idlist; the cap of 400
- * keys per call comes from rantalainen/netvisor-api-client (UNVERIFIED), so lists are sent 400 at a time.
+ * keys per call comes only from an open-source client, so lists are sent 400 at a time (docs/wire/open-points.md, Netvisor).
  */
 export const GET_PRODUCTS_MAX = 400;
 
