@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_POSTGRES_URL, describeUrl, PostgresLimits } from '../connectors/kit/cluster-limits';
+import { shareCallCounts } from '../connectors/kit/call-log';
 import { clusterLimits, useClusterLimits } from '../connectors/kit/limiter';
 
 /**
@@ -53,7 +54,10 @@ let configured: LimitsSetting | undefined;
 export function configureLimits(mode?: string, env: NodeJS.ProcessEnv = process.env): LimitsSetting {
   if (configured && mode === undefined) return configured;
   const setting = limitsSetting(mode, env);
-  const previous = useClusterLimits(setting.mode === 'postgres' ? new PostgresLimits(setting.url!) : null);
+  const backend = setting.mode === 'postgres' ? new PostgresLimits(setting.url!) : null;
+  const previous = useClusterLimits(backend);
+  // The console in another process reads the request counts of every worker from the same database.
+  shareCallCounts(backend ?? undefined);
   if (previous) void previous.close();
   configured = setting;
   return setting;
@@ -62,6 +66,7 @@ export function configureLimits(mode?: string, env: NodeJS.ProcessEnv = process.
 /** Back to in-process limits, closing the cluster backend (tests, shutdown). */
 export async function resetLimits(): Promise<void> {
   const previous = useClusterLimits(null);
+  shareCallCounts(undefined);
   configured = undefined;
   await previous?.close();
 }

@@ -111,6 +111,7 @@ export const CONSOLE_MESSAGES_EN = {
   'console.tenants.calls.value': '{calls} of {limit} allowed per hour',
   'console.tenants.calls.noLimit': '{calls} (no published hourly limit)',
   'console.tenants.calls.source': 'Counted by this Siirto process’s API clients since it started (calls made by workers in other processes are not included).',
+  'console.tenants.calls.source.cluster': 'Counted by the API clients of every Siirto worker sharing this PostgreSQL, per tenant, minute by minute.',
 } as const;
 
 export type ConsoleMessageKey = keyof typeof CONSOLE_MESSAGES_EN;
@@ -225,6 +226,7 @@ export const CONSOLE_MESSAGES_FI: Catalog = {
   'console.tenants.calls.value': '{calls} / {limit} sallittua tunnissa',
   'console.tenants.calls.noLimit': '{calls} (ei julkaistua tuntirajaa)',
   'console.tenants.calls.source': 'Laskettu tämän Siirto-prosessin API-asiakkaista sen käynnistymisestä alkaen (muiden prosessien työntekijöiden kutsut eivät ole mukana).',
+  'console.tenants.calls.source.cluster': 'Laskettu kaikkien tätä PostgreSQL-tietokantaa käyttävien Siirto-työntekijöiden API-asiakkaista asiakkaittain, minuutin tarkkuudella.',
 };
 
 export const CONSOLE_MESSAGES_NB: Catalog = {
@@ -336,6 +338,7 @@ export const CONSOLE_MESSAGES_NB: Catalog = {
   'console.tenants.calls.value': '{calls} av {limit} tillatt per time',
   'console.tenants.calls.noLimit': '{calls} (ingen publisert timesgrense)',
   'console.tenants.calls.source': 'Telt av denne Siirto-prosessens API-klienter siden start (kall fra arbeidere i andre prosesser er ikke med).',
+  'console.tenants.calls.source.cluster': 'Telt av API-klientene til alle Siirto-arbeidere som deler denne PostgreSQL-databasen, per kunde, minutt for minutt.',
 };
 
 export const CONSOLE_MESSAGES = { en: CONSOLE_MESSAGES_EN as Catalog, fi: CONSOLE_MESSAGES_FI, nb: CONSOLE_MESSAGES_NB };

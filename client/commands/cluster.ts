@@ -177,7 +177,8 @@ async function runCluster(opts: ClusterOptions): Promise<void> {
     const server = await spawnSiirto({
       name: 'siirto server',
       args: ['server', '--address', address, '--host', opts.host, '--port', String(webPort), '--codec-port', String(codecPort), '--ui-origin', `http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`, '--config', opts.config],
-      env: childEnv,
+      // The console reads the workers' request counts from the limits database.
+      env: { ...childEnv, SIIRTO_POSTGRES_URL: limitsUrl(postgresFromUrl()) },
       forwardStderr: true,
       probe: async () => ((await fetch(`${url}/healthz`)).ok ? { service: 'server', url } : undefined),
     });

@@ -10,6 +10,7 @@ import { configDir, dataDir } from '../paths';
 import { onShutdown } from '../shutdown';
 import { connectClient } from '../../orchestration/temporal';
 import { parseInteger } from './sandbox';
+import { PostgresLimits } from '../../connectors/kit/cluster-limits';
 
 /**
  * `siirto server`: the HTTP server alone. Two listeners: the public webhook door (--host/--port), and the payload
@@ -45,7 +46,9 @@ export function registerServerCommand(program: Command): void {
       const codecUrl = await listenCodec(codecApp, { host: opts.codecHost, port: opts.codecPort, auth });
       const app = buildHttpServer({ tenants, temporal });
       const url = await listen(app, opts.port, opts.host);
-      const consoleOptions = { tenants, temporal, host: opts.adminHost, temporalUiUrl: opts.temporalUi, auth: consoleAuth };
+      // With SIIRTO_POSTGRES_URL (the workers' cluster-wide limits) the console shows every worker's request counts.
+      const callCounts = process.env.SIIRTO_POSTGRES_URL ? new PostgresLimits(process.env.SIIRTO_POSTGRES_URL) : undefined;
+      const consoleOptions = { tenants, temporal, host: opts.adminHost, temporalUiUrl: opts.temporalUi, auth: consoleAuth, callCounts };
       const consoleServer = await listenConsole({ ...consoleOptions, port: opts.adminPort }).catch(async (err: NodeJS.ErrnoException) => {
         // The default port taken (another siirto server on this machine): a free one, named in the ready line. A port
         // given with --admin-port is kept to, and its conflict stops the server.
@@ -58,6 +61,7 @@ export function registerServerCommand(program: Command): void {
         await app.close();
         await codecApp.close();
         await consoleServer.close();
+        await callCounts?.close();
         await temporal.connection.close();
       });
       if (opts.json) {

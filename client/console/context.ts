@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { ResolvedTenant } from '../../config/load';
 import type { ConsoleAuth, ConsoleUser } from './auth';
 import type { Lang } from './i18n';
+import type { CallCountStore } from '../../connectors/kit/call-log';
 
 /** What every page gets. */
 export interface ConsoleDeps {
@@ -19,6 +20,8 @@ export interface ConsoleDeps {
   secureCookies?: boolean;
   /** Live-refresh period of the live parts (default 5 s). */
   refreshSeconds?: number;
+  /** The request counts every worker shares (PostgreSQL with the cluster-wide limits); without it, this process's own. */
+  callCounts?: CallCountStore;
 }
 
 export interface Viewer {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Client, Pool, type PoolClient } from 'pg';
+import type { CallCountRow, CallCountStore } from './call-log';
 import { sleepHeartbeating, waitHeartbeating, type ClusterLimits, type Waiter } from './limiter';
 
 /**
@@ -13,7 +14,8 @@ import { sleepHeartbeating, waitHeartbeating, type ClusterLimits, type Waiter } 
  * - One in flight: a session-level advisory lock per key (`pg_advisory_lock`), held on a connection for as long as the
  *   request runs. When the worker process dies, its connections close and PostgreSQL releases the lock by itself.
  *
- * Keys are stored and locked as SHA-256 digests: no credential, login or URL is written to the database.
+ * Keys are stored and locked as SHA-256 digests: no credential or login is written to the database. The request
+ * counts the console shows (siirto_api_calls) hold the tenant id, the system and the API's base URL, nothing more.
  */
 
 export const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/siirto_limits';
@@ -25,6 +27,14 @@ CREATE TABLE IF NOT EXISTS siirto_rate_starts (
   at timestamptz NOT NULL
 );
 CREATE INDEX IF NOT EXISTS siirto_rate_starts_key_at ON siirto_rate_starts (key, at);
+CREATE TABLE IF NOT EXISTS siirto_api_calls (
+  tenant text NOT NULL,
+  system text NOT NULL,
+  base text NOT NULL,
+  minute timestamptz NOT NULL,
+  n integer NOT NULL,
+  PRIMARY KEY (tenant, system, base, minute)
+);
 CREATE OR REPLACE FUNCTION siirto_rate_acquire(p_key text, p_limit integer, p_window_ms integer) RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -101,7 +111,7 @@ export interface PostgresLimitsOptions {
   maxLockConnections?: number;
 }
 
-export class PostgresLimits implements ClusterLimits {
+export class PostgresLimits implements ClusterLimits, CallCountStore {
   readonly description: string;
   private readonly url: string;
   private readonly slots: Pool;
@@ -185,6 +195,31 @@ export class PostgresLimits implements ClusterLimits {
         drop(err as Error);
       }
     };
+  }
+
+  private flushes = 0;
+
+  /** Adds per-minute request counts (connectors/kit/call-log.ts); rows older than two hours are dropped now and then. */
+  async addCalls(rows: CallCountRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.setup();
+    await this.slots.query(
+      `INSERT INTO siirto_api_calls (tenant, system, base, minute, n)
+       SELECT t, s, b, to_timestamp(m / 1000.0), n FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::integer[]) AS r(t, s, b, m, n)
+       ON CONFLICT (tenant, system, base, minute) DO UPDATE SET n = siirto_api_calls.n + EXCLUDED.n`,
+      [rows.map((r) => r.tenant), rows.map((r) => r.system), rows.map((r) => r.base), rows.map((r) => r.minute), rows.map((r) => r.n)],
+    );
+    if (++this.flushes % 20 === 1) await this.slots.query(`DELETE FROM siirto_api_calls WHERE minute < now() - interval '2 hours'`);
+  }
+
+  async callsSince(tenant: string, system: string, base: string, sinceMs: number): Promise<number> {
+    await this.setup();
+    const res = await this.slots.query<{ n: string | null }>(
+      `SELECT sum(n) AS n FROM siirto_api_calls
+       WHERE tenant = $1 AND system = $2 AND (base = $3 OR left(base, length($3) + 1) = $3 || '/') AND minute >= to_timestamp($4 / 1000.0)`,
+      [tenant, system, base, sinceMs],
+    );
+    return Number(res.rows[0]?.n ?? 0);
   }
 
   async close(): Promise<void> {

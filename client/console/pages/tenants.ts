@@ -6,7 +6,7 @@ import type { CheckLine } from '../../../domain/onboarding';
 import { checklistQuery } from '../../../workflows/onboarding';
 import { SiirtoFlow, SiirtoTenant } from '../../../workflows/search-attributes';
 import type { ResolvedTenant } from '../../../config/load';
-import { apiCallsLastHour } from '../../../connectors/kit/call-log';
+import { apiCallsInLastHour } from '../../../connectors/kit/call-log';
 import { listPausedSchedules, type PausedSchedule } from '../../history';
 import type { ConsoleDeps } from '../context';
 import { html, type SafeHtml } from '../html';
@@ -104,9 +104,8 @@ function credentialsCell(lang: Lang, paused: PausedSchedule[], check: Credential
     : html`<span class="state bad">⚠ ${t(lang, 'console.tenants.credentials.refusedAt', { time, message: tl(lang, check.line.msg, check.line.message) })}</span>`;
 }
 
-function systemRow(lang: Lang, s: TenantSystem, paused: PausedSchedule[], checks: Map<string, CredentialCheck>): SafeHtml {
+function systemRow(lang: Lang, s: TenantSystem, paused: PausedSchedule[], checks: Map<string, CredentialCheck>, calls: number): SafeHtml {
   const mine = paused.filter((p) => sameSystem(blamed(p.note), s));
-  const calls = apiCallsLastHour(s.system, s.baseUrl);
   const limit = PUBLISHED_LIMITS[s.system];
   const perHour = limit ? Math.floor((limit.limit * HOUR) / limit.windowMs) : undefined;
   return html`<tr data-system="${s.system}">
@@ -125,22 +124,37 @@ async function live(req: FastifyRequest, deps: ConsoleDeps): Promise<SafeHtml> {
   const paused = await listPausedSchedules(deps.temporal);
   const ns = deps.namespace ?? 'default';
   const checks = new Map(await Promise.all([...deps.tenants.keys()].map(async (id) => [id, await latestCredentialChecks(deps.temporal, ns, id).catch(() => new Map<string, CredentialCheck>())] as const)));
-  const sections = [...deps.tenants.values()].map((tenant) => {
+  let scope: 'cluster' | 'process' = deps.callCounts ? 'cluster' : 'process';
+  const counted = await Promise.all(
+    [...deps.tenants.values()].map(async (tenant) => {
+      const systems = tenantSystems(tenant);
+      const calls = await Promise.all(
+        systems.map((s) =>
+          apiCallsInLastHour(tenant.tenant, s.system, s.baseUrl, deps.callCounts).then(
+            (r) => r.calls,
+            // The shared counts unreadable (PostgreSQL down): this process's own, and the note says so.
+            () => ((scope = 'process'), apiCallsInLastHour(tenant.tenant, s.system, s.baseUrl).then((r) => r.calls)),
+          ),
+        ),
+      );
+      return { tenant, systems, calls };
+    }),
+  );
+  const sections = counted.map(({ tenant, systems, calls }) => {
     const own = paused.filter((p) => p.scheduleId.split('/')[1] === tenant.tenant);
-    const systems = tenantSystems(tenant);
     const unassigned = own.filter((p) => !systems.some((s) => sameSystem(blamed(p.note), s)));
     return html`<section class="card" data-tenant="${tenant.tenant}" aria-labelledby="t-${tenant.tenant}">
       <h2 id="t-${tenant.tenant}">${tenant.name} <span class="muted">(${tenant.tenant})</span></h2>
       <div class="table-wrap"><table>
         <thead><tr><th scope="col">${t(lang, 'console.tenants.system')}</th><th scope="col">${t(lang, 'console.tenants.credentials')}</th><th scope="col">${t(lang, 'console.tenants.schedules')}</th><th scope="col">${t(lang, 'console.tenants.calls')}</th></tr></thead>
-        <tbody>${systems.map((s) => systemRow(lang, s, own, checks.get(tenant.tenant)!))}</tbody>
+        <tbody>${systems.map((s, i) => systemRow(lang, s, own, checks.get(tenant.tenant)!, calls[i]))}</tbody>
       </table></div>
       ${unassigned.length ? html`<h3>${t(lang, 'console.tenants.schedules')}</h3><ul>${unassigned.map((p) => html`<li><span class="id">${p.scheduleId}</span>: ${localizeText(lang, p.note)}</li>`)}</ul>` : ''}
     </section>`;
   });
   return html`<div id="tenants-live" hx-get="/tenants/live" hx-trigger="every ${Math.max(10, deps.refreshSeconds ?? 5)}s" hx-swap="outerHTML">
     ${sections.length ? sections : html`<p class="answer">${t(lang, 'console.empty')}</p>`}
-    <p class="muted">${t(lang, 'console.tenants.calls.source')} ${t(lang, 'console.refresh.updated', { time: formatDate(lang, new Date()) })}</p>
+    <p class="muted">${t(lang, scope === 'cluster' ? 'console.tenants.calls.source.cluster' : 'console.tenants.calls.source')} ${t(lang, 'console.refresh.updated', { time: formatDate(lang, new Date()) })}</p>
   </div>`;
 }
 
