@@ -43,8 +43,26 @@ function refusal(lang: Lang, text: string): string | undefined {
   }
   const running = RUNNING.exec(text);
   if (running) return t(lang, 'onboarding.refuse.running', { step: title(running[1]) });
+  for (const [re, key, names] of REFUSALS) {
+    const m = re.exec(text);
+    if (m) return t(lang, key, Object.fromEntries(names.map((n, i) => [n, m[i + 1]])));
+  }
   return undefined;
 }
+
+/** The onboarding workflow's other refusals (workflows/onboarding.ts, domain/onboarding.ts parseGoLiveAt), by pattern. */
+const REFUSALS: Array<[RegExp, MessageKey, string[]]> = [
+  [/^no registers confirmed: there is nothing to migrate$/, 'onboarding.refuse.noRegisters', []],
+  [/^show the plan first: run the migrations as a dry run, then for real$/, 'onboarding.refuse.planFirst', []],
+  [/^go-live is already scheduled for (.+); cancel it first$/, 'onboarding.refuse.goLiveScheduled', ['at']],
+  [/^go-live time "(.*)" is not an ISO time with a zone, such as 2026-12-01T06:00:00Z$/, 'onboarding.refuse.goLiveFormat', ['at']],
+  [/^go-live time "(.*)" is not a valid time$/, 'onboarding.refuse.goLiveInvalid', ['at']],
+  [/^no go-live is scheduled for (\S+) of (\S+)$/, 'onboarding.refuse.noGoLive', ['pair', 'tenant']],
+  [/^"(.*)" is not a 24SevenOffice identity id \(a GUID\)$/, 'onboarding.refuse.identity', ['id']],
+  [/^(\S+) is order export: it has no registers to migrate \(confirm with none\)$/, 'onboarding.refuse.orderExportRegisters', ['pair']],
+  [/^pair (\S+) has no register "(.*)": use (.*)$/, 'onboarding.refuse.unknownRegister', ['pair', 'register', 'allowed']],
+  [/^choose a direction for (\S+): (.*)$/, 'onboarding.refuse.direction', ['register', 'choices']],
+];
 
 export function localizeText(lang: Lang, text: string | undefined | null): string {
   if (!text) return '';
