@@ -133,6 +133,16 @@ describe('siirto stack --json', () => {
     expect(scenes.needsAttention).toMatchObject({ status: 'needs-attention', fix: expect.stringContaining(DEMO_GOOD_BUSINESS_ID) });
     expect(scenes.migration.workflowId).toBe('migration/demo/rackbeat-netvisor/customers');
     expect(scenes.onboarding.workflowId).toBe('onboarding/demo/rackbeat-24so');
+    // The console serves the demo in all three languages: signed in as the demo operator, every page shows the demo.
+    const pages = await consolePages(consoleLine.url as string, { transfers: '/transfers?tenant=demo', migrations: '/migrations', onboarding: '/onboarding', tenants: '/tenants' });
+    for (const [lang, nav] of Object.entries({ 'fi-FI': 'Siirtohistoria', 'nb-NO': 'Overføringer', 'en-GB': 'Transfers' })) {
+      const page = pages[lang];
+      expect(page.transfers).toContain(nav);
+      expect(page.transfers).toContain(scenes.needsAttention.workflowId);
+      expect(page.migrations).toContain('rackbeat');
+      expect(page.onboarding).toContain('rackbeat-24so');
+      expect(page.tenants).toContain('demo');
+    }
     const sandboxEnv = Object.fromEntries(lines.filter((l) => l.system).map((l) => [sandboxUrlVariable(l.system), l.url]));
     const tenant = parseTenantFile(path.resolve(__dirname, '../../config/demo.yaml'), { ...DEMO_SECRETS, ...sandboxEnv });
     const client = await connectClient(`127.0.0.1:${temporalPort}`, codecFromEnvironment(dataDir, { SIIRTO_DEV_STACK: '1' }));
@@ -192,3 +202,37 @@ describe('siirto stack --json', () => {
     expect(await stop(second)).toBe(0);
   }, 240_000);
 });
+
+/** Signs in to the console as the demo operator (with its CSRF token) and reads each page in fi, nb and en. */
+async function consolePages(url: string, paths: Record<string, string>): Promise<Record<string, Record<string, string>>> {
+  const cookies = new Map<string, string>();
+  const keep = (res: Response) => {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const i = pair.indexOf('=');
+      cookies.set(pair.slice(0, i), pair.slice(i + 1));
+    }
+  };
+  const cookie = () => [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  const login = await fetch(`${url}/login`);
+  keep(login);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await login.text())![1];
+  const signedIn = await fetch(`${url}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookie() },
+    body: new URLSearchParams({ user: 'operator', password: 'siirto-demo', _csrf: csrf }).toString(),
+  });
+  expect(signedIn.status).toBe(303);
+  keep(signedIn);
+  const out: Record<string, Record<string, string>> = {};
+  for (const lang of ['fi-FI', 'nb-NO', 'en-GB']) {
+    out[lang] = {};
+    for (const [name, p] of Object.entries(paths)) {
+      const res = await fetch(`${url}${p}`, { headers: { cookie: cookie(), 'accept-language': lang } });
+      expect(res.status).toBe(200);
+      out[lang][name] = await res.text();
+    }
+  }
+  return out;
+}
