@@ -41,3 +41,9 @@ function destination(): pino.DestinationStream {
 }
 
 export const log = pino(options, destination());
+
+/** A log line of the Temporal SDK (worker/worker.ts installRuntime), written through Siirto's logger. */
+export function writeSdkLogLine(entry: { level: string; message: string; meta?: Record<string, unknown> }): void {
+  const level = ({ TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const)[entry.level as 'TRACE'] ?? 'info';
+  log[level]({ source: 'temporal-sdk', ...entry.meta }, entry.message);
+}

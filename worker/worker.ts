@@ -12,12 +12,15 @@ export { TASK_QUEUE };
 export { watchTenantConfig, registeredWorkers, type ReloadResult } from './reload';
 
 let runtimeInstalled = false;
-/** The SDK's own log lines at WARN and above; Siirto logs what operators need itself. */
-export function installRuntime(level: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' = 'WARN'): void {
+/**
+ * The SDK's own log lines at WARN and above; Siirto logs what operators need itself. `write` takes each line (the
+ * CLI passes its logger, so the SDK's lines read like Siirto's own: pretty in a terminal, JSON lines otherwise).
+ */
+export function installRuntime(level: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' = 'WARN', write?: (entry: { level: string; message: string; meta?: Record<string, unknown> }) => void): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
-    Runtime.install({ logger: new DefaultLogger(level) });
+    Runtime.install({ logger: new DefaultLogger(level, write) });
   } catch {
     // Already installed by a test environment in this process.
   }

@@ -11,7 +11,7 @@ import { buildCodecServer, listenCodec } from '../codec-routes';
 import { DEMO_SECRETS, runDemo, type DemoResult } from '../demo';
 import { portIsFree, startDevServer, temporalCliPath } from '../dev-server';
 import { buildHttpServer, listen } from '../http';
-import { log } from '../log';
+import { log, writeSdkLogLine } from '../log';
 import { configDir, dataDir } from '../paths';
 import { onShutdown, shutdown } from '../shutdown';
 import { ensureAllSchedules } from '../../orchestration/schedules';
@@ -60,7 +60,7 @@ async function runStack(opts: StackOptions): Promise<void> {
       throw new Error(`port ${port} (${name}) is in use: another Temporal server or Siirto stack is running. Stop it, or choose other ports with --temporal-port/--ui-port.`);
     }
   }
-  installRuntime();
+  installRuntime('WARN', writeSdkLogLine);
   const data = dataDir();
   const codec = codecFromEnvironment(data);
   const temporalAddress = `127.0.0.1:${opts.temporalPort}`;

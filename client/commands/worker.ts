@@ -5,7 +5,7 @@ import { loadTenants } from '../../config/load';
 import { codecFromEnvironment } from '../../worker/payload-codec';
 import { TASK_QUEUE } from '../../orchestration/task-queue';
 import { createWorker, installRuntime, watchTenantConfig } from '../../worker/worker';
-import { log } from '../log';
+import { log, writeSdkLogLine } from '../log';
 import { configDir, dataDir } from '../paths';
 import { onShutdown } from '../shutdown';
 
@@ -55,7 +55,7 @@ export function registerWorkerCommand(program: Command): void {
         process.stderr.write(`siirto worker: ${problem}\n`);
         process.exit(2);
       }
-      installRuntime();
+      installRuntime('WARN', writeSdkLogLine);
       const limits = configureLimits(opts.limits);
       const tenants = loadTenants(opts.config);
       const codec = codecFromEnvironment(dataDir());
