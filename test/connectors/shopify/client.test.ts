@@ -1,9 +1,8 @@
 import Decimal from 'decimal.js';
 import { classifyShopifyError, ShopifyClient, ShopifyOrdersEnvelope, pageInfoFromLink, type ShopifyClientOptions } from '../../../connectors/shopify';
-import { isConnectorError, type ConnectorError } from '../../../connectors/kit/errors';
 import { shopifyOrderToSalesDocument } from '../../../connectors/shopify/mapping';
 import { salesLineGross } from '../../../domain/vat';
-import { control, startTestSandboxes } from '../../support/sandboxes';
+import { control, startTestSandboxes, connectorFailure as failure } from '../../support/sandboxes';
 
 let url: string;
 let stop: () => Promise<void>;
@@ -11,16 +10,6 @@ let client: ShopifyClient;
 
 const clientWith = (accessToken: string, options: ShopifyClientOptions = {}) =>
   new ShopifyClient({ baseUrl: url, accessToken, apiVersion: '2025-01' }, { pace: false, ...options });
-
-async function failure(p: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isConnectorError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected the call to fail');
-}
 
 beforeAll(async () => {
   const started = await startTestSandboxes(['shopify'], 5);

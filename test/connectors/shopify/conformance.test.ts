@@ -1,8 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { ShopifyClient, parseShopifyDelivery, type ShopifyClientOptions } from '../../../connectors/shopify';
 import { parseCallLimit, CallLimitPacer } from '../../../connectors/shopify/pacing';
-import { isConnectorError, type ConnectorError } from '../../../connectors/kit/errors';
-import { control, startTestSandboxes } from '../../support/sandboxes';
+import { control, startTestSandboxes, connectorFailure as failure } from '../../support/sandboxes';
 import { startReceiver } from '../woocommerce/receiver';
 
 /**
@@ -21,16 +20,6 @@ const raw = (path: string, init: RequestInit & { token?: string | null } = {}) =
   });
 const clientWith = (options: ShopifyClientOptions = {}, accessToken = TOKEN) =>
   new ShopifyClient({ baseUrl: url, accessToken, apiVersion: '2025-01' }, { pace: false, ...options });
-
-async function failure(p: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isConnectorError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected the call to fail');
-}
 
 beforeAll(async () => {
   const started = await startTestSandboxes(['shopify'], 5);

@@ -1,9 +1,8 @@
 import Decimal from 'decimal.js';
 import { classifyWooError, WooCommerceClient, WooOrderList } from '../../../connectors/woocommerce';
-import { isConnectorError, type ConnectorError } from '../../../connectors/kit/errors';
 import { wooOrderToSalesDocument } from '../../../connectors/woocommerce/mapping';
 import { salesLineGross } from '../../../domain/vat';
-import { control, startTestSandboxes } from '../../support/sandboxes';
+import { control, startTestSandboxes, connectorFailure as failure } from '../../support/sandboxes';
 
 let url: string;
 let stop: () => Promise<void>;
@@ -11,16 +10,6 @@ let client: WooCommerceClient;
 
 const clientWith = (consumerKey: string, consumerSecret: string, timeoutMs?: number) =>
   new WooCommerceClient({ baseUrl: url, consumerKey, consumerSecret }, { timeoutMs });
-
-async function failure(p: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isConnectorError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected the call to fail');
-}
 
 beforeAll(async () => {
   const started = await startTestSandboxes(['woocommerce'], 7);

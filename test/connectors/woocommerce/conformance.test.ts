@@ -1,8 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { classifyWooError, WooCommerceClient } from '../../../connectors/woocommerce';
 import { signedUrl, wooAuth } from '../../../connectors/woocommerce/auth';
-import { isConnectorError, type ConnectorError } from '../../../connectors/kit/errors';
-import { control, startTestSandboxes } from '../../support/sandboxes';
+import { control, startTestSandboxes, connectorFailure as failure } from '../../support/sandboxes';
 
 /**
  * The WooCommerce sandbox and client against the documented wire (docs/wire/woocommerce.md): authentication over HTTP
@@ -36,16 +35,6 @@ function sign(method: string, path: string, query: Record<string, string>, opts:
   const base = `${method}&${enc(full)}&${enc(pairs)}`;
   const signature = createHmac(opts.algo ?? 'sha256', `${opts.secret ?? SECRET}&`).update(base).digest('base64');
   return { url: `${full}?${pairs}&oauth_signature=${enc(signature)}`, params: { ...params, oauth_signature: signature } };
-}
-
-async function failure(p: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isConnectorError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected the call to fail');
 }
 
 beforeAll(async () => {
