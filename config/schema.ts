@@ -3,6 +3,7 @@ import { SyncSettings } from './sync-schema';
 import { LifecycleSettings } from './lifecycle-schema';
 import { ServerSettings } from './server-schema';
 import { StockSettings, checkStock } from './stock-schema';
+import { InvoiceTransferSettings, checkInvoices } from './invoice-schema';
 import { rangesOverlap } from '../domain/numbering';
 
 /**
@@ -189,10 +190,12 @@ export const TenantConfig = z
     lifecycle: LifecycleSettings.optional(),
     server: ServerSettings.optional(),
     stock: StockSettings.optional(),
+    invoices: InvoiceTransferSettings.optional(),
   })
   .strict()
   .superRefine((t, ctx) => {
     checkStock(t, ctx);
+    checkInvoices(t, ctx);
     const seen = new Set<string>();
     t.shops.forEach((s, i) => {
       if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: ['shops', i, 'id'], message: `shop id "${s.id}" is used twice` });
