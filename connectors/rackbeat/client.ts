@@ -132,7 +132,10 @@ export class RackbeatClient {
   readonly paymentTerms: PaymentTerms;
   readonly fields: Fields;
   readonly orders: Orders;
+  /** Customer invoices and credit notes (view, listBookedSince, createCreditNote, ...). */
   readonly invoices: CustomerInvoices;
+  /** The same object as `invoices`, under the resource's own name. */
+  readonly customerInvoices: CustomerInvoices;
   readonly webhooks: Webhooks;
 
   constructor(credentials: { baseUrl: string; apiToken: string }, options: RackbeatClientOptions = {}) {
@@ -147,6 +150,7 @@ export class RackbeatClient {
     this.fields = new Fields(this.api);
     this.orders = new Orders(this.api);
     this.invoices = new CustomerInvoices(this.api);
+    this.customerInvoices = this.invoices;
     this.webhooks = new Webhooks(this.api);
   }
 

@@ -16,7 +16,10 @@ export { Customers, Suppliers, type CustomerInput, type SupplierInput, type Part
 export { ProductGroups, CustomerGroups, SupplierGroups, PaymentTerms, type ProductGroupInput, type GroupInput, type PaymentTermInput } from './registers';
 export { Fields, FieldValueAccess, type FieldInput, type FieldValueWrite } from './fields';
 export { Orders, type OrderInput, type OrderLineInput } from './orders';
-export { CustomerInvoices } from './invoices';
+export {
+  CustomerInvoices, toInvoiceView, type RackbeatInvoiceView, type RackbeatInvoiceLine, type BookedInvoiceRef, type CustomerInvoiceInput,
+  type CustomerInvoiceLineInput,
+} from './invoices';
 export { Webhooks, WEBHOOK_EVENTS, readWebhookDelivery, type WebhookEvent, type WebhookInput, type WebhookDelivery } from './webhooks';
 export * as schemas from './schemas';
 export type { Page } from './schemas';

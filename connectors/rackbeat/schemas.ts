@@ -229,20 +229,54 @@ export type OrderShipment = z.infer<typeof OrderShipment>;
 
 export const ConvertedToInvoice = z.object({ invoice_id: z.number().int() });
 
+/** An invoice line: an order line's keys [R-SWAG CustomerInvoiceLine]; a text or freight line has no product (child_id null). */
+export const CustomerInvoiceLine = z.object({
+  id: z.number().int(),
+  child_type: Nullable(z.string()),
+  child_id: Nullable(z.union([z.string(), z.number()]).transform(String)),
+  item: Nullable(z.object({ number: z.string(), barcode: Nullable(z.string()) })),
+  name: Nullable(z.string()),
+  quantity: Amount,
+  line_price: Amount,
+  discount_percentage: Nullable(Amount),
+  vat_percentage: Nullable(Amount),
+  line_total: Nullable(Amount),
+});
+export type CustomerInvoiceLine = z.infer<typeof CustomerInvoiceLine>;
+
+/**
+ * A customer invoice or credit note (`customer-invoices/{number}`). Documented keys [R-SWAG CustomerInvoice]:
+ * number, totals, currency, is_booked, is_paid, lines, customer_id/customer, order_id/order, heading, address_*,
+ * due_date; `booked_at` is one of the SDK's datetime casts [R-SDK]. The rest (invoice_date, payment_terms_id,
+ * your_reference, total_vat, is_credit_note, credited_invoice_id) are not in the public docs: chosen names, see
+ * docs/wire/rackbeat.md "Open points"; a `type` naming a credit note is accepted too.
+ */
 export const CustomerInvoice = z.object({
   number: z.number().int(),
+  type: Nullable(z.string()),
+  is_credit_note: Nullable(z.boolean()),
+  /** Credit note: the number of the customer invoice it credits. */
+  credited_invoice_id: Nullable(z.number().int()),
   customer_id: Nullable(z.number().int()),
+  customer: Nullable(z.object({ number: z.number().int(), name: Nullable(z.string()), company_name: Nullable(z.string()) })),
+  /** The number of the order the invoice was converted from. */
   order_id: Nullable(z.number().int()),
   heading: Nullable(z.string()),
+  your_reference: Nullable(z.string()),
   currency: Nullable(z.string()),
-  is_booked: z.boolean(),
-  is_paid: z.boolean().default(false),
+  invoice_date: Nullable(z.string()),
   due_date: Nullable(z.string()),
+  payment_terms_id: Nullable(z.number().int()),
+  is_booked: z.boolean(),
+  booked_at: Nullable(Timestamp),
+  is_paid: z.boolean().default(false),
   total_subtotal: Nullable(Amount),
+  total_vat: Nullable(Amount),
   total_total: Nullable(Amount),
   balance: Nullable(Amount),
-  lines: z.array(OrderLine).default([]),
+  lines: z.array(CustomerInvoiceLine).default([]),
   created_at: Nullable(Timestamp),
+  updated_at: Nullable(Timestamp),
   self: z.string().optional(),
 });
 export type CustomerInvoice = z.infer<typeof CustomerInvoice>;

@@ -16,6 +16,7 @@ export const WEBHOOK_EVENTS = [
   'customer.created', 'customer.updated', 'customer.deleted',
   'supplier.created', 'supplier.updated', 'supplier.deleted',
   'order.created', 'order.updated', 'order.deleted', 'order.booked', 'order.shipped',
+  'customer_invoice.created', 'customer_invoice.booked',
   'payment_terms.created', 'payment_terms.updated',
   'delivery_terms.created', 'delivery_terms.updated',
   'employee.created', 'employee.updated',
