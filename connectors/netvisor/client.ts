@@ -1,6 +1,7 @@
 import type { CostCentre, Party, Product } from '../../domain/model';
 import type { HttpTransport } from '../kit/http';
 import { NetvisorConnection, type NetvisorClientOptions, type NetvisorCredentials } from './connection';
+import * as creditNotes from './credit-notes';
 import * as customers from './customers';
 import * as dimensions from './dimensions';
 import * as inventory from './inventory';
@@ -74,6 +75,19 @@ export class NetvisorClient {
   }
   getSalesDocument(kind: sales.SalesKind, netvisorKey: string): Promise<sales.NetvisorSalesDocument | null> {
     return sales.getSalesDocument(this.connection, kind, netvisorKey);
+  }
+
+  /** Links a credit note to the invoice it credits (matchcreditnote.nv). Check getCreditNoteMatch first: Netvisor refuses a second match. */
+  matchCreditNote(creditNoteKey: string, invoiceKey: string): Promise<void> {
+    return creditNotes.matchCreditNote(this.connection, { creditNoteKey, invoiceKey });
+  }
+  /** The invoice a credit note is matched to, or null when it is not matched yet. */
+  getCreditNoteMatch(creditNoteKey: string): Promise<creditNotes.CreditNoteMatch | null> {
+    return creditNotes.getCreditNoteMatch(this.connection, creditNoteKey);
+  }
+  /** updatesalesinvoicestatus.nv (e.g. mark invoices sent by another system as open). */
+  updateSalesInvoiceStatus(netvisorKeys: readonly string[], status: creditNotes.SalesInvoiceStatusUpdate): Promise<void> {
+    return creditNotes.updateSalesInvoiceStatus(this.connection, netvisorKeys, status);
   }
 
   addSalesPayment(input: payments.NetvisorSalesPaymentInput): Promise<string> {

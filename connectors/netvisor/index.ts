@@ -18,6 +18,13 @@ export {
   type SalesKind,
   type SalesStatus,
 } from './sales-documents';
+export {
+  matchBlocker,
+  type CreditNoteMatch,
+  type MatchableDocument,
+  type MatchCreditNoteInput,
+  type SalesInvoiceStatusUpdate,
+} from './credit-notes';
 export type { NetvisorSalesPaymentInput, NetvisorSalesPaymentSummary } from './sales-payments';
 export type { NetvisorDimension } from './dimensions';
 export type { NetvisorVendor } from './vendors';

@@ -61,6 +61,14 @@ export interface NetvisorSalesDocumentInput {
   freeTextAfterLines?: string;
   /** Netvisor targets payments to an unsent invoice only when it expects partial payments (docs/wire/netvisor.md#sales-payments). */
   expectPartialPayments?: boolean;
+  /**
+   * A credit note (hyvityslasku): Netvisor takes it as the same salesinvoice.nv message with negative quantities and a
+   * negative total, unit prices positive (docs/wire/netvisor.md#credit-notes). With this flag the caller gives the
+   * credited quantities and the total POSITIVE, as Rackbeat books them, and the body writes them negative; a negative
+   * quantity, total or unit price with the flag is refused before anything is sent. Only for kind `invoice`.
+   * Netvisor does not link it to the credited invoice by itself: matchCreditNote (credit-notes.ts) does that.
+   */
+  creditNote?: boolean;
   lines: NetvisorSalesLineInput[];
 }
 
@@ -131,12 +139,32 @@ export function toNetvisorSalesDocument(
 const ansi = (date: string | undefined) => (date === undefined ? undefined : withAttrs(date, { format: 'ansi' }));
 const orEmpty = (s: string | undefined) => (s ? s : undefined);
 
+const negate = (v: string) => (new Decimal(v).isZero() ? v : new Decimal(v).negated().toFixed());
+
+/** The credit-note flag's rules (see NetvisorSalesDocumentInput.creditNote); throws a validation error in the operator's words. */
+export function checkCreditNote(d: NetvisorSalesDocumentInput): void {
+  if (!d.creditNote) return;
+  const refuse = (message: string, field: string) => {
+    throw new ConnectorError(SYSTEM, 'validation', message, { resource: 'salesinvoice.nv', field });
+  };
+  const label = `Credit note${d.number ? ` ${d.number}` : ''}`;
+  if (d.kind !== 'invoice') refuse(`${label}: a Netvisor credit note is an invoice, not a ${d.kind}.`, 'invoicetype');
+  if (d.amount !== undefined && new Decimal(d.amount).isNegative()) refuse(`${label}: give the credited total as a positive amount (${d.amount}); it is written negative.`, 'salesinvoiceamount');
+  for (const l of d.lines) {
+    if (l.type !== 'product') continue;
+    if (new Decimal(l.quantity).isNegative()) refuse(`${label}: give the credited quantity of ${l.productCode} as a positive number (${l.quantity}); it is written negative.`, 'salesinvoiceproductlinequantity');
+    if (new Decimal(l.unitPrice).isNegative()) refuse(`${label}: the unit price of ${l.productCode} must be positive on a credit note (${l.unitPrice}).`, 'productunitprice');
+  }
+}
+
 export function salesDocumentBody(d: NetvisorSalesDocumentInput): string {
+  checkCreditNote(d);
+  const signed = (v: string) => (d.creditNote ? negate(v) : v);
   const body: XmlObject = {
     salesinvoicenumber: d.number,
     salesinvoicedate: ansi(d.date),
     salesinvoiceduedate: ansi(d.dueDate),
-    salesinvoiceamount: withAttrs(d.amount === undefined ? '' : toNetvisorDecimal(d.amount), { iso4217currencycode: d.currency }),
+    salesinvoiceamount: withAttrs(d.amount === undefined ? '' : toNetvisorDecimal(signed(d.amount)), { iso4217currencycode: d.currency }),
     invoicetype: d.kind,
     salesinvoicestatus: withAttrs(d.status, { type: 'netvisor' }),
     salesinvoicefreetextbeforelines: d.freeTextBeforeLines,
@@ -166,7 +194,7 @@ export function salesDocumentBody(d: NetvisorSalesDocumentInput): string {
                 productname: l.name,
                 productunitprice: withAttrs(toNetvisorDecimal(l.unitPrice), { type: l.priceType }),
                 productvatpercentage: withAttrs(toNetvisorDecimal(l.vatPercent), { vatcode: l.vatCode }),
-                salesinvoiceproductlinequantity: toNetvisorDecimal(l.quantity),
+                salesinvoiceproductlinequantity: toNetvisorDecimal(signed(l.quantity)),
                 salesinvoiceproductlinediscountpercentage: l.discountPercent === undefined ? undefined : toNetvisorDecimal(l.discountPercent),
                 salesinvoiceproductlinefreetext: l.freeText,
               },

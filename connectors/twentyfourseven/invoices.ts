@@ -47,6 +47,18 @@ export interface InvoiceOrderInput {
   invoiceEmailAddress?: string;
   invoiceRows?: InvoiceRowInput[];
   deliveryDate?: string;
+  /**
+   * A credit note: the InvoiceId (not the OrderId) of the invoice it credits. 24SevenOffice's documented way is an
+   * `Invoiced` InvoiceOrder with negative quantities and ReferenceInvoiceId (docs/wire/twentyfourseven.md#credit-notes).
+   */
+  referenceInvoiceId?: number;
+  /** The OrderId of the order a document comes from (e.g. the credited invoice's order). */
+  referenceOrderId?: number;
+  /**
+   * Siirto's stamp ("our reference": the source document, e.g. `Rackbeat 10023`), so a retry finds its own earlier
+   * write. ReferenceNumber is returned by GetInvoices and stays changeable on invoiced documents (UpdateInvoices),
+   * unlike YourReference (the customer's) or OurReference (an employee id): docs/wire/open-points.md "24SO stamp".
+   */
   referenceNumber?: string;
 }
 
@@ -98,6 +110,8 @@ const ORDER_FIELDS: WriteField<InvoiceOrderInput>[] = [
   { wire: 'InvoiceEmailAddress', key: 'invoiceEmailAddress', kind: 'string' },
   { wire: 'InvoiceRows', key: 'invoiceRows', kind: ((rows: InvoiceRowInput[]) => rows.map((r) => el('InvoiceRow', writeFields(ROW_FIELDS, r))).join('')) as (v: never) => string },
   { wire: 'DeliveryDate', key: 'deliveryDate', kind: 'dateTime' },
+  { wire: 'ReferenceInvoiceId', key: 'referenceInvoiceId', kind: 'int' },
+  { wire: 'ReferenceOrderId', key: 'referenceOrderId', kind: 'int' },
   { wire: 'ReferenceNumber', key: 'referenceNumber', kind: 'string' },
 ];
 
@@ -135,6 +149,8 @@ export const INVOICE_PROPERTIES = {
   invoiceEmailAddress: 'InvoiceEmailAddress',
   invoiceRows: 'InvoiceRows',
   deliveryDate: 'DeliveryDate',
+  referenceInvoiceId: 'ReferenceInvoiceId',
+  referenceOrderId: 'ReferenceOrderId',
   referenceNumber: 'ReferenceNumber',
 } as const satisfies Record<keyof InvoiceOrder, string>;
 export type InvoiceProperty = keyof typeof INVOICE_PROPERTIES;

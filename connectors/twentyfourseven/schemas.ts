@@ -263,6 +263,8 @@ export const InvoiceOrderWire = z
     InvoiceRows: z.preprocess((v) => (v === undefined ? undefined : v), wireList('InvoiceRow', InvoiceRowWire).optional()),
     APIException: wireObject(ApiExceptionWire),
     DeliveryDate: wireDateTime,
+    ReferenceInvoiceId: wireInt,
+    ReferenceOrderId: wireInt,
     ReferenceNumber: wireString,
   })
   .transform((o) => ({
@@ -291,6 +293,8 @@ export const InvoiceOrderWire = z
     invoiceEmailAddress: o.InvoiceEmailAddress,
     invoiceRows: o.InvoiceRows,
     deliveryDate: o.DeliveryDate,
+    referenceInvoiceId: o.ReferenceInvoiceId,
+    referenceOrderId: o.ReferenceOrderId,
     referenceNumber: o.ReferenceNumber,
   }));
 export type InvoiceOrderRead = z.infer<typeof InvoiceOrderWire>;

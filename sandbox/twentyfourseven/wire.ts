@@ -74,7 +74,7 @@ export const INVOICE_ORDER: Field[] = [
   T('DateInvoiced'), T('DateChanged'), I('PaymentTime'), I('OurReference'), f('IncludeVAT', 'nbool', undefined, true),
   S('YourReference'), D('OrderTotalIncVat'), D('OrderTotalVat'), S('InvoiceTitle'), S('InvoiceText'), S('CustomerOrgNo'),
   I('DepartmentId'), I('ExternalStatus'), S('InvoiceEmailAddress'), f('InvoiceRows', 'rows'),
-  f('APIException', 'apiException'), T('DeliveryDate'), S('ReferenceNumber'),
+  f('APIException', 'apiException'), T('DeliveryDate'), I('ReferenceInvoiceId'), I('ReferenceOrderId'), S('ReferenceNumber'),
 ];
 
 export type WireRecord = Record<string, unknown>;
