@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { SandboxContext, SandboxDefinition, WireReply } from '../kit/server';
 import { verify, type SandboxCredentials } from './auth';
+import { BODYLESS_POSTS, matchCreditNote, updateSalesInvoiceStatus } from './credit-notes';
 import { customerImport, customerList, getCustomer } from './customers';
 import { ProcessingTimeBody, OverlapGuard, overlapFailure } from './overlap';
 import { getProduct, productImport, productList } from './products';
@@ -86,6 +87,8 @@ const POST_ROUTES: Record<string, RouteHandler> = {
   'product.nv': simple(productImport),
   'salesinvoice.nv': simple(salesInvoiceImport),
   'salespayment.nv': simple(salesPaymentImport),
+  'matchcreditnote.nv': simple(matchCreditNote),
+  'updatesalesinvoicestatus.nv': simple(updateSalesInvoiceStatus),
   'dimensionitem.nv': simple(dimensionItemImport),
   'vendor.nv': simple(vendorImport),
 };
@@ -155,7 +158,7 @@ export function createDefinition(): SandboxDefinition {
         method: request.method,
         resource,
         query: parseQuery(rawUrl),
-        body: request.method === 'POST' ? parseBody(request.body as Buffer | undefined) : undefined,
+        body: request.method === 'POST' && !BODYLESS_POSTS.has(resource) ? parseBody(request.body as Buffer | undefined) : undefined,
         baseUrl: `http://${request.headers.host ?? ''}`,
         store: ctx.store,
         switches,

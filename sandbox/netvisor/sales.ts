@@ -1,4 +1,5 @@
 import Decimal from 'decimal.js';
+import { checkCreditNoteImport, creditedElements } from './credit-notes';
 import { DTD, validateOrder } from './dtd';
 import type { AddressRecord, CustomerRecord, Handler, NvRequest, ProductRecord, SalesInvoiceRecord, SalesLineRecord, SalesPaymentRecord } from './types';
 import { NetvisorFailure, child, children, couldNotValidate, el, finnishDate, inserted, invalidData, nvDecimal, parseDecimal, textOf, type Elem } from './wire';
@@ -154,6 +155,7 @@ export const salesInvoiceImport: Handler = (req) => {
   if (!lines.some((l) => l.type === 'product')) throw invalidData('Sales invoice must have at least one product line');
   const linesTotal = lines.reduce((a, l) => (l.type === 'product' ? a.plus(l.sum) : a), new Decimal(0));
   const amount = amountEl.text.trim() === '' ? linesTotal : new Decimal(parseDecimal(amountEl.text, 'salesinvoiceamount')).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+  checkCreditNoteImport(amount, linesTotal, amountEl.text.trim() !== '', lines);
 
   const numberText = textOf(body, 'salesinvoicenumber');
   let number: string;
@@ -270,7 +272,7 @@ export const salesInvoiceList: Handler = (req) => {
 
 const DISPLAY: Record<string, string> = { open: 'Open', unsent: 'Unsent', paid: 'Paid', undelivered: 'Undelivered', delivered: 'Delivered' };
 
-function documentXml(d: SalesInvoiceRecord, showComments: boolean): string {
+function documentXml(d: SalesInvoiceRecord, showComments: boolean, replyOption?: string): string {
   const productLines = d.lines.filter((l): l is Extract<SalesLineRecord, { type: 'product' }> => l.type === 'product');
   const commentLines = d.lines.filter((l): l is Extract<SalesLineRecord, { type: 'comment' }> => l.type === 'comment');
   return el('SalesInvoice', [
@@ -309,6 +311,8 @@ function documentXml(d: SalesInvoiceRecord, showComments: boolean): string {
     el('PaymentTermNetDays', d.paymentTermNetDays ?? ''),
     el('PaymentTermCashDiscountDays', ''),
     el('PaymentTermCashDiscount', '', { type: 'percentage' }),
+    // replyoption 16/32: the credited invoice of a matched credit note (credit-notes.ts; element names: open point).
+    ...creditedElements(d, replyOption),
     el('InvoiceLines', [
       el('InvoiceLine', [
         ...productLines.map((l) =>
@@ -342,11 +346,11 @@ export const getSalesDocument = (type: 'invoice' | 'order'): Handler => (req) =>
   if (q.netvisorkeylist !== undefined) {
     const keys = q.netvisorkeylist.split(',').filter(Boolean);
     if (keys.length > 500) throw invalidData('Netvisorkeylist can contain at most 500 identifiers');
-    return el('SalesInvoices', keys.map(byKey).filter((d): d is SalesInvoiceRecord => Boolean(d)).map((d) => documentXml(d, showComments)));
+    return el('SalesInvoices', keys.map(byKey).filter((d): d is SalesInvoiceRecord => Boolean(d)).map((d) => documentXml(d, showComments, q.replyoption)));
   }
   if (!q.netvisorkey) throw invalidData('Parameter netvisorkey or netvisorkeylist is required');
   const d = byKey(q.netvisorkey);
-  return d ? documentXml(d, showComments) : '<SalesInvoice />';
+  return d ? documentXml(d, showComments, q.replyoption) : '<SalesInvoice />';
 };
 
 export const salesPaymentImport: Handler = (req) => {
