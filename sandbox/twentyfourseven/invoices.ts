@@ -67,6 +67,29 @@ function applyRows(ctx: SandboxContext, session: SessionRecord, rows: WireRecord
   return result;
 }
 
+/**
+ * Credit notes (docs/wire/twentyfourseven.md#credit-notes): an Invoiced order with negative rows and
+ * ReferenceInvoiceId = the credited invoice's InvoiceId. The sandbox holds a reference to what it names: the invoice
+ * must exist, be invoiced and belong to the same customer; ReferenceOrderId must be an existing order. The texts are
+ * the sandbox's own (docs/wire/open-points.md, "24SO credit-note references").
+ */
+function checkReferences(orders: InvoiceRecord[], fields: WireRecord, existing: InvoiceRecord | undefined): void {
+  if (existing?.OrderStatus === 'Invoiced') return; // refused below: an invoice can no longer be changed
+  const customerId = fields.CustomerId ?? existing?.CustomerId;
+  const refInvoice = fields.ReferenceInvoiceId;
+  if (refInvoice !== undefined) {
+    const credited = orders.find((o) => o.InvoiceId === refInvoice);
+    if (!credited) throw new ItemError(`ReferenceInvoiceId: invoice ${refInvoice} does not exist`);
+    if (credited.OrderStatus !== 'Invoiced') throw new ItemError(`ReferenceInvoiceId: invoice ${refInvoice} is not invoiced (order ${credited.OrderId} is ${credited.OrderStatus})`);
+    if (customerId !== undefined && credited.CustomerId !== customerId) {
+      throw new ItemError(`ReferenceInvoiceId: invoice ${refInvoice} belongs to customer ${String(credited.CustomerId)}, not to customer ${String(customerId)}`);
+    }
+    if (existing && existing.OrderId === credited.OrderId) throw new ItemError(`ReferenceInvoiceId: order ${existing.OrderId} cannot refer to its own invoice`);
+  }
+  const refOrder = fields.ReferenceOrderId;
+  if (refOrder !== undefined && !orders.some((o) => o.OrderId === refOrder)) throw new ItemError(`ReferenceOrderId: order ${refOrder} does not exist`);
+}
+
 function saveOne(ctx: SandboxContext, session: SessionRecord, input: WireRecord): WireRecord {
   const { DateChanged: _d, InvoiceId: _i, OrderTotalIncVat: _t, OrderTotalVat: _v, InvoiceRows: rowInput, ...fields } = input;
   const orders = owned<InvoiceRecord>(ctx, 'invoices', session.clientId);
@@ -80,6 +103,7 @@ function saveOne(ctx: SandboxContext, session: SessionRecord, input: WireRecord)
       if (!customer) throw new ItemError(`CustomerId: customer ${fields.CustomerId} does not exist`);
       fields.CustomerName ??= customer.Name;
     }
+    checkReferences(orders, fields, fields.OrderId === undefined ? undefined : orders.find((o) => o.OrderId === fields.OrderId));
     let order: InvoiceRecord;
     if (fields.OrderId !== undefined) {
       const existing = orders.find((o) => o.OrderId === fields.OrderId);
