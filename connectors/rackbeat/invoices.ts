@@ -247,6 +247,19 @@ export class CustomerInvoices extends ReadRegister<typeof CustomerInvoice, numbe
     });
   }
 
+  /** Changes a draft's header or lines; Rackbeat refuses it once the invoice is booked (422 on is_booked). */
+  update(number: number, input: Partial<CustomerInvoiceInput>) {
+    return this.api.one('PUT', this.keyPath(number), 'customer_invoice', CustomerInvoice, {
+      resource: this.noun(number),
+      body: { ...input, lines: input.lines?.map(lineBody) },
+    });
+  }
+
+  /** Deletes a draft; a booked invoice is credited instead (createCreditNote). */
+  async delete(number: number): Promise<void> {
+    await this.api.call('DELETE', this.keyPath(number), { resource: this.noun(number) });
+  }
+
   book(number: number, options: { sendMail?: boolean } = {}) {
     return this.api.one('POST', `customer-invoices/${number}/book`, 'customer_invoice', CustomerInvoice, {
       resource: this.noun(number),

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { SandboxDefinition } from '../kit/server';
 import { WebhookPolicy } from '../kit/webhooks';
 import { fieldRoutes } from './fields';
+import { invoiceRoutes } from './invoices';
 import { orderRoutes } from './orders';
 import { registerRoutes } from './registers';
 import { seedRackbeat } from './seed';
@@ -16,7 +17,9 @@ import { ACCOUNT_ID, jsonBody, type RackbeatSettings } from './wire';
  * client base URL `<url>` (the client adds `/api`). Any other token gets 401 `{"message":"Unauthenticated."}`.
  *
  * Extra control endpoint: `POST /__sandbox/rackbeat/webhook-format {"includeEvent": true}` adds the documented
- * `event` key to webhook bodies (real deliveries were seen with only `{key_name, key}`).
+ * `event` key to webhook bodies (real deliveries were seen with only `{key_name, key}`);
+ * `POST /__sandbox/rackbeat/credit-note-sign {"negative": true}` stores credit notes' quantities negative
+ * (default positive; sandbox/rackbeat/invoices.ts).
  */
 export const SANDBOX_TOKEN = 'sandbox-rackbeat-token';
 
@@ -35,7 +38,7 @@ const bearer = (request: FastifyRequest): string | null => {
 };
 
 export function createDefinition(): SandboxDefinition {
-  const settings: RackbeatSettings = { webhookBodyIncludesEvent: false };
+  const settings: RackbeatSettings = { webhookBodyIncludesEvent: false, creditNoteQuantitiesNegative: false };
   return {
     system: 'rackbeat',
     collections: COLLECTIONS,
@@ -62,9 +65,17 @@ export function createDefinition(): SandboxDefinition {
         return { ok: true, includeEvent: settings.webhookBodyIncludesEvent };
       });
 
+      app.post('/__sandbox/rackbeat/credit-note-sign', async (request, reply) => {
+        const body = jsonBody(request);
+        if (!body || typeof body.negative !== 'boolean') return reply.code(400).send({ error: 'give {"negative": true|false}' });
+        settings.creditNoteQuantitiesNegative = body.negative;
+        return { ok: true, negative: settings.creditNoteQuantitiesNegative };
+      });
+
       registerRoutes(app, ctx, send);
       fieldRoutes(app, ctx, send);
       orderRoutes(app, ctx, send);
+      invoiceRoutes(app, ctx, send, settings);
       webhookRoutes(app, ctx);
     },
     seed: seedRackbeat,

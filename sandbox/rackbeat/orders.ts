@@ -2,11 +2,12 @@ import Decimal from 'decimal.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { SandboxContext } from '../kit/server';
 import type { Fire } from './crud';
+import { invoiceFromOrder } from './invoices';
 import { applyFilters, invalid, jsonBody, malformed, notFound, selfUrl, sendOne, sendPage, stamp, type Errors, type Json } from './wire';
 
 /**
- * Sales orders and customer invoices. State machine: draft (`is_booked=false`) → book → create-shipment →
- * mark-shipped (`is_shipped`) → convert-to-invoice. Booking locks the lines until the order is reopened; the
+ * Sales orders. State machine: draft (`is_booked=false`) → book → create-shipment → mark-shipped (`is_shipped`) →
+ * convert-to-invoice (the customer invoice itself: invoices.ts). Booking locks the lines until the order is reopened; the
  * refusal is a 422 keyed by `is_booked` (the lock was observed in use; its status and body: docs/wire/open-points.md).
  */
 export interface LineRecord extends Json {
@@ -35,7 +36,7 @@ const NUMERIC = (v: unknown) => (typeof v === 'number' && Number.isFinite(v)) ||
 const LOCKED = { is_booked: ['The order is booked: its lines cannot be changed. Reopen the order first.'] };
 const ADDRESS_KEYS = ['name', 'street', 'street2', 'zipcode', 'city', 'country'] as const;
 
-const lineNet = (l: LineRecord) =>
+export const lineNet = (l: LineRecord) =>
   new Decimal(l.quantity).times(l.line_price).times(new Decimal(100).minus(l.discount_percentage).div(100)).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
 
 export function totals(lines: LineRecord[]) {
@@ -44,11 +45,43 @@ export function totals(lines: LineRecord[]) {
   return { total_subtotal: net.toNumber(), total_vat: vat.toNumber(), total_total: net.plus(vat).toNumber() };
 }
 
+/** An order or invoice line from a request body, or errors keyed `<prefix>.<field>` as Laravel does for nested input. */
+export function buildLine(ctx: SandboxContext, body: Json, prefix: string, errors: Errors, base?: LineRecord): LineRecord | null {
+  const product = (n: unknown) => ctx.store.find<Json>('products', (p) => p.number === n);
+  const at = (f: string) => (prefix ? `${prefix}.${f}` : f);
+  const fail = (f: string, m: string) => (errors[at(f)] ??= []).push(m.replace(':attr', at(f)));
+  const itemId = body.item_id ?? base?.child_id;
+  if (itemId === undefined || itemId === null || itemId === '') fail('item_id', 'The :attr field is required.');
+  const p = itemId === undefined ? undefined : product(String(itemId));
+  if (itemId !== undefined && itemId !== null && itemId !== '' && !p) fail('item_id', 'The selected :attr is invalid.');
+  if (body.quantity === undefined && !base) fail('quantity', 'The :attr field is required.');
+  for (const f of ['quantity', 'line_price', 'discount_percentage', 'vat_percentage']) {
+    if (body[f] !== undefined && !NUMERIC(body[f])) fail(f, 'The :attr must be a number.');
+  }
+  if (NUMERIC(body.discount_percentage) && (Number(body.discount_percentage) < 0 || Number(body.discount_percentage) > 100)) {
+    fail('discount_percentage', 'The :attr must be between 0 and 100.');
+  }
+  if (body.name !== undefined && typeof body.name !== 'string') fail('name', 'The :attr must be a string.');
+  if (Object.keys(errors).some((k) => k.startsWith(prefix)) || !p) return null;
+  const group = ctx.store.find<Json>('productGroups', (g) => g.number === p.group_id);
+  const itemChanged = !base || base.child_id !== p.number;
+  const num = (f: string, fallback: number) => (body[f] !== undefined ? Number(body[f]) : fallback);
+  return {
+    id: base?.id ?? ctx.store.nextId('orderLine'),
+    child_type: 'product',
+    child_id: String(p.number),
+    item: { number: String(p.number), barcode: String(p.barcode ?? '') },
+    name: typeof body.name === 'string' ? body.name : itemChanged ? String(p.name) : base!.name,
+    quantity: num('quantity', base?.quantity ?? 0),
+    line_price: num('line_price', itemChanged ? Number(p.sales_price) : base!.line_price),
+    discount_percentage: num('discount_percentage', base?.discount_percentage ?? 0),
+    vat_percentage: num('vat_percentage', itemChanged ? Number(group?.vat_domestic ?? 25) : base!.vat_percentage),
+  };
+}
+
 export function orderRoutes(app: FastifyInstance, ctx: SandboxContext, fire: Fire): void {
   const orders = () => ctx.store.list<OrderRecord>('orders');
-  const invoices = () => ctx.store.list<Json>('invoices');
   const shipments = () => ctx.store.list<Json>('orderShipments');
-  const product = (n: unknown) => ctx.store.find<Json>('products', (p) => p.number === n);
   const customer = (n: unknown) => ctx.store.find<Json>('customers', (c) => c.number === n);
   const findOrder = (raw: string) => (/^\d+$/.test(raw) ? orders().find((o) => o.number === Number(raw)) : undefined);
 
@@ -63,44 +96,7 @@ export function orderRoutes(app: FastifyInstance, ctx: SandboxContext, fire: Fir
       self: selfUrl(ctx, `orders/${o.number}`),
     };
   };
-  const renderInvoice = (i: Json) => {
-    const t = totals(i.lines as LineRecord[]);
-    return { ...i, lines: (i.lines as LineRecord[]).map(renderLine), ...t, balance: i.is_paid ? 0 : t.total_total, self: selfUrl(ctx, `customer-invoices/${i.number}`) };
-  };
   const touch = (o: OrderRecord) => (o.updated_at = stamp());
-
-  /** A line from a request body, or errors keyed `<prefix>.<field>` as Laravel does for nested input. */
-  function buildLine(body: Json, prefix: string, errors: Errors, base?: LineRecord): LineRecord | null {
-    const at = (f: string) => (prefix ? `${prefix}.${f}` : f);
-    const fail = (f: string, m: string) => (errors[at(f)] ??= []).push(m.replace(':attr', at(f)));
-    const itemId = body.item_id ?? base?.child_id;
-    if (itemId === undefined || itemId === null || itemId === '') fail('item_id', 'The :attr field is required.');
-    const p = itemId === undefined ? undefined : product(String(itemId));
-    if (itemId !== undefined && itemId !== null && itemId !== '' && !p) fail('item_id', 'The selected :attr is invalid.');
-    if (body.quantity === undefined && !base) fail('quantity', 'The :attr field is required.');
-    for (const f of ['quantity', 'line_price', 'discount_percentage', 'vat_percentage']) {
-      if (body[f] !== undefined && !NUMERIC(body[f])) fail(f, 'The :attr must be a number.');
-    }
-    if (NUMERIC(body.discount_percentage) && (Number(body.discount_percentage) < 0 || Number(body.discount_percentage) > 100)) {
-      fail('discount_percentage', 'The :attr must be between 0 and 100.');
-    }
-    if (body.name !== undefined && typeof body.name !== 'string') fail('name', 'The :attr must be a string.');
-    if (Object.keys(errors).some((k) => k.startsWith(prefix)) || !p) return null;
-    const group = ctx.store.find<Json>('productGroups', (g) => g.number === p.group_id);
-    const itemChanged = !base || base.child_id !== p.number;
-    const num = (f: string, fallback: number) => (body[f] !== undefined ? Number(body[f]) : fallback);
-    return {
-      id: base?.id ?? ctx.store.nextId('orderLine'),
-      child_type: 'product',
-      child_id: String(p.number),
-      item: { number: String(p.number), barcode: String(p.barcode ?? '') },
-      name: typeof body.name === 'string' ? body.name : itemChanged ? String(p.name) : base!.name,
-      quantity: num('quantity', base?.quantity ?? 0),
-      line_price: num('line_price', itemChanged ? Number(p.sales_price) : base!.line_price),
-      discount_percentage: num('discount_percentage', base?.discount_percentage ?? 0),
-      vat_percentage: num('vat_percentage', itemChanged ? Number(group?.vat_domestic ?? 25) : base!.vat_percentage),
-    };
-  }
 
   function address(body: Json, prefix: string, fallback: Json): Json {
     const out: Json = {};
@@ -127,7 +123,7 @@ export function orderRoutes(app: FastifyInstance, ctx: SandboxContext, fire: Fir
     }
     if (body.lines !== undefined && !Array.isArray(body.lines)) fail('lines', 'The lines must be an array.');
     if (booked && (!Array.isArray(body.lines) || body.lines.length === 0)) fail('lines', 'The lines field is required.');
-    const lines = (Array.isArray(body.lines) ? body.lines : []).map((l, i) => buildLine((l ?? {}) as Json, `lines.${i}`, errors));
+    const lines = (Array.isArray(body.lines) ? body.lines : []).map((l, i) => buildLine(ctx, (l ?? {}) as Json, `lines.${i}`, errors));
     if (Object.keys(errors).length || !c) return invalid(reply, errors);
     const now = stamp();
     const billing = address(body, 'address', {
@@ -192,7 +188,7 @@ export function orderRoutes(app: FastifyInstance, ctx: SandboxContext, fire: Fir
     for (const f of ['order_date', 'deliver_at']) {
       if (body[f] !== undefined && !(typeof body[f] === 'string' && DATE.test(body[f] as string))) errors[f] = [`The ${f.replace('_', ' ')} does not match the format Y-m-d.`];
     }
-    const lines = Array.isArray(body.lines) ? body.lines.map((l, i) => buildLine((l ?? {}) as Json, `lines.${i}`, errors)) : undefined;
+    const lines = Array.isArray(body.lines) ? body.lines.map((l, i) => buildLine(ctx, (l ?? {}) as Json, `lines.${i}`, errors)) : undefined;
     if (Object.keys(errors).length) return invalid(reply, errors);
     for (const f of ['heading', 'order_date', 'deliver_at', 'currency']) if (body[f] !== undefined) o[f] = body[f];
     if (lines) o.lines = lines as LineRecord[];
@@ -247,7 +243,7 @@ export function orderRoutes(app: FastifyInstance, ctx: SandboxContext, fire: Fir
     const body = jsonBody(request);
     if (!body) return malformed(reply);
     const errors: Errors = {};
-    const line = buildLine(body, '', errors);
+    const line = buildLine(ctx, body, '', errors);
     if (!line) return invalid(reply, errors);
     o.lines.push(line);
     touch(o);
@@ -263,7 +259,7 @@ export function orderRoutes(app: FastifyInstance, ctx: SandboxContext, fire: Fir
     const body = jsonBody(request);
     if (!body) return malformed(reply);
     const errors: Errors = {};
-    const line = buildLine(body, '', errors, o.lines[idx]);
+    const line = buildLine(ctx, body, '', errors, o.lines[idx]);
     if (!line) return invalid(reply, errors);
     o.lines[idx] = line;
     touch(o);
@@ -326,38 +322,10 @@ export function orderRoutes(app: FastifyInstance, ctx: SandboxContext, fire: Fir
     if (!o.is_booked) return invalid(reply, { is_booked: ['Only a booked order can be invoiced.'] });
     if (o.is_invoiced) return invalid(reply, { is_invoiced: ['The order is already invoiced.'] });
     const book = request.query.book === 'true' || request.query.book === '1';
-    const invoice = newInvoice(o, book);
+    const invoice = invoiceFromOrder(ctx, fire, o, book);
     o.is_invoiced = true;
     touch(o);
     return reply.code(200).send({ invoice_id: invoice.number });
-  });
-
-  function newInvoice(o: OrderRecord, booked: boolean): Json {
-    const now = stamp();
-    const term = ctx.store.find<Json>('paymentTerms', (t) => t.number === o.payment_terms_id);
-    const due = new Date(Date.parse(`${String(o.order_date ?? now.slice(0, 10))}T00:00:00Z`) + Number(term?.maturity_days ?? 14) * 86_400_000);
-    return ctx.store.insert('invoices', {
-      number: Math.max(0, ...invoices().map((i) => Number(i.number))) + 1,
-      customer_id: o.customer_id, order_id: o.number, heading: o.heading, currency: o.currency,
-      is_booked: booked, is_paid: false, booked_at: booked ? now : null, due_date: due.toISOString().slice(0, 10),
-      lines: structuredClone(o.lines), created_at: now, updated_at: now,
-    });
-  }
-
-  app.get('/api/customer-invoices', async (request, reply) =>
-    sendPage(reply, request, 'customer_invoices', applyFilters(invoices(), request.query as Record<string, unknown>).map(renderInvoice)),
-  );
-  const findInvoice = (raw: string) => (/^\d+$/.test(raw) ? invoices().find((i) => i.number === Number(raw)) : undefined);
-  app.get<{ Params: { n: string } }>('/api/customer-invoices/:n', async (request, reply) => {
-    const i = findInvoice(request.params.n);
-    return i ? sendOne(reply, 200, 'customer_invoice', renderInvoice(i)) : notFound(reply);
-  });
-  app.post<{ Params: { n: string } }>('/api/customer-invoices/:n/book', async (request, reply) => {
-    const i = findInvoice(request.params.n);
-    if (!i) return notFound(reply);
-    if (i.is_booked) return invalid(reply, { is_booked: ['The invoice is already booked.'] });
-    Object.assign(i, { is_booked: true, booked_at: stamp(), updated_at: stamp() });
-    return sendOne(reply, 200, 'customer_invoice', renderInvoice(i));
   });
 }
 

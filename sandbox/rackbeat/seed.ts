@@ -1,16 +1,20 @@
 import { finnishCompany, norwegianCompany, product, SeededRandom } from '../kit/random';
 import type { SandboxContext } from '../kit/server';
-import type { LineRecord } from './orders';
+import type { Fire } from './crud';
+import { creditNoteFor, invoiceFromOrder, type InvoiceRecord } from './invoices';
+import type { LineRecord, OrderRecord } from './orders';
 import { stamp, type Json } from './wire';
 
 /**
  * Deterministic contents. Defaults: payment term 1, customer group 1, supplier group 1 (the onboarding
  * prerequisites: `counts` can remove them, e.g. {"customerGroups": 0}), 2 product groups, 12 products (some numbers
  * with `/` and `+`), 8 customers (Norwegian and Finnish, alternating), 4 suppliers, 4 orders (drafts and booked),
- * no user-defined fields (onboarding creates them) unless `counts.fields` asks.
+ * no user-defined fields (onboarding creates them) unless `counts.fields` asks. `counts.invoices` books that many extra
+ * orders and converts them to booked invoices (booked on 2026-01-05, before anything a test books), and
+ * `counts.creditNotes` credits that many of those invoices with booked credit notes; both 0 by default.
  */
 export const DEFAULT_COUNTS = {
-  paymentTerms: 1, customerGroups: 1, supplierGroups: 1, productGroups: 2, products: 12, customers: 8, suppliers: 4, orders: 4, fields: 0,
+  paymentTerms: 1, customerGroups: 1, supplierGroups: 1, productGroups: 2, products: 12, customers: 8, suppliers: 4, orders: 4, fields: 0, invoices: 0, creditNotes: 0,
 };
 
 const BASE = Date.UTC(2026, 0, 5, 8, 0, 0);
@@ -105,5 +109,31 @@ export function seedRackbeat(ctx: SandboxContext, seed: number, counts: Record<s
       is_booked: booked, is_shipped: false, is_partly_shipped: false, is_ready_for_shipping: false, is_invoiced: false, is_cancelled: false,
       booked_at: booked ? t.created_at : null, shipped_at: null, lines, ...t,
     });
+  }
+
+  // Invoices converted from extra booked orders, booked on the seed's clock; no webhooks while seeding.
+  const quiet: Fire = () => undefined;
+  const invoices: InvoiceRecord[] = [];
+  for (let i = 0; i < n('invoices'); i++) {
+    const c = customers[i % customers.length];
+    const p = products[i % products.length];
+    const t = times();
+    const order = store.insert<OrderRecord>('orders', {
+      number: 1001 + n('orders') + i, customer_id: Number(c.number), heading: `Ordre ${1001 + n('orders') + i}`, currency: c.currency,
+      order_date: t.created_at.slice(0, 10), deliver_at: null, payment_terms_id: c.payment_terms_id, vat_zone: c.vat_zone,
+      billing_address: { name: c.company_name, street: c.address_street, street2: '', zipcode: c.address_zipcode, city: c.address_city, country: c.address_country },
+      is_booked: true, is_shipped: true, is_partly_shipped: false, is_ready_for_shipping: false, is_invoiced: true, is_cancelled: false,
+      booked_at: t.created_at, shipped_at: t.created_at,
+      lines: [{
+        id: store.nextId('orderLine'), child_type: 'product', child_id: String(p.number), item: { number: String(p.number), barcode: String(p.barcode) },
+        name: String(p.name), quantity: 1 + (i % 3), line_price: Number(p.sales_price), discount_percentage: i % 2 ? 10 : 0, vat_percentage: 25,
+      }],
+      ...t,
+    });
+    invoices.push(invoiceFromOrder(ctx, quiet, order, true, times().created_at));
+  }
+  for (let i = 0; i < Math.min(n('creditNotes'), invoices.length); i++) {
+    const note = creditNoteFor(ctx, quiet, invoices[i], false, times().created_at);
+    Object.assign(note, { is_booked: true, booked_at: note.created_at });
   }
 }

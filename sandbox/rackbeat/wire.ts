@@ -11,6 +11,8 @@ export type Errors = Record<string, string[]>;
 export interface RackbeatSettings {
   /** Add the documented `event` to webhook bodies; real deliveries were seen with only `{key_name, key}`. */
   webhookBodyIncludesEvent: boolean;
+  /** Store a credit note's credited quantities negative (default positive); which sign Rackbeat stores is an open point. */
+  creditNoteQuantitiesNegative: boolean;
 }
 
 /** Rackbeat's datetime form (`Y-m-d\TH:i:sP`). */
