@@ -223,3 +223,56 @@ describe('vendor paging (docs/wire/netvisor.md "Vendors and inventory")', () => 
     expect((await control(url, 'stats')).byPath['GET /getvendor.nv'] - before).toBe(1);
   });
 });
+
+describe('credit notes (docs/wire/netvisor.md "Credit notes")', () => {
+  const doc = (number: string, quantity: string, status = 'open') =>
+    `<root><salesinvoice><salesinvoicenumber>${number}</salesinvoicenumber><salesinvoicedate format="ansi">2026-03-02</salesinvoicedate>` +
+    `<salesinvoiceamount iso4217currencycode="EUR"></salesinvoiceamount><salesinvoicestatus type="netvisor">${status}</salesinvoicestatus>` +
+    `<invoicingcustomeridentifier type="customer">TEMP</invoicingcustomeridentifier><paymenttermnetdays>14</paymenttermnetdays>` +
+    `<invoicelines><invoiceline><salesinvoiceproductline><productidentifier type="customer">P1000</productidentifier><productname>Tuote</productname>` +
+    `<productunitprice type="net">10,00</productunitprice><productvatpercentage vatcode="KOMY">25,5</productvatpercentage>` +
+    `<salesinvoiceproductlinequantity>${quantity}</salesinvoiceproductlinequantity></salesinvoiceproductline></invoiceline></invoicelines></salesinvoice></root>`;
+  const add = async (number: string, quantity: string, status?: string) => {
+    const r = await raw('salesinvoice.nv?method=add', { method: 'POST', body: doc(number, quantity, status) });
+    return /<InsertedDataIdentifier>(\d+)</.exec(r.text)![1];
+  };
+
+  it('a credit note is the same salesinvoice message with a negative quantity; the empty total is computed negative', async () => {
+    const key = await add('7002', '-1');
+    const got = await raw(`getsalesinvoice.nv?netvisorkey=${key}`);
+    expect(got.text).toContain('<SalesInvoiceAmount iso4217currencycode="EUR" currencyrate="1">-12,55</SalesInvoiceAmount>');
+    expect(got.text).toContain('<SalesInvoiceProductLineQuantity>-1</SalesInvoiceProductLineQuantity>');
+  });
+
+  it('matchcreditnote.nv takes the documented element (any case, in order), answers the bare OK envelope, and getsalesinvoice replyoption 32 shows the credited invoice', async () => {
+    const invoiceKey = await add('7001', '1');
+    const creditKey = await add('7002', '-1');
+    const outOfOrder = await raw('matchcreditnote.nv', { method: 'POST', body: `<root><matchcreditnote><invoicenetvisorkey>${invoiceKey}</invoicenetvisorkey><creditnotenetvisorkey>${creditKey}</creditnotenetvisorkey></matchcreditnote></root>` });
+    expect(statuses(outOfOrder.text)).toEqual(['FAILED', expect.stringMatching(/^INVALID_DATA :: .*Could not validate xml/)]);
+    // The casing of Heltti's request fixture (SalesInvoiceMatchCreditNote.xml).
+    const matched = await raw('matchcreditnote.nv', { method: 'POST', body: `<Root><MatchCreditNote><CreditNoteNetvisorKey>${creditKey}</CreditNoteNetvisorKey><InvoiceNetvisorKey>${invoiceKey}</InvoiceNetvisorKey></MatchCreditNote></Root>` });
+    expect(statuses(matched.text)).toEqual(['OK']);
+    expect(matched.text).toMatch(/<\/ResponseStatus><\/Root>$/);
+
+    const plain = await raw(`getsalesinvoice.nv?netvisorkey=${creditKey}`);
+    expect(plain.text).not.toContain('CreditedInvoice');
+    const withOption = await raw(`getsalesinvoice.nv?netvisorkey=${creditKey}&replyoption=32`);
+    expect(withOption.text).toContain(`<CreditedInvoiceNetvisorKey>${invoiceKey}</CreditedInvoiceNetvisorKey><CreditedInvoiceNumber>7001</CreditedInvoiceNumber>`);
+    expect(withOption.text.indexOf('CreditedInvoiceNumber')).toBeLessThan(withOption.text.indexOf('<InvoiceLines>'));
+    expect((await raw(`getsalesinvoice.nv?netvisorkey=${invoiceKey}&replyoption=63`)).text).not.toContain('CreditedInvoice');
+  });
+
+  it('matching needs both documents sent; updatesalesinvoicestatus.nv (POST, no body) marks one sent', async () => {
+    const invoiceKey = await add('7001', '1', 'unsent');
+    const creditKey = await add('7002', '-1');
+    const body = `<root><matchcreditnote><creditnotenetvisorkey>${creditKey}</creditnotenetvisorkey><invoicenetvisorkey>${invoiceKey}</invoicenetvisorkey></matchcreditnote></root>`;
+    const early = await raw('matchcreditnote.nv', { method: 'POST', body });
+    expect(early.status).toBe(400);
+    expect(statuses(early.text)).toEqual(['FAILED', expect.stringMatching(/^INVALID_DATA :: .*7001 has not been sent/)]);
+    const update = await raw(`updatesalesinvoicestatus.nv?netvisorkey=${invoiceKey}&status=open`, { method: 'POST' });
+    expect(statuses(update.text)).toEqual(['OK']);
+    expect(update.text).not.toContain('<Replies>');
+    expect(statuses((await raw(`updatesalesinvoicestatus.nv?netvisorkey=${invoiceKey}&status=unsent`, { method: 'POST' })).text)[0]).toBe('FAILED');
+    expect(statuses((await raw('matchcreditnote.nv', { method: 'POST', body })).text)).toEqual(['OK']);
+  });
+});

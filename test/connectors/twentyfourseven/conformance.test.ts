@@ -129,6 +129,37 @@ describe('WSDL', () => {
   });
 });
 
+describe('credit-note references (docs/wire/twentyfourseven.md "Credit notes")', () => {
+  test('InvoiceOrder declares DeliveryDate, ReferenceInvoiceId, ReferenceOrderId, ReferenceNumber in the vendor order, the ids as s:int', async () => {
+    const invoice = await wsdl(SERVICE_PATHS.invoice);
+    const order = invoice.types.InvoiceOrder;
+    expect(order.slice(order.indexOf('DeliveryDate'), order.indexOf('ReferenceNumber') + 1)).toEqual(['DeliveryDate', 'ReferenceInvoiceId', 'ReferenceOrderId', 'ReferenceNumber']);
+    const body = await (await fetch(`${url}/${SERVICE_PATHS.invoice}?WSDL`)).text();
+    expect(body).toMatch(/<s:element minOccurs="1" maxOccurs="1" name="ReferenceInvoiceId" type="s:int"\s*\/>/);
+    expect(body).toMatch(/<s:element minOccurs="1" maxOccurs="1" name="ReferenceOrderId" type="s:int"\s*\/>/);
+    expect(body).toMatch(/<s:element minOccurs="0" maxOccurs="1" name="ReferenceNumber" type="s:string"\s*\/>/);
+  });
+
+  test('GetInvoices returns the references only when asked for, and an order without them leaves them out', async () => {
+    const c = new TwentyFourSevenClient(creds());
+    const customer = await c.saveCompany({ name: 'Referansekunde AS', type: 'Business' });
+    const invoice = await c.saveInvoiceOrder({ customerId: customer.id, orderStatus: 'Invoiced', invoiceRows: [{ name: 'Tjeneste', quantity: '1', price: '100' }] });
+    const credit = await c.saveInvoiceOrder({
+      customerId: customer.id,
+      orderStatus: 'Invoiced',
+      referenceInvoiceId: invoice.invoiceId,
+      referenceOrderId: invoice.orderId,
+      invoiceRows: [{ name: 'Tjeneste', quantity: '-1', price: '100' }],
+    });
+    const [bare] = await c.getInvoices({ orderIds: [credit.orderId!] }, { order: ['orderId'] });
+    expect(bare).toEqual(expect.objectContaining({ orderId: credit.orderId, referenceInvoiceId: undefined, referenceOrderId: undefined }));
+    const [full] = await c.getInvoices({ orderIds: [credit.orderId!] }, { order: ['orderId', 'referenceInvoiceId', 'referenceOrderId'] });
+    expect(full).toMatchObject({ referenceInvoiceId: invoice.invoiceId, referenceOrderId: invoice.orderId });
+    const [plain] = await c.getInvoices({ orderIds: [invoice.orderId!] }, { order: ['orderId', 'referenceInvoiceId', 'referenceOrderId'] });
+    expect(plain).toMatchObject({ referenceInvoiceId: undefined, referenceOrderId: undefined });
+  });
+});
+
 describe('SOAP framing', () => {
   const call = (body: string, headers: Record<string, string>) =>
     fetch(`${url}/${SERVICE_PATHS.authenticate}`, { method: 'POST', headers, body }).then(async (r) => ({ status: r.status, type: r.headers.get('content-type'), text: await r.text() }));
