@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Connections } from './connections';
 import { createCustomerActivities } from './customers';
+import { createInvoiceActivities } from './invoices';
 import { createOnboardingActivities } from './onboarding';
 import { createOrderLifecycleActivities } from './order-lifecycle';
 import { createPaymentActivities } from './payments';
@@ -31,6 +32,7 @@ export function createActivities(connections: Connections, temporal: () => Clien
     ...createScheduleControlActivities(connections, temporal),
     ...createShopWebhookActivities(connections),
     ...createStockActivities(connections, temporal),
+    ...createInvoiceActivities(connections, temporal),
   };
 }
 

@@ -6,6 +6,7 @@ import { readWebhookDelivery, type WebhookDelivery } from '../connectors/rackbea
 import { PAIRS, type PairName, type RegisterName } from '../domain/sync';
 import { TASK_QUEUE } from '../orchestration/task-queue';
 import { log } from './log';
+import { handleRackbeatInvoiceEvent } from './rackbeat-invoice-events';
 import { handleRackbeatOrderEvent } from './rackbeat-order-events';
 import { bounded, isTemporalUnavailable } from '../orchestration/temporal';
 import { DEFAULT_RETRY_AFTER_SECONDS, DEFAULT_START_DEADLINE_MS, type WebhookDoorOptions } from './webhook-routes';
@@ -18,7 +19,8 @@ const REGISTER_EVENTS: Record<string, RegisterName> = { customer: 'customers', s
  * created travels in Rackbeat-Webhook-Token, so that is checked first (401 and nothing started when no configured
  * token matches). Register events (customer/supplier/product) are signalled, with start, to the register's sync
  * entity `sync/<tenant>/<pair>/<register>`, which applies them one at a time; order events go to the order
- * lifecycle. Rackbeat may deliver twice: the entity's upsert is idempotent, so a duplicate writes nothing.
+ * lifecycle; customer invoice events (`customer_invoice.*`) start the invoice's transfer
+ * `invoice/<tenant>/rackbeat/<number>` when the tenant has `invoices:`. Rackbeat may deliver twice: the entity's upsert is idempotent, so a duplicate writes nothing.
  */
 export function registerRackbeatWebhookRoute(
   app: FastifyInstance,
@@ -68,6 +70,13 @@ export function registerRackbeatWebhookRoute(
     if (prefix === 'order') {
       await handleRackbeatOrderEvent(deps.temporal, tenantId, { event, key: body.key, body }, taskQueue);
       return reply.code(202).send({ accepted: event });
+    }
+    if (prefix === 'customer_invoice') {
+      if (!tenant.invoices) return reply.code(200).send({ ignored: `${event}: tenant ${tenantId} has no invoices: section` });
+      const handled = await handleRackbeatInvoiceEvent(deps.temporal, tenantId, { event, key: body.key }, taskQueue);
+      if (!handled.started) return reply.code(200).send({ ignored: handled.ignored });
+      log.info({ tenant: tenantId, event, key: body.key, workflowId: handled.started.workflowId }, 'Rackbeat invoice webhook accepted');
+      return reply.code(202).send({ workflowId: handled.started.workflowId, ...(handled.started.alreadyFinished ? { alreadyFinished: true } : {}) });
     }
     const register = REGISTER_EVENTS[prefix];
     if (!register) return reply.code(200).send({ ignored: event });

@@ -29,6 +29,16 @@ export const InvoiceTransferSettings = z
     reconcileEvery: Duration.default('15m'),
     /** How far back the very first reconciliation looks (later ones continue from their cursor). */
     firstLookback: Duration.default('24h'),
+    /**
+     * Netvisor only: how often a transferred credit note checks again whether Netvisor can match it to its invoice
+     * (Netvisor matches only once both are sent; with `netvisorStatus: unsent` that is when Netvisor sends them).
+     */
+    matchCheckEvery: Duration.default('1h'),
+    /**
+     * 24SO only: how long the order lifecycle of a 24SO order stays after Sent to show its Rackbeat invoice (the
+     * `invoiced` step on its path) before it finishes anyway.
+     */
+    lifecycleWaitsFor: Duration.default('720h'),
   })
   .strict();
 export type InvoiceTransferSettings = z.infer<typeof InvoiceTransferSettings>;

@@ -4,6 +4,7 @@ import { upsertSchedule } from './schedule-upsert';
 import { ensureLifecycleSchedules } from '../client/lifecycle-schedules';
 import { ensureSyncSchedules } from './sync-schedules';
 import { ensureStockSchedules } from './stock-schedules';
+import { ensureInvoiceSchedules } from './invoice-schedules';
 import { reconcileScheduleId, reconcileShop } from '../workflows/reconcile-shop';
 import { TASK_QUEUE } from './task-queue';
 
@@ -39,8 +40,8 @@ export async function ensureReconcileSchedules(client: Client, tenants: Readonly
 }
 
 /**
- * Every Schedule the tenants' configuration implies: shop reconciliation, register sync polling and the order
- * lifecycle's pick-up. Onboarding's go-live calls the per-flow functions for one tenant; `siirto stack` calls this
+ * Every Schedule the tenants' configuration implies: shop reconciliation, register sync polling, the order
+ * lifecycle's pick-up, stock polls and invoice reconciliation. Onboarding's go-live calls the per-flow functions for one tenant; `siirto stack` calls this
  * for the tenants it loads, because a local stack is live by definition.
  */
 export async function ensureAllSchedules(client: Client, tenants: ReadonlyMap<string, ResolvedTenant>, taskQueue = TASK_QUEUE): Promise<string[]> {
@@ -49,5 +50,6 @@ export async function ensureAllSchedules(client: Client, tenants: ReadonlyMap<st
     ...(await ensureSyncSchedules(client, tenants, taskQueue)),
     ...(await ensureLifecycleSchedules(client, tenants, taskQueue)),
     ...(await ensureStockSchedules(client, tenants, taskQueue)),
+    ...(await ensureInvoiceSchedules(client, tenants, taskQueue)),
   ];
 }

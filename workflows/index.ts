@@ -7,3 +7,4 @@ export { registerSync, watchRegister } from './register-watch';
 export { onboarding } from './onboarding';
 export { lifecycleCursor } from './lifecycle-cursor';
 export { stockSync, watchStock } from './stock-sync';
+export { invoiceTransfer, reconcileInvoices } from './invoice-transfer';

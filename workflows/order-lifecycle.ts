@@ -22,7 +22,7 @@ import { apiCall, pagingCall } from './profiles';
 import { SiirtoEntity, SiirtoFlow, SiirtoSourceId, SiirtoStatus, SiirtoTenant } from './search-attributes';
 import { Transfer } from './transfer';
 
-const { lifecycleSettings, fetch24soOrder, ensureRackbeatOrder, readRackbeatOrder, writeBackEdits, set24soStatus, findRackbeatOrderOrigin } =
+const { lifecycleSettings, fetch24soOrder, ensureRackbeatOrder, readRackbeatOrder, writeBackEdits, set24soStatus, findRackbeatOrderOrigin, lifecycleInvoiceFollowUp } =
   proxyActivities<Activities>(apiCall);
 const { pickUpOrders } = proxyActivities<Activities>(pagingCall);
 
@@ -84,12 +84,22 @@ export interface LifecycleState {
   needsAttention?: string;
   /** How many times the workflow has continued as new, carrying this state. */
   generation?: number;
+  /** The Rackbeat invoice that invoiced this 24SO order (workflows/invoice-transfer.ts, signal `invoiced`). */
+  invoice?: LifecycleInvoiced & { at: string };
+}
+
+/** What the invoice transfer tells the lifecycle when it sets the 24SO order to Invoiced. */
+export interface LifecycleInvoiced {
+  rackbeatInvoice: number;
+  /** The 24SO InvoiceId the order got. */
+  invoiceId: number;
 }
 
 export type OperatorAction = { action: 'resync' } | { action: 'cancel-follow'; reason?: string };
 
 export const pickUpSignal = defineSignal<[{ requestId: string; trigger: PickUpTrigger }]>('pickUp');
 export const rackbeatEventSignal = defineSignal<[RackbeatEventSignal]>('rackbeatEvent');
+export const invoicedSignal = defineSignal<[LifecycleInvoiced]>('invoiced');
 export const stateQuery = defineQuery<LifecycleState>('state');
 export const operatorUpdate = defineUpdate<{ accepted: string; state: LifecycleState }, [OperatorAction]>('operator');
 
@@ -161,6 +171,16 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<Lifecy
     state.lastEventAt = latestEventAt;
     checkRequested = true;
   });
+  // After Sent, the order also shows its Rackbeat invoice (when the tenant's invoices go to 24SO). Histories from
+  // before replay without it.
+  const showsInvoice = patched('lifecycle-shows-invoice');
+  if (showsInvoice) {
+    setHandler(invoicedSignal, (i) => {
+      if (state.invoice?.rackbeatInvoice === i.rackbeatInvoice) return;
+      state.invoice = { ...i, at: new Date().toISOString() };
+      note(`invoiced: Rackbeat invoice ${i.rackbeatInvoice} → 24SO order Invoiced (invoice ${i.invoiceId})`);
+    });
+  }
   let transfer: Transfer | undefined;
   setHandler(stateQuery, () => {
     const t = transfer?.state;
@@ -291,6 +311,14 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<Lifecy
     publish();
   }
 
+  if (showsInvoice && !state.invoice) {
+    const follow = await lifecycleInvoiceFollowUp(input.tenant);
+    if (follow.waitForInvoice) {
+      publish();
+      await condition(() => state.invoice !== undefined || stopRequested !== null, follow.waitFor as Duration);
+      if (!state.invoice && stopRequested === null) note(`no Rackbeat invoice within ${follow.waitFor} after Sent`);
+    }
+  }
   state.phase = 'done';
   transfer.done(describe(state));
   await condition(allHandlersFinished);
@@ -298,7 +326,9 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<Lifecy
 }
 
 const describe = (s: LifecycleState): string =>
-  `24SO order ${s.orderId} → Rackbeat ${s.rackbeatNumber ?? '(not yet)'}: ${s.phase}` + (s.writeBacks ? `, ${s.writeBacks} edit write-back(s)` : '');
+  `24SO order ${s.orderId} → Rackbeat ${s.rackbeatNumber ?? '(not yet)'}: ${s.phase}` +
+  (s.writeBacks ? `, ${s.writeBacks} edit write-back(s)` : '') +
+  (s.invoice ? `, invoiced (Rackbeat invoice ${s.invoice.rackbeatInvoice}, 24SO invoice ${s.invoice.invoiceId})` : '');
 
 // ---- routing Rackbeat events to the order workflow ----------------------------------------------------------------
 

@@ -1,0 +1,205 @@
+import { Context, heartbeat } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { z } from 'zod';
+import { invoiceTransferProgress, startInvoiceTransfer } from '../../client/rackbeat-invoice-events';
+import { INVOICE_PAIR, InvoiceTransferSettings } from '../../config/invoice-schema';
+import { heartbeatWhile } from '../../connectors/kit/call-context';
+import { durationMs } from '../../domain/duration';
+import type { PairName } from '../../domain/sync';
+import type { InvoiceTransferResult } from '../../workflows/invoice-transfer';
+import { noEarlierAttempt } from '../attempts';
+import type { Connections } from '../connections';
+import { classified, needsOperator } from '../failures';
+import { KeyedLock } from '../keyed-lock';
+import { matchBlocker } from '../../connectors/netvisor/credit-notes';
+import { matchNetvisorCreditNote, writeNetvisorInvoice, type NetvisorInvoiceWritten } from './netvisor';
+import { pairInvoiceParties, unpairedProblem, type PairedParties, type PairingResult } from './pairing';
+import { invoiceSoOrder, writeSoInvoice, type SoInvoiceWritten } from './twentyfourseven';
+import { describeInvoice, InvoiceView, viewProblem } from './view';
+
+/**
+ * Activities of the invoice transfer (workflows/invoice-transfer.ts). Each is idempotent on its own: the writes
+ * look for our stamp wherever an earlier attempt may have written, and one document key is written by one
+ * attempt at a time in a worker (an attempt that outlived its timeout keeps the key until its write answered).
+ */
+export type InvoiceSettingsView = InvoiceTransferSettings & { pair: PairName };
+
+const documentKeys = new KeyedLock(10 * 60_000);
+
+export function createInvoiceActivities(connections: Connections, temporal: () => Client) {
+  const settingsOf = (tenant: string): InvoiceSettingsView => {
+    const raw = connections.tenant(tenant).invoices;
+    if (!raw) throw needsOperator(`tenant "${tenant}" has no invoices: section in config/${tenant}.yaml; add one (invoices.to: 24so or netvisor), then retry, or skip`, 'Siirto.config');
+    const parsed = InvoiceTransferSettings.safeParse(raw);
+    if (!parsed.success) throw needsOperator(`config/${tenant}.yaml invoices: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`, 'Siirto.config');
+    return { ...parsed.data, pair: INVOICE_PAIR[parsed.data.to] };
+  };
+
+  const lockKey = (tenant: string, target: string, invoice: InvoiceView) => `${tenant}/${target}/rackbeat-invoice/${invoice.number}`;
+
+  return {
+    async invoiceSettings(tenant: string): Promise<InvoiceSettingsView> {
+      return classified(async () => settingsOf(tenant));
+    },
+
+    /** The booked Rackbeat invoice or credit note, checked (zod) before it enters the workflow. */
+    async readRackbeatInvoice(input: { tenant: string; number: number }): Promise<InvoiceView> {
+      return classified(async () => {
+        const view = await connections.rackbeat(input.tenant).invoices.view(input.number);
+        if (!view) throw needsOperator(`Rackbeat has no customer invoice ${input.number} (deleted?); skip this transfer`, 'Siirto.not-found');
+        const parsed = InvoiceView.safeParse(view);
+        if (!parsed.success) throw needsOperator(viewProblem(input.number, parsed.error), 'Siirto.validation');
+        if (!parsed.data.booked) throw needsOperator(`${describeInvoice(parsed.data)} is a draft in Rackbeat: only booked invoices are transferred; book it, then retry (or skip)`, 'Siirto.business');
+        return parsed.data;
+      });
+    },
+
+    /** Customer and products in the target; with `strict`, anything unpaired parks the transfer naming it. */
+    async pairInvoice(input: { tenant: string; invoice: InvoiceView; strict?: boolean; notes?: Record<string, string> }): Promise<PairingResult> {
+      return classified(async () => {
+        const { to } = settingsOf(input.tenant);
+        const result = await pairInvoiceParties(connections, input.tenant, to, input.invoice);
+        if (input.strict && !result.paired) throw unpairedProblem(input.invoice, to, result.unpaired, input.notes);
+        return result;
+      });
+    },
+
+    async writeInvoiceToNetvisor(input: { tenant: string; invoice: InvoiceView; parties: PairedParties; firstTry?: boolean }): Promise<NetvisorInvoiceWritten> {
+      return classified(async () => {
+        const settings = settingsOf(input.tenant);
+        // Netvisor refuses a second invoice with one number: only a first try may write without looking.
+        const lookFirst = !noEarlierAttempt(input.firstTry);
+        return heartbeatWhile(
+          documentKeys.run(lockKey(input.tenant, 'netvisor', input.invoice), () =>
+            writeNetvisorInvoice(connections.netvisor(input.tenant), input.invoice, input.parties, settings.netvisorStatus, lookFirst),
+          ),
+        );
+      });
+    },
+
+    /**
+     * Links the credit note to its invoice (matchcreditnote.nv), once: an existing match to that invoice is taken as
+     * done. While Netvisor cannot match yet (a document still unsent), answers `waiting` with the reason.
+     */
+    async matchCreditNoteInNetvisor(input: { tenant: string; creditNoteKey: string; invoiceKey: string }): Promise<{ matched: boolean; already?: boolean; waiting?: string }> {
+      return classified(async () => {
+        const nv = connections.netvisor(input.tenant);
+        const existing = await nv.getCreditNoteMatch(input.creditNoteKey);
+        if (existing?.invoiceKey === input.invoiceKey) return { matched: true, already: true };
+        if (existing) {
+          throw needsOperator(`Netvisor credit note ${input.creditNoteKey} is already matched to another invoice (${existing.invoiceNumber ?? existing.invoiceKey}); undo that match in Netvisor, then retry`, 'Siirto.conflict');
+        }
+        const [note, invoice] = await Promise.all([nv.getSalesDocument('invoice', input.creditNoteKey), nv.getSalesDocument('invoice', input.invoiceKey)]);
+        if (!note || !invoice) throw needsOperator(`Netvisor no longer has ${!note ? `credit note ${input.creditNoteKey}` : `invoice ${input.invoiceKey}`}; skip, or match by hand`, 'Siirto.not-found');
+        const blocker = matchBlocker(note, invoice);
+        if (blocker?.waiting) return { matched: false, waiting: blocker.message };
+        if (blocker) throw needsOperator(blocker.message, 'Siirto.business');
+        await matchNetvisorCreditNote(nv, input.creditNoteKey, input.invoiceKey);
+        return { matched: true };
+      });
+    },
+
+    async writeInvoiceTo24so(input: { tenant: string; invoice: InvoiceView; parties: PairedParties; referenceInvoiceId?: number; firstTry?: boolean }): Promise<SoInvoiceWritten> {
+      return classified(async () => {
+        const lookFirst = !noEarlierAttempt(input.firstTry);
+        return heartbeatWhile(
+          documentKeys.run(lockKey(input.tenant, '24so', input.invoice), () =>
+            writeSoInvoice(connections.twentyfourseven(input.tenant), input.invoice, input.parties, lookFirst, input.referenceInvoiceId),
+          ),
+        );
+      });
+    },
+
+    /** The 24SO order behind a lifecycle order is invoiced instead of a new document (see twentyfourseven.ts). */
+    async invoiceLifecycleOrder(input: { tenant: string; orderId: number; invoice: InvoiceView; parties: PairedParties }): Promise<SoInvoiceWritten> {
+      return classified(async () =>
+        heartbeatWhile(
+          documentKeys.run(lockKey(input.tenant, '24so', input.invoice), () => invoiceSoOrder(connections.twentyfourseven(input.tenant), input.orderId, input.invoice, input.parties)),
+        ),
+      );
+    },
+
+    /**
+     * A credit note's original invoice: its transfer is started (or joined) and its outcome read. Done → its
+     * result (the target keys to reference); on its way → `waiting`; parked, skipped or failed → the credit note
+     * parks too, saying so, because it is never sent detached from its invoice.
+     */
+    async originalInvoiceTransfer(input: { tenant: string; number: number; taskQueue: string }): Promise<{ state: 'done'; result: InvoiceTransferResult } | { state: 'waiting'; message: string }> {
+      return classified(async () => {
+        const client = temporal();
+        await startInvoiceTransfer(client, { tenant: input.tenant, number: input.number, trigger: 'credit-note' }, input.taskQueue);
+        const progress = await invoiceTransferProgress(client, input.tenant, input.number);
+        if (progress.state === 'done') {
+          if (progress.result.status === 'done') return { state: 'done', result: progress.result };
+          throw needsOperator(
+            `the invoice it credits, Rackbeat invoice ${input.number}, was ${progress.result.status === 'skipped' ? 'skipped' : `not transferred (${progress.result.reason ?? ''})`}: a credit note is never sent without its invoice; transfer that invoice by hand, then retry, or skip`,
+            'Siirto.business',
+          );
+        }
+        if (progress.state === 'closed') throw needsOperator(`the transfer of the invoice it credits, Rackbeat invoice ${input.number}, ended ${progress.how}; run it again, then retry`, 'Siirto.business');
+        if (progress.state === 'running' && progress.status?.status === 'needs-attention') {
+          throw needsOperator(
+            `waits for the invoice it credits, Rackbeat invoice ${input.number}, which needs attention at ${progress.status.step}: ${progress.status.error?.message ?? ''}; resolve that one, then retry`,
+            'Siirto.business',
+          );
+        }
+        return { state: 'waiting', message: progress.state === 'running' ? `being transferred (${progress.status?.step ?? 'starting'})` : 'starting' };
+      });
+    },
+
+    /**
+     * The reconciliation poll: every invoice and credit note booked since the cursor gets its transfer started (or
+     * joined). The cursor is the newest booked_at seen (Rackbeat's clock), returned as the result; the next run of
+     * the Schedule continues from there, with one second of overlap (a second start is harmless).
+     */
+    async reconcileInvoiceList(input: { tenant: string; taskQueue: string; scheduleId?: string; since?: string }) {
+      return classified(async () => {
+        const settings = settingsOf(input.tenant);
+        const since = input.since ?? (await previousCursor(temporal(), input.scheduleId)) ?? new Date(Date.now() - durationMs(settings.firstLookback)).toISOString();
+        const booked = await connections.rackbeat(input.tenant).invoices.listBookedSince(new Date(Date.parse(since) - 1000).toISOString());
+        const result = { since, cursor: since, seen: 0, started: 0, alreadyTransferred: 0, creditNotes: 0 };
+        for (const b of booked) {
+          result.seen++;
+          if (b.kind === 'credit-note') result.creditNotes++;
+          const { alreadyFinished } = await startInvoiceTransfer(temporal(), { tenant: input.tenant, number: b.number, trigger: 'reconcile' }, input.taskQueue);
+          if (alreadyFinished) result.alreadyTransferred++;
+          else result.started++;
+          if (Date.parse(b.bookedAt) > Date.parse(result.cursor)) result.cursor = new Date(b.bookedAt).toISOString();
+          heartbeat(result);
+        }
+        return result;
+      });
+    },
+
+    /**
+     * For the order lifecycle: whether this tenant's Rackbeat invoices go to 24SO, so that a Sent order's workflow
+     * stays to show the invoice (workflows/order-lifecycle.ts, `invoiced`), and for how long at most.
+     */
+    async lifecycleInvoiceFollowUp(tenant: string): Promise<{ waitForInvoice: boolean; waitFor: string }> {
+      return classified(async () => {
+        const raw = connections.tenant(tenant).invoices;
+        const parsed = raw ? InvoiceTransferSettings.safeParse(raw) : undefined;
+        const on = parsed?.success === true && parsed.data.to === '24so';
+        return { waitForInvoice: on, waitFor: on ? parsed!.data.lifecycleWaitsFor : '0s' };
+      });
+    },
+  };
+}
+
+const CursorResult = z.object({ cursor: z.string() });
+
+/** The cursor of the Schedule's most recent completed poll (other than this one), if any. */
+async function previousCursor(client: Client, scheduleId: string | undefined): Promise<string | null> {
+  if (!scheduleId) return null;
+  const self = Context.current().info.workflowExecution?.runId;
+  const description = await client.schedule.getHandle(scheduleId).describe();
+  for (const action of [...description.info.recentActions].reverse()) {
+    const wf = action.action.type === 'startWorkflow' ? action.action.workflow : undefined;
+    if (!wf || wf.firstExecutionRunId === self) continue;
+    const handle = client.workflow.getHandle(wf.workflowId, wf.firstExecutionRunId);
+    if ((await handle.describe()).status.name !== 'COMPLETED') continue;
+    const parsed = CursorResult.safeParse(await handle.result());
+    if (parsed.success) return parsed.data.cursor;
+  }
+  return null;
+}

@@ -1,0 +1,136 @@
+import Decimal from 'decimal.js';
+import type { InvoiceOrder, InvoiceOrderInput, InvoiceRowInput, TwentyFourSevenClient } from '../../connectors/twentyfourseven';
+import { needsOperator } from '../failures';
+import type { PairedParties } from './pairing';
+import { describeInvoice, invoiceStamp, type InvoiceLine, type InvoiceView } from './view';
+
+/**
+ * Rackbeat invoice → 24SevenOffice (InvoiceService SaveInvoices). An invoice is an InvoiceOrder saved with
+ * OrderStatus `Invoiced` for the paired customer and products; a credit note is the same with negative quantities
+ * and ReferenceInvoiceId = the credited invoice's 24SO InvoiceId (docs/wire/twentyfourseven.md#credit-notes).
+ * Our stamp `rackbeat:<number>` goes in ReferenceNumber (the field the connector chose for it). 24SO does not refuse
+ * a second document, so every attempt that may follow an earlier one looks for the stamp first.
+ *
+ * An invoice of a Rackbeat order that came from 24SO (the lifecycle) writes no new document: that 24SO order's rows
+ * are brought to what Rackbeat invoiced and it is set to `Invoiced`, which makes it the invoice.
+ */
+export interface SoInvoiceWritten {
+  orderId: number;
+  invoiceId: number;
+  /** True when an earlier attempt had written it (a lost reply): nothing was written now. */
+  found: boolean;
+}
+
+const signed = (invoice: InvoiceView, quantity: string) => (invoice.kind === 'credit-note' ? new Decimal(quantity).negated().toFixed() : new Decimal(quantity).toFixed());
+
+function rowOf(invoice: InvoiceView, parties: PairedParties, l: InvoiceLine): InvoiceRowInput {
+  const productId = l.productNumber ? Number(parties.products[l.productNumber]) : undefined;
+  return {
+    ...(productId !== undefined ? { productId } : {}),
+    name: l.name,
+    quantity: signed(invoice, l.quantity),
+    price: l.unitPrice,
+    vatRate: l.vatPercent,
+    ...(Number(l.discountPercent) !== 0 ? { discountRate: l.discountPercent } : {}),
+  };
+}
+
+const ANY_DAY_BEFORE_MS = 2 * 86_400_000;
+
+/** Our earlier write: an Invoiced InvoiceOrder of this customer stamped with this invoice's stamp. */
+export async function findOurSoInvoice(so: TwentyFourSevenClient, invoice: InvoiceView, customerId: number): Promise<SoInvoiceWritten | null> {
+  const stamp = invoiceStamp(invoice.number);
+  const since = new Date(Math.min(Date.parse(`${invoice.invoiceDate}T00:00:00Z`), Date.now()) - ANY_DAY_BEFORE_MS);
+  const hits = (await so.getInvoices({ customerIds: [customerId], changedAfter: since }, { order: ['orderId', 'orderStatus', 'invoiceId', 'referenceNumber'], rows: ['rowId'] })).filter(
+    (o) => o.referenceNumber === stamp,
+  );
+  if (hits.length > 1) {
+    throw needsOperator(
+      `24SevenOffice has ${hits.length} documents stamped "${stamp}" (orders ${hits.map((o) => o.orderId).join(', ')}); credit the extra ones by hand, then skip or retry`,
+      'Siirto.conflict',
+    );
+  }
+  const hit = hits[0];
+  if (!hit) return null;
+  if (hit.orderStatus !== 'Invoiced' || hit.invoiceId === undefined) {
+    // Saved but not invoiced (a half-finished earlier attempt): invoice it now.
+    const done = await so.setOrderStatus(hit.orderId!, 'Invoiced');
+    return { orderId: hit.orderId!, invoiceId: done.invoiceId!, found: true };
+  }
+  return { orderId: hit.orderId!, invoiceId: hit.invoiceId, found: true };
+}
+
+export function toSoInvoice(invoice: InvoiceView, parties: PairedParties, referenceInvoiceId?: number): InvoiceOrderInput {
+  if (invoice.kind === 'credit-note' && referenceInvoiceId === undefined) {
+    throw needsOperator(`${describeInvoice(invoice)}: the 24SevenOffice invoice it credits is not known; a credit note is never sent detached from its invoice`, 'Siirto.business');
+  }
+  return {
+    customerId: Number(parties.customer),
+    orderStatus: 'Invoiced',
+    dateOrdered: invoice.invoiceDate,
+    ...(invoice.paymentTermsDays !== undefined ? { paymentTime: invoice.paymentTermsDays } : {}),
+    includeVat: false,
+    ...(invoice.yourReference ? { yourReference: invoice.yourReference } : {}),
+    ...(invoice.heading ? { invoiceTitle: invoice.heading } : {}),
+    referenceNumber: invoiceStamp(invoice.number),
+    ...(referenceInvoiceId !== undefined ? { referenceInvoiceId } : {}),
+    invoiceRows: invoice.lines.map((l) => rowOf(invoice, parties, l)),
+  };
+}
+
+export async function writeSoInvoice(so: TwentyFourSevenClient, invoice: InvoiceView, parties: PairedParties, lookFirst: boolean, referenceInvoiceId?: number): Promise<SoInvoiceWritten> {
+  const customerId = Number(parties.customer);
+  const body = toSoInvoice(invoice, parties, referenceInvoiceId);
+  if (lookFirst) {
+    const earlier = await findOurSoInvoice(so, invoice, customerId);
+    if (earlier) return earlier;
+  }
+  const saved = await so.saveInvoiceOrder(body);
+  if (saved.orderId === undefined) throw new Error(`24SevenOffice saved ${describeInvoice(invoice)} but returned no OrderId`);
+  const invoiceId = saved.invoiceId ?? (await so.getInvoiceOrder(saved.orderId, { order: ['invoiceId'] }))?.invoiceId;
+  if (invoiceId === undefined) throw new Error(`24SevenOffice saved ${describeInvoice(invoice)} as order ${saved.orderId} but gave it no InvoiceId`);
+  return { orderId: saved.orderId, invoiceId, found: false };
+}
+
+/**
+ * The 24SO order the lifecycle brought into Rackbeat becomes the invoice: its rows are made what Rackbeat invoiced
+ * (quantities, prices, discounts; rows Rackbeat did not invoice removed, lines it added added) and its status
+ * `Invoiced`, in one SaveInvoices call. An order already Invoiced is an earlier attempt's (or a person's) work and
+ * is reused as it is.
+ */
+export async function invoiceSoOrder(so: TwentyFourSevenClient, orderId: number, invoice: InvoiceView, parties: PairedParties): Promise<SoInvoiceWritten> {
+  const order = await so.getInvoiceOrder(orderId);
+  if (!order) throw needsOperator(`${describeInvoice(invoice)} is for 24SO order ${orderId} (through the order lifecycle), which 24SevenOffice no longer has; skip, or invoice it by hand`, 'Siirto.not-found');
+  if (order.orderStatus === 'Invoiced' && order.invoiceId !== undefined) return { orderId, invoiceId: order.invoiceId, found: true };
+  const rows = planOrderRows(order, invoice, parties);
+  await so.saveInvoiceOrder({ orderId, orderStatus: 'Invoiced', referenceNumber: invoiceStamp(invoice.number), invoiceRows: rows });
+  const after = await so.getInvoiceOrder(orderId, { order: ['orderStatus', 'invoiceId'] });
+  if (after?.orderStatus !== 'Invoiced' || after.invoiceId === undefined) {
+    throw new Error(`24SevenOffice order ${orderId} was saved as Invoiced but reads back as ${after?.orderStatus ?? 'missing'} without an InvoiceId`);
+  }
+  return { orderId, invoiceId: after.invoiceId, found: false };
+}
+
+const same = (a: string | undefined, b: string | undefined) => new Decimal(a ?? 0).equals(new Decimal(b ?? 0));
+
+/** The row changes that make the 24SO order's rows what Rackbeat invoiced (each line takes the first free row of its product). */
+export function planOrderRows(order: InvoiceOrder, invoice: InvoiceView, parties: PairedParties): InvoiceRowInput[] {
+  const free = [...(order.invoiceRows ?? [])].filter((r) => r.rowId !== undefined);
+  const changes: InvoiceRowInput[] = [];
+  for (const line of invoice.lines) {
+    const want = rowOf(invoice, parties, line);
+    const i = free.findIndex((r) => (want.productId !== undefined ? r.productId === want.productId : r.productId === undefined && r.name === want.name));
+    if (i < 0) {
+      changes.push({ ...want, changeState: 'Add' });
+      continue;
+    }
+    const row = free.splice(i, 1)[0];
+    const edit: InvoiceRowInput = { rowId: row.rowId, changeState: 'Edit' };
+    if (!same(row.quantity, want.quantity)) edit.quantity = want.quantity;
+    if (!same(row.price, want.price)) edit.price = want.price;
+    if (!same(row.discountRate, want.discountRate)) edit.discountRate = want.discountRate ?? '0';
+    if (edit.quantity !== undefined || edit.price !== undefined || edit.discountRate !== undefined) changes.push(edit);
+  }
+  for (const row of free) changes.push({ rowId: row.rowId, changeState: 'Delete' });
+  return changes;
+}

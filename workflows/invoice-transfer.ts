@@ -1,0 +1,250 @@
+import { ActivityFailure, ApplicationFailure, getExternalWorkflowHandle, proxyActivities, sleep, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
+import type { Activities } from '../activities';
+import type { InvoiceView } from '../activities/invoices/view';
+import type { PairedParties, PairingResult } from '../activities/invoices/pairing';
+import type { InvoiceSettingsView } from '../activities/invoices';
+import { apiCall, pagingCall } from './profiles';
+import { invoicedSignal, orderLifecycleWorkflowId } from './order-lifecycle';
+import { SiirtoEntity, SiirtoFlow, SiirtoSourceId, SiirtoTenant } from './search-attributes';
+import { Transfer } from './transfer';
+
+const {
+  invoiceSettings,
+  readRackbeatInvoice,
+  pairInvoice,
+  writeInvoiceToNetvisor,
+  matchCreditNoteInNetvisor,
+  writeInvoiceTo24so,
+  invoiceLifecycleOrder,
+  originalInvoiceTransfer,
+  findRackbeatOrderOrigin,
+  syncChange,
+} = proxyActivities<Activities>(apiCall);
+const { reconcileInvoiceList } = proxyActivities<Activities>(pagingCall);
+
+/** `invoice/<tenant>/rackbeat/<number>`: the one workflow per Rackbeat invoice or credit note, whoever starts it. */
+export const invoiceTransferWorkflowId = (tenant: string, number: number | string): string => `invoice/${tenant}/rackbeat/${number}`;
+
+export interface InvoiceTransferInput {
+  tenant: string;
+  /** The Rackbeat customer invoice (or credit note) number. */
+  number: number;
+  trigger: 'webhook' | 'reconcile' | 'credit-note' | 'manual';
+}
+
+export interface InvoiceTransferResult {
+  status: 'done' | 'skipped' | 'not-transferred';
+  number: number;
+  kind?: 'invoice' | 'credit-note';
+  target?: '24so' | 'netvisor';
+  /** Netvisor: the sales invoice's NetvisorKey. */
+  netvisorKey?: string;
+  /** 24SO: the InvoiceOrder's OrderId and its InvoiceId. */
+  soOrderId?: number;
+  soInvoiceId?: number;
+  /** The 24SO order the lifecycle brought in, invoiced instead of a new document. */
+  lifecycleOrderId?: number;
+  /** What the lifecycle workflow of that order heard. */
+  lifecycle?: 'told' | 'not followed any more';
+  /** Credit note: the Rackbeat invoice it credits, and whether Netvisor matched them. */
+  credits?: number;
+  matched?: boolean;
+  /** True when an earlier attempt had written the document (a lost reply). */
+  found?: boolean;
+  reason?: string;
+}
+
+/** The shortest and longest wait between two looks at a credit note's original invoice that is still on its way. */
+const ORIGINAL_FIRST_WAIT_MS = 2_000;
+const ORIGINAL_MAX_WAIT_MS = 60_000;
+
+/**
+ * One Rackbeat invoice (or credit note) becomes one document in the tenant's accounting system (`invoices.to`):
+ * read from Rackbeat → customer and products through the register sync's pairing (unpaired ones synced first, or
+ * the transfer waits as needs-attention naming them) → the document, stamped `rackbeat:<number>`, looked for first
+ * wherever an earlier attempt may have written it → for a credit note, linked to the invoice it credits (which is
+ * transferred first). An invoice of an order that came from 24SO through the lifecycle invoices THAT order.
+ */
+export async function invoiceTransfer(input: InvoiceTransferInput): Promise<InvoiceTransferResult> {
+  upsertSearchAttributes([
+    { key: SiirtoTenant, value: input.tenant },
+    { key: SiirtoFlow, value: 'invoice' },
+    { key: SiirtoEntity, value: 'invoice' },
+    { key: SiirtoSourceId, value: `rackbeat/${input.number}` },
+  ]);
+  const transfer = new Transfer(`Rackbeat invoice ${input.number}`, input.tenant);
+  const result: InvoiceTransferResult = { status: 'done', number: input.number };
+  // No earlier attempt can have written anything only in the first pass of the first run of this id.
+  const freshRun = workflowInfo().runId === workflowInfo().firstExecutionRunId;
+  let passes = 0;
+  let settings!: InvoiceSettingsView;
+  let invoice!: InvoiceView;
+
+  const completed = await transfer.runUntilDone(async () => {
+    const firstTry = freshRun && ++passes === 1;
+    transfer.step('settings');
+    settings = await invoiceSettings(input.tenant);
+    result.target = settings.to;
+
+    transfer.step('read Rackbeat invoice');
+    invoice = await readRackbeatInvoice({ tenant: input.tenant, number: input.number });
+    result.kind = invoice.kind;
+    if (invoice.kind === 'credit-note') {
+      result.credits = invoice.credits;
+      if (!settings.creditNotes) {
+        result.status = 'not-transferred';
+        result.reason = 'credit notes are not transferred (invoices.creditNotes: false)';
+        return;
+      }
+    }
+
+    // A credit note goes after the invoice it credits: that one's transfer is started (or joined) and waited for.
+    let original: InvoiceTransferResult | undefined;
+    if (invoice.kind === 'credit-note') {
+      transfer.step(`original invoice ${invoice.credits}`);
+      for (let wait = ORIGINAL_FIRST_WAIT_MS; ; wait = Math.min(ORIGINAL_MAX_WAIT_MS, wait * 2)) {
+        const progress = await originalInvoiceTransfer({ tenant: input.tenant, number: invoice.credits!, taskQueue: workflowInfo().taskQueue });
+        if (progress.state === 'done') {
+          original = progress.result;
+          break;
+        }
+        transfer.step(`original invoice ${invoice.credits}: ${progress.message}`);
+        await sleep(wait);
+      }
+    }
+
+    // Did the invoice's order come from 24SO through the lifecycle? Then that 24SO order is what gets invoiced.
+    let lifecycleOrderId: number | null = null;
+    if (settings.to === '24so' && invoice.kind === 'invoice' && invoice.orderNumber !== undefined) {
+      transfer.step(`origin of Rackbeat order ${invoice.orderNumber}`);
+      lifecycleOrderId = (await findRackbeatOrderOrigin({ tenant: input.tenant, number: invoice.orderNumber })).orderId;
+    }
+
+    transfer.step('customer and products');
+    const parties = await pairedParties(input.tenant, invoice, settings, transfer);
+
+    transfer.step('document');
+    if (settings.to === 'netvisor') {
+      const written = await writeInvoiceToNetvisor({ tenant: input.tenant, invoice, parties, ...(firstTry ? { firstTry } : {}) });
+      Object.assign(result, { netvisorKey: written.netvisorKey, found: written.found });
+      transfer.target(written.number);
+      if (invoice.kind === 'credit-note') {
+        if (!original?.netvisorKey) throw new Error(`the original invoice ${invoice.credits} has no Netvisor key`);
+        await matchInNetvisor(input.tenant, written.netvisorKey, original.netvisorKey, invoice.credits!, settings, transfer);
+        result.matched = true;
+      }
+      return;
+    }
+    if (lifecycleOrderId !== null) {
+      transfer.step(`invoice 24SO order ${lifecycleOrderId}`);
+      const written = await invoiceLifecycleOrder({ tenant: input.tenant, orderId: lifecycleOrderId, invoice, parties });
+      Object.assign(result, { soOrderId: written.orderId, soInvoiceId: written.invoiceId, lifecycleOrderId, found: written.found });
+      transfer.target(String(written.invoiceId));
+      result.lifecycle = await tellLifecycle(input.tenant, lifecycleOrderId, invoice.number, written.invoiceId);
+      return;
+    }
+    const referenceInvoiceId = original?.soInvoiceId;
+    if (invoice.kind === 'credit-note' && referenceInvoiceId === undefined) throw new Error(`the original invoice ${invoice.credits} has no 24SO InvoiceId`);
+    const written = await writeInvoiceTo24so({
+      tenant: input.tenant,
+      invoice,
+      parties,
+      ...(referenceInvoiceId !== undefined ? { referenceInvoiceId } : {}),
+      ...(firstTry ? { firstTry } : {}),
+    });
+    Object.assign(result, { soOrderId: written.orderId, soInvoiceId: written.invoiceId, found: written.found });
+    transfer.target(String(written.invoiceId));
+  });
+
+  if (!completed) return { ...result, status: 'skipped' };
+  const summary = describeResult(input, result, invoice);
+  transfer.done(summary);
+  return result;
+}
+
+/**
+ * The customer and products paired in the target. Unpaired ones are synced first with the register sync's own
+ * `syncChange` when the tenant says so (`invoices.unpaired: sync`; it copies only when Rackbeat is that register's
+ * master); whatever is still unpaired then parks the transfer, the sentence naming each record and why.
+ */
+async function pairedParties(tenant: string, invoice: InvoiceView, settings: InvoiceSettingsView, transfer: Transfer): Promise<PairedParties> {
+  const notes: Record<string, string> = {};
+  if (settings.unpaired === 'sync') {
+    const first: PairingResult = await pairInvoice({ tenant, invoice });
+    if (first.paired) return first.paired;
+    for (const u of first.unpaired) {
+      transfer.step(`sync ${u.label}`);
+      const outcome = await syncChange({ tenant, pair: settings.pair, register: u.register, change: { system: 'rackbeat', sourceId: u.sourceId, event: 'upsert' } });
+      if (outcome.outcome !== 'written' && outcome.outcome !== 'unchanged') notes[`${u.register}:${u.sourceId}`] = 'reason' in outcome ? outcome.reason : outcome.outcome;
+    }
+    transfer.step('customer and products');
+  }
+  const paired = await pairInvoice({ tenant, invoice, strict: true, notes });
+  return paired.paired!;
+}
+
+/** Matches the Netvisor credit note to its invoice; while Netvisor cannot match yet (a document unsent), checks again later. */
+async function matchInNetvisor(tenant: string, creditNoteKey: string, invoiceKey: string, credits: number, settings: InvoiceSettingsView, transfer: Transfer): Promise<void> {
+  for (;;) {
+    transfer.step(`match credit note to invoice ${credits}`);
+    const match = await matchCreditNoteInNetvisor({ tenant, creditNoteKey, invoiceKey });
+    if (match.matched) return;
+    transfer.step(`match credit note to invoice ${credits}: waiting (${match.waiting}); next look in ${settings.matchCheckEvery}`);
+    upsertMemo({ summary: `Rackbeat credit note → Netvisor: written, waiting to be matched to invoice ${credits}: ${match.waiting}` });
+    await sleep(settings.matchCheckEvery as Duration);
+  }
+}
+
+/** Tells the lifecycle workflow of the 24SO order that it is invoiced, so its path shows it. */
+async function tellLifecycle(tenant: string, orderId: number, rackbeatInvoice: number, invoiceId: number): Promise<'told' | 'not followed any more'> {
+  try {
+    await getExternalWorkflowHandle(orderLifecycleWorkflowId(tenant, orderId)).signal(invoicedSignal, { rackbeatInvoice, invoiceId });
+    return 'told';
+  } catch {
+    return 'not followed any more';
+  }
+}
+
+function describeResult(input: InvoiceTransferInput, r: InvoiceTransferResult, invoice: InvoiceView | undefined): string {
+  const what = `Rackbeat ${r.kind === 'credit-note' ? 'credit note' : 'invoice'} ${input.number}`;
+  if (r.status === 'not-transferred') return `${what}: not transferred (${r.reason})`;
+  const customer = invoice ? ` for customer ${invoice.customerNumber}, ${invoice.totals.gross} ${invoice.currency}` : '';
+  const credit = r.kind === 'credit-note' ? `, crediting invoice ${r.credits}${r.target === 'netvisor' ? ' (matched)' : ''}` : '';
+  if (r.target === 'netvisor') return `${what} → Netvisor sales invoice ${input.number}${customer}${credit}${r.found ? ' (found from an earlier attempt)' : ''}`;
+  if (r.lifecycleOrderId !== undefined) return `${what} → 24SO order ${r.lifecycleOrderId} invoiced (invoice ${r.soInvoiceId})${customer}; lifecycle ${r.lifecycle}`;
+  return `${what} → 24SO invoice ${r.soInvoiceId} (order ${r.soOrderId})${customer}${credit}${r.found ? ' (found from an earlier attempt)' : ''}`;
+}
+
+// ---- the reconciliation poll (Schedule `invoices/<tenant>`) --------------------------------------------------------
+
+export const reconcileInvoicesWorkflowId = (tenant: string): string => `invoices-reconcile/${tenant}`;
+
+export interface ReconcileInvoicesInput {
+  tenant: string;
+  taskQueue?: string;
+  /** The Schedule that runs the poll: its previous completed run holds the cursor. */
+  scheduleId?: string;
+  /** Explicit start of the window (tests, operators); otherwise the previous run's cursor, else invoices.firstLookback. */
+  since?: string;
+}
+
+/**
+ * The backstop behind Rackbeat's webhooks: every invoice and credit note booked since the cursor gets its transfer
+ * started with the id a webhook would use, so one a webhook already brought is not transferred twice.
+ */
+export async function reconcileInvoices(input: ReconcileInvoicesInput) {
+  upsertSearchAttributes([
+    { key: SiirtoTenant, value: input.tenant },
+    { key: SiirtoFlow, value: 'invoice-reconcile' },
+  ]);
+  try {
+    const result = await reconcileInvoiceList({ ...input, taskQueue: input.taskQueue ?? workflowInfo().taskQueue });
+    upsertMemo({ summary: `invoices booked in Rackbeat since ${result.since}: ${result.seen} seen, ${result.started} started, ${result.alreadyTransferred} already transferred` });
+    return result;
+  } catch (err) {
+    const message = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause.message : (err as Error).message;
+    upsertMemo({ summary: `invoice reconciliation for ${input.tenant} failed: ${message}` });
+    throw err;
+  }
+}
