@@ -300,14 +300,17 @@ export class CustomerInvoices extends ReadRegister<typeof CustomerInvoice, numbe
   }
 
   /**
-   * Booked invoices and credit notes booked at or after `since` (an ISO instant), all pages, oldest first.
+   * Booked invoices and credit notes booked at or after `since` (an ISO instant, taken down to its whole second),
+   * all pages, oldest first.
    * Rackbeat documents no booked-at range filter: the poll lists `is_booked=true` newest first
    * (`order_by=booked_at&order_direction=desc`) and stops at the first older one. If a reply turns out not to be
    * in that order, it reads every page and filters here instead.
    */
   async listBookedSince(since: string, pageSize = 200): Promise<BookedInvoiceRef[]> {
-    const from = Date.parse(since);
-    if (Number.isNaN(from)) {
+    const parsed = Date.parse(since);
+    // Rackbeat's datetimes have whole seconds: an invoice booked at 12:00:00.300 reads 12:00:00, so `since` rounds down.
+    const from = Math.floor(parsed / 1000) * 1000;
+    if (Number.isNaN(parsed)) {
       throw new ConnectorError(SYSTEM, 'validation', `listBookedSince needs an ISO date and time, got "${since}"`, { resource: 'customer invoice list', field: 'since' });
     }
     const query = { is_booked: true, order_by: 'booked_at', order_direction: 'desc', fields: LIST_FIELDS };

@@ -100,6 +100,8 @@ describe('listBookedSince without order_by support', () => {
       { number: 5, kind: 'credit-note', bookedAt: '2026-03-05T10:00:00.000Z' },
     ]);
     expect(requests.map((r) => r.searchParams?.page)).toEqual([1, 2, 3]);
+    // Rackbeat's booked_at has whole seconds: a cursor later within the same second still finds the invoice.
+    expect((await rb.invoices.listBookedSince('2026-03-05T10:00:00.700Z', 2)).map((r) => r.number)).toEqual([5]);
   });
 
   test('a booked row without booked_at or updated_at is refused with the invoice number', async () => {
