@@ -203,6 +203,25 @@ export async function getInvoiceOrder(caller: SoapCaller, orderId: number, prope
   return hits.find((o) => o.orderId === orderId) ?? null;
 }
 
+/**
+ * "Did my earlier write land?" for documents stamped in ReferenceNumber: GetInvoices cannot search by it, so this
+ * reads the customer's documents in the given states (default Invoiced) and keeps those whose ReferenceNumber is
+ * exactly the stamp. Pass a `changedAfter` a little before the first attempt to keep the read small.
+ */
+export async function findInvoiceOrdersByReferenceNumber(
+  caller: SoapCaller,
+  q: { customerId: number; referenceNumber: string; orderStatuses?: OrderStatus[]; changedAfter?: string | Date },
+  properties: InvoiceProperties = {},
+): Promise<InvoiceOrder[]> {
+  const order = properties.order && [...new Set([...properties.order, 'orderId' as const, 'referenceNumber' as const])];
+  const found = await getInvoices(
+    caller,
+    { customerIds: [q.customerId], orderStatuses: q.orderStatuses ?? ['Invoiced'], ...(q.changedAfter !== undefined ? { changedAfter: q.changedAfter } : {}) },
+    { ...properties, order },
+  );
+  return found.filter((o) => o.referenceNumber === q.referenceNumber);
+}
+
 export async function saveInvoiceOrders(caller: SoapCaller, orders: readonly InvoiceOrderInput[]): Promise<SaveOutcome<InvoiceOrder, InvoiceOrderInput>[]> {
   const inner = el('invoices', orders.map((o) => el('InvoiceOrder', writeFields(ORDER_FIELDS, o))).join(''));
   const echoed = await caller.call('invoice', 'SaveInvoices', inner, InvoiceOrderList, 'invoice orders');

@@ -1,4 +1,5 @@
 import { TwentyFourSevenClient } from '../../../connectors/twentyfourseven';
+import { findInvoiceOrdersByReferenceNumber } from '../../../connectors/twentyfourseven/invoices';
 import { control, startTestSandboxes } from '../../support/sandboxes';
 
 /**
@@ -69,6 +70,9 @@ describe('InvoiceService credit notes', () => {
     expect(mine.find((o) => o.referenceNumber === 'Rackbeat 10024')).toMatchObject({ orderId: credit.orderId, referenceInvoiceId: invoice.invoiceId });
     expect(mine.find((o) => o.referenceNumber === 'Rackbeat 10023')).toMatchObject({ orderId: invoice.orderId, referenceInvoiceId: undefined });
 
+    const again = await findInvoiceOrdersByReferenceNumber(c, { customerId: customer.id!, referenceNumber: 'Rackbeat 10024' }, { order: ['invoiceId'] });
+    expect(again.map((o) => [o.orderId, o.invoiceId, o.referenceNumber])).toEqual([[credit.orderId, credit.invoiceId, 'Rackbeat 10024']]);
+    expect(await findInvoiceOrdersByReferenceNumber(c, { customerId: customer.id!, referenceNumber: 'Rackbeat 1002' })).toEqual([]);
     const stored = (await control(url, 'state')).invoices.find((o: { OrderId: number }) => o.OrderId === credit.orderId);
     expect(stored).toMatchObject({ OrderStatus: 'Invoiced', ReferenceInvoiceId: invoice.invoiceId, ReferenceOrderId: invoice.orderId, ReferenceNumber: 'Rackbeat 10024' });
   });
