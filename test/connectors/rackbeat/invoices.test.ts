@@ -159,6 +159,19 @@ describe('Rackbeat customer invoices', () => {
     }
   });
 
+  test('a credit note draft can be cut down before booking (crediting part of the invoice)', async () => {
+    const original = await rb.invoices.create({
+      customer_id: 1006, lines: [{ item_id: items[6], quantity: 5, line_price: '10', vat_percentage: 25 }, { item_id: items[7], quantity: 1, line_price: '99', vat_percentage: 25 }],
+    });
+    const { number } = await rb.invoices.createCreditNote(original.number);
+    await rb.invoices.update(number, { lines: [{ item_id: items[6], quantity: 2, line_price: '10', vat_percentage: 25 }] });
+    await rb.invoices.book(number);
+    const view = (await rb.invoices.view(number))!;
+    expect(view).toMatchObject({ kind: 'credit-note', credits: original.number, booked: true, totals: { net: '20', vat: '5', gross: '25' } });
+    expect(view.lines.map((l) => [l.productNumber, l.quantity])).toEqual([[items[6], '2']]);
+    expect(await failure(rb.invoices.update(number, { heading: 'late' }))).toMatchObject({ field: 'is_booked' });
+  });
+
   test('the view of an invoice converted from an order carries the order number', async () => {
     const order = await rb.orders.create({ customer_id: 1005, heading: 'Web 9', lines: [{ item_id: items[5], quantity: 4 }] });
     const invoiceNumber = await rb.orders.convertToInvoice(order.number, { book: true });
