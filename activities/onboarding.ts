@@ -4,8 +4,11 @@ import { z } from 'zod';
 import { ensureLifecycleSchedules } from '../client/lifecycle-schedules';
 import { ensureReconcileSchedules } from '../orchestration/schedules';
 import { ensureSyncSchedules } from '../orchestration/sync-schedules';
+import { ensureStockSchedules } from '../orchestration/stock-schedules';
 import type { ResolvedTenant } from '../config/load';
 import { pairSettings } from '../config/sync-schema';
+import { INVOICE_PAIR, type InvoiceTransferSettings } from '../config/invoice-schema';
+import type { ShopStockSettings } from '../config/stock-schema';
 import { isConnectorError } from '../connectors/kit/errors';
 import type { PermissionProbe } from '../connectors/netvisor';
 import { TwentyFourSevenClient } from '../connectors/twentyfourseven';
@@ -15,7 +18,7 @@ import { isOrderExportPair, type CheckLine, type IdentityChoice, type Onboarding
 import { PAIRS, type PairName } from '../domain/sync';
 import { rangeForShop } from '../domain/numbering';
 import type { Connections } from './connections';
-import { toActivityFailure } from './failures';
+import { needsOperator, toActivityFailure } from './failures';
 import { t, type Localized, type MessageKey } from '../i18n';
 
 /** A sentence by key: its English text (the `message` every older reader shows) and the key for the others. */
@@ -65,6 +68,28 @@ export interface OnboardingPlan {
   configured: Record<string, string>;
   /** Whether a 24SevenOffice identity is already configured. */
   identityConfigured: boolean;
+  /** The transfers the tenant file configures that go live with this pair (stock levels, invoices); absent in older results. */
+  transfers?: TransferOffer[];
+}
+
+/**
+ * A transfer the tenant file configures besides the register sync, offered in the registers-and-directions step
+ * and started at go-live when the operator keeps it chosen: the stock levels Netvisor → one shop (`stock:<shop>`,
+ * with the shop-netvisor pair) and the invoices Rackbeat → 24SevenOffice or Netvisor (`invoices`, with the
+ * rackbeat-24so or rackbeat-netvisor pair: the pair whose pairing the invoices use, config/invoice-schema.ts).
+ */
+export interface TransferOffer {
+  /** `stock:<shop>` or `invoices`. */
+  id: string;
+  kind: 'stock' | 'invoices';
+  /** The system that receives: `shop:<id>` for stock, `netvisor` or `24so` for invoices. */
+  system: string;
+  /** What it does, in English when chosen (`on`) and when left out (`off`), and as a catalog key whose `chosen` parameter says which. */
+  on: string;
+  off: string;
+  msg: Localized;
+  /** The Schedule go-live creates for it. */
+  schedule: string;
 }
 
 export interface CredentialsResult {
@@ -104,15 +129,25 @@ export function twentyFourSevenIdFields(tenant: ResolvedTenant): Array<{ owner: 
   return fields;
 }
 
-/** The systems a pair uses in this tenant; a missing connection is the operator's to fix in the file. */
+/** The tenant's stock entries (config/stock-schema.ts), as the schema gives them. */
+const stockShops = (tenant: ResolvedTenant): ShopStockSettings[] => ((tenant as { stock?: { shops?: unknown[] } }).stock?.shops ?? []) as ShopStockSettings[];
+const invoiceSettings = (tenant: ResolvedTenant): InvoiceTransferSettings | undefined => (tenant as { invoices?: InvoiceTransferSettings }).invoices;
+
+/**
+ * The systems a pair uses in this tenant; a missing connection is the operator's to fix in the file. The shops of
+ * shop-netvisor are the ones exporting to Netvisor and the ones whose stock comes from Netvisor (`stock.shops`).
+ */
 export function pairSystems(tenant: ResolvedTenant, pair: OnboardingPair): string[] {
   if (isOrderExportPair(pair)) {
     const target = pair === 'shop-netvisor' ? 'netvisor' : 'procountor';
-    const shops = tenant.shops.filter((s) => s.exportTo === target);
-    if (!shops.length) throw new Error(`no shop of tenant "${tenant.tenant}" exports to ${target} (shops[].exportTo in config/${tenant.tenant}.yaml)`);
-    if (!tenant.orderExport) throw new Error(`tenant "${tenant.tenant}" has no orderExport settings`);
+    const exporting = tenant.shops.filter((s) => s.exportTo === target);
+    const stocked = pair === 'shop-netvisor' ? stockShops(tenant).map((s) => s.shop).filter((id) => !exporting.some((x) => x.id === id)) : [];
+    if (!exporting.length && !stocked.length) {
+      throw new Error(`no shop of tenant "${tenant.tenant}" exports to ${target} (shops[].exportTo in config/${tenant.tenant}.yaml)${pair === 'shop-netvisor' ? ' or takes its stock from Netvisor (stock.shops)' : ''}`);
+    }
+    if (exporting.length && !tenant.orderExport) throw new Error(`tenant "${tenant.tenant}" has no orderExport settings`);
     if (!tenant.connections[target]) throw new Error(`tenant "${tenant.tenant}" has no connections.${target}`);
-    return [...shops.map((s) => `shop:${s.id}`), target];
+    return [...exporting.map((s) => `shop:${s.id}`), ...stocked.map((id) => `shop:${id}`), target];
   }
   const systems = [...PAIRS[pair].systems] as string[];
   for (const s of systems) {
@@ -122,6 +157,67 @@ export function pairSystems(tenant: ResolvedTenant, pair: OnboardingPair): strin
     }
   }
   return systems;
+}
+
+/** Schedule ids as orchestration/stock-schedules.ts and orchestration/invoice-schedules.ts name them. */
+const stockSchedule = (tenant: string, shop: string) => `stock/${tenant}/${shop}`;
+const invoiceSchedule = (tenant: string) => `invoices/${tenant}`;
+
+/** The stock and invoice transfers of the tenant file that go live with this pair. */
+export function pairTransfers(tenant: ResolvedTenant, pair: OnboardingPair): TransferOffer[] {
+  const offers: TransferOffer[] = [];
+  if (pair === 'shop-netvisor') {
+    for (const s of stockShops(tenant)) {
+      const params = { shop: s.shop, mode: s.mode, warehouses: s.warehouses.join(s.mode === 'sum' ? ' + ' : ', '), quantity: s.quantity, every: s.pollEvery };
+      offers.push({
+        id: `stock:${s.shop}`,
+        kind: 'stock',
+        system: `shop:${s.shop}`,
+        on: t('en', 'onboarding.transfer.stock', { ...params, chosen: 'yes' }),
+        off: t('en', 'onboarding.transfer.stock', { ...params, chosen: 'no' }),
+        msg: { key: 'onboarding.transfer.stock', params },
+        schedule: stockSchedule(tenant.tenant, s.shop),
+      });
+    }
+  }
+  const inv = invoiceSettings(tenant);
+  if (inv && INVOICE_PAIR[inv.to] === pair) {
+    const params = {
+      to: inv.to === '24so' ? '24SevenOffice' : 'Netvisor',
+      creditNotes: inv.creditNotes ? 'yes' : 'no',
+      status: inv.to === 'netvisor' ? inv.netvisorStatus : 'none',
+      unpaired: inv.unpaired,
+      every: inv.reconcileEvery,
+    };
+    offers.push({
+      id: 'invoices',
+      kind: 'invoices',
+      system: inv.to,
+      on: t('en', 'onboarding.transfer.invoices', { ...params, chosen: 'yes' }),
+      off: t('en', 'onboarding.transfer.invoices', { ...params, chosen: 'no' }),
+      msg: { key: 'onboarding.transfer.invoices', params },
+      schedule: invoiceSchedule(tenant.tenant),
+    });
+  }
+  return offers;
+}
+
+/** The contract of orchestration/invoice-schedules.ts (its helper builds it; /work/notes/invoices-design.md). */
+type EnsureInvoiceSchedule = (client: Client, tenant: ResolvedTenant, taskQueue: string) => Promise<string | string[]>;
+
+/**
+ * orchestration/invoice-schedules.ts, loaded when go-live needs it: the invoice transfer is built alongside, and a
+ * build without it answers go-live with a line saying so instead of failing to load the onboarding.
+ */
+async function invoiceSchedules(): Promise<EnsureInvoiceSchedule | undefined> {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require('../orchestration/invoice-schedules') as { ensureInvoiceSchedule?: EnsureInvoiceSchedule };
+    return mod.ensureInvoiceSchedule;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'MODULE_NOT_FOUND' || /Cannot find module/.test((err as Error).message)) return undefined;
+    throw err;
+  }
 }
 
 /** A line whose sentence ends in an empty detail. */
@@ -134,11 +230,23 @@ const isAnswer = (err: unknown): err is Error & { errorClass: string; message: s
 function netvisorNeeds(tenant: ResolvedTenant, pair: OnboardingPair): string[] {
   if (pair === 'shop-netvisor') {
     const doc = tenant.orderExport?.document;
-    return ['Asiakasrekisteri', 'Tuoterekisteri', doc?.type === 'order' ? 'Myyntitilaukset' : 'Myyntilaskut', ...(doc?.registerPayment ? ['Myyntisuoritukset'] : [])];
+    const exporting = tenant.shops.some((s) => s.exportTo === 'netvisor') && tenant.orderExport;
+    const exportNeeds = exporting ? ['Asiakasrekisteri', 'Tuoterekisteri', doc?.type === 'order' ? 'Myyntitilaukset' : 'Myyntilaskut', ...(doc?.registerPayment ? ['Myyntisuoritukset'] : [])] : [];
+    return [...exportNeeds, ...(stockShops(tenant).length ? ['Varasto'] : [])];
   }
   if (pair === 'severa-netvisor') return ['Asiakasrekisteri', 'Tuoterekisteri', 'Laskentakohteet'];
-  if (pair === 'rackbeat-netvisor') return ['Asiakasrekisteri', 'Tuoterekisteri', 'Toimittajarekisteri'];
+  if (pair === 'rackbeat-netvisor') return ['Asiakasrekisteri', 'Tuoterekisteri', 'Toimittajarekisteri', ...(invoiceSettings(tenant)?.to === 'netvisor' ? ['Myyntilaskut'] : [])];
   return [];
+}
+
+/**
+ * The catalog sentence of a granted Netvisor right that a transfer needs: what it is for, and (invoices) that the
+ * write itself cannot be probed without writing. Null for the register sync's and order export's own rights.
+ */
+function netvisorTransferSentence(tenant: ResolvedTenant, pair: OnboardingPair, register: string): [MessageKey, Record<string, string>] | null {
+  if (register === 'Varasto' && pair === 'shop-netvisor') return ['permissions.netvisor.stock', { shops: stockShops(tenant).map((s) => s.shop).join(', ') }];
+  if (register === 'Myyntilaskut' && pair === 'rackbeat-netvisor') return ['permissions.netvisor.invoices', { creditNotes: invoiceSettings(tenant)?.creditNotes ? 'yes' : 'no' }];
+  return null;
 }
 
 /** Severa scopes by register (connectors/severa: customers → customers:read, products and cost centres → settings:read). */
@@ -188,6 +296,88 @@ export function createOnboardingActivities(connections: Connections, temporal: (
     return connections.netvisor(tenant).probePermissions();
   }
 
+  /**
+   * The rights the stock and invoice transfers of this pair need in one system (Netvisor's are among netvisorNeeds).
+   * Checked where the API can tell without changing anything; where it cannot, the line says so and what to check.
+   */
+  async function transferPermissions(t: ResolvedTenant, pair: OnboardingPair, system: string): Promise<CheckLine[]> {
+    const offers = pairTransfers(t, pair);
+    const lines: CheckLine[] = [];
+    const refused = (err: unknown, classes: string[]): err is Error & { errorClass: string } => isConnectorError(err) && classes.includes(err.errorClass);
+    if (system.startsWith('shop:') && offers.some((o) => o.kind === 'stock' && o.system === system)) {
+      const shopId = system.slice('shop:'.length);
+      const shop = connections.shop(t.tenant, shopId);
+      if (shop.system === 'woocommerce') {
+        // An empty batch: WooCommerce checks the key's write permission before the batch, and an empty one changes nothing.
+        const item = 'products (REST API key read/write)';
+        try {
+          await connections.woocommerce(t.tenant, shopId).request({ method: 'POST', path: 'products/batch', resource: 'products (stock levels)', body: { update: [] } }, z.unknown());
+          lines.push(line(system, true, 'permissions.woocommerce.stockWrite', {}, { item }));
+        } catch (err) {
+          if (!refused(err, ['permission'])) throw err;
+          lines.push(line(system, false, 'permissions.woocommerce.readOnly', {}, { item }));
+        }
+      } else {
+        const api = connections.shopify(t.tenant, shopId);
+        const probe = async (scope: string, path: string, query: Record<string, string | number>): Promise<unknown> => {
+          try {
+            const { data } = await api.request({ method: 'GET', path, resource: scope, query }, z.unknown());
+            lines.push(line(system, true, 'permissions.ok', {}, { item: scope }));
+            return data;
+          } catch (err) {
+            if (!refused(err, ['permission'])) throw err;
+            lines.push(line(system, false, 'permissions.shopify.missing', { scope, detail: err.message }, { item: scope }));
+            return undefined;
+          }
+        };
+        await probe('read_products', 'products.json', { limit: 1, fields: 'id' });
+        const locations = (await probe('read_locations', 'locations.json', {})) as { locations?: Array<{ id: number }> } | undefined;
+        const first = locations?.locations?.[0]?.id;
+        if (first !== undefined) await probe('read_inventory', 'inventory_levels.json', { location_ids: String(first), limit: 1 });
+        // A write scope shows only in a write: said as such, not claimed.
+        lines.push(line(system, true, 'permissions.shopify.writeInventory', {}, { item: 'write_inventory' }));
+      }
+    }
+    const invoices = offers.find((o) => o.kind === 'invoices');
+    if (invoices && system === 'rackbeat') {
+      const rb = connections.rackbeat(t.tenant);
+      const item = 'customer invoices (GET customer-invoices)';
+      try {
+        await rb.invoices.list({ limit: 1 });
+        lines.push(line(system, true, 'permissions.rackbeat.invoices', {}, { item }));
+      } catch (err) {
+        if (!refused(err, ['permission', 'business'])) throw err;
+        lines.push(line(system, false, 'permissions.rackbeat.refused', { what: 'customer invoices', detail: err.message }, { item }));
+      }
+      const hooks = 'webhooks (GET webhooks)';
+      const url = `${t.server?.publicUrl ?? '<server.publicUrl>'}/webhooks/rackbeat/${t.tenant}`;
+      try {
+        const events: string[] = [];
+        for await (const hook of rb.webhooks.iterate({})) if (hook.event.startsWith('customer_invoice') && hook.is_active !== false) events.push(hook.event);
+        lines.push(
+          events.length
+            ? line(system, true, 'permissions.rackbeat.invoiceWebhook', { events: [...new Set(events)].join(', ') }, { item: hooks })
+            : line(system, true, 'permissions.rackbeat.noInvoiceWebhook', { url }, { item: hooks }),
+        );
+      } catch (err) {
+        if (!refused(err, ['permission', 'business'])) throw err;
+        lines.push(line(system, false, 'permissions.rackbeat.refused', { what: 'webhooks', detail: err.message }, { item: hooks }));
+      }
+    }
+    if (invoices && system === '24so') {
+      const item = 'InvoiceService (GetInvoices, SaveInvoices)';
+      try {
+        await connections.twentyfourseven(t.tenant).getInvoices({ orderIds: [0] });
+        lines.push(line(system, true, 'permissions.24so.invoices', {}, { item }));
+      } catch (err) {
+        if (isConnectorError(err) && err.code === 'IDENTITY_REQUIRED') lines.push(line(system, true, 'permissions.24so.afterIdentity', {}, { item }));
+        else if (refused(err, ['permission'])) lines.push(line(system, false, 'permissions.24so.missing', { detail: err.message }, { item }));
+        else throw err;
+      }
+    }
+    return lines;
+  }
+
   return {
     /** The systems, registers and configured directions of a pair in this tenant (no calls to the systems). */
     async describeOnboarding(tenant: string, pair: OnboardingPair): Promise<OnboardingPlan | { problem: string }> {
@@ -195,11 +385,12 @@ export function createOnboardingActivities(connections: Connections, temporal: (
       try {
         t = tenantOf(tenant);
         const systems = pairSystems(t, pair);
-        if (isOrderExportPair(pair)) return { systems, registers: {}, configured: {}, identityConfigured: false };
+        const transfers = pairTransfers(t, pair);
+        if (isOrderExportPair(pair)) return { systems, registers: {}, configured: {}, identityConfigured: false, transfers };
         const registers = Object.fromEntries(Object.entries(PAIRS[pair].registers).map(([r, d]) => [r, [...(d as readonly string[])]]));
         const settings = pairSettings(t.sync, pair);
         const configured = Object.fromEntries(Object.entries(settings.registers).flatMap(([r, s]) => (s ? [[r, s.direction]] : [])));
-        return { systems, registers, configured, identityConfigured: Boolean(t.connections.twentyfourseven?.identityId) };
+        return { systems, registers, configured, identityConfigured: Boolean(t.connections.twentyfourseven?.identityId), transfers };
       } catch (err) {
         return { problem: (err as Error).message };
       }
@@ -236,9 +427,9 @@ export function createOnboardingActivities(connections: Connections, temporal: (
           return needs.map((register) => {
             const p = probes.find((x) => x.name.startsWith(`${register} /`));
             if (!p) return line(system, false, 'permissions.netvisor.noProbe', { register }, { item: register });
-            return p.allowed
-              ? line(system, true, 'permissions.ok', {}, { item: p.name })
-              : trimmed(line(system, false, 'permissions.netvisor.missing', { right: p.name, detail: p.message ?? '' }, { item: p.name }));
+            const forTransfer = netvisorTransferSentence(t, pair, register);
+            if (p.allowed) return forTransfer ? line(system, true, forTransfer[0], forTransfer[1], { item: p.name }) : line(system, true, 'permissions.ok', {}, { item: p.name });
+            return trimmed(line(system, false, 'permissions.netvisor.missing', { right: p.name, detail: p.message ?? '' }, { item: p.name }));
           });
         }
         if (system === 'procountor') {
@@ -270,7 +461,8 @@ export function createOnboardingActivities(connections: Connections, temporal: (
               : line(system, false, 'permissions.severa.missing', { scope: s }, { item: s }),
           );
         }
-        return [line(system, true, 'permissions.none')];
+        const forTransfers = await transferPermissions(t, pair, system);
+        return forTransfers.length ? forTransfers : [line(system, true, 'permissions.none')];
       } catch (err) {
         if (isAnswer(err)) return [err.errorClass === 'credentials' ? { system, ok: false, ...credentialsSentence(system, err) } : line(system, false, 'permissions.failed', { detail: err.message })];
         if (!isConnectorError(err) && err instanceof Error) return [line(system, false, 'permissions.failed', { detail: err.message })];
@@ -299,21 +491,35 @@ export function createOnboardingActivities(connections: Connections, temporal: (
     /**
      * Go-live: the Schedules of the pair's ongoing flows, created or brought in line with the configuration
      * (orchestration/schedules.ts for shop reconciliation, orchestration/sync-schedules.ts for the register change polls,
-     * client/lifecycle-schedules.ts for the 24SO → Rackbeat pick-up).
+     * client/lifecycle-schedules.ts for the 24SO → Rackbeat pick-up), and of the transfers the operator kept chosen
+     * (`transfers`: ids of pairTransfers; orchestration/stock-schedules.ts, orchestration/invoice-schedules.ts).
+     * Without `transfers` (an onboarding from before the transfers were offered) none of them is started.
      */
-    async ensureFlowSchedules(tenant: string, pair: OnboardingPair, taskQueue: string): Promise<string[]> {
+    async ensureFlowSchedules(tenant: string, pair: OnboardingPair, taskQueue: string, transfers?: string[]): Promise<string[]> {
       try {
         const t = tenantOf(tenant);
         const client = temporal();
+        const ids: string[] = [];
         if (isOrderExportPair(pair)) {
           const target = pair === 'shop-netvisor' ? 'netvisor' : 'procountor';
           const only = { ...t, shops: t.shops.filter((s) => s.exportTo === target) };
-          return await ensureReconcileSchedules(client, new Map([[tenant, only]]), taskQueue);
+          ids.push(...(only.shops.length ? await ensureReconcileSchedules(client, new Map([[tenant, only]]), taskQueue) : []));
+        } else {
+          // The register polls of this pair as the tenant file configures them; Rackbeat-mastered registers run on webhooks.
+          const only = { ...t, sync: t.sync ? { ...t.sync, pairs: t.sync.pairs.filter((p) => p.pair === pair) } : t.sync };
+          ids.push(...(await ensureSyncSchedules(client, new Map([[tenant, only as ResolvedTenant]]), taskQueue)));
+          if (pair === 'rackbeat-24so') ids.push(...(await ensureLifecycleSchedules(client, new Map([[tenant, t]]), taskQueue)));
         }
-        // The register polls of this pair as the tenant file configures them; Rackbeat-mastered registers run on webhooks.
-        const only = { ...t, sync: t.sync ? { ...t.sync, pairs: t.sync.pairs.filter((p) => p.pair === pair) } : t.sync };
-        const ids = await ensureSyncSchedules(client, new Map([[tenant, only as ResolvedTenant]]), taskQueue);
-        if (pair === 'rackbeat-24so') ids.push(...(await ensureLifecycleSchedules(client, new Map([[tenant, t]]), taskQueue)));
+        const chosen = new Set(transfers ?? []);
+        const offers = pairTransfers(t, pair).filter((o) => chosen.has(o.id));
+        const stock = stockShops(t).filter((s) => offers.some((o) => o.id === `stock:${s.shop}`));
+        if (stock.length) ids.push(...(await ensureStockSchedules(client, new Map([[tenant, { ...t, stock: { shops: stock } } as ResolvedTenant]]), taskQueue)));
+        if (offers.some((o) => o.kind === 'invoices')) {
+          const ensure = await invoiceSchedules();
+          if (!ensure) throw needsOperator('this Siirto build has no invoice transfer yet (orchestration/invoice-schedules.ts): the invoice Schedule cannot be created; go live without invoices, or update Siirto');
+          const made = await ensure(client, t, taskQueue);
+          ids.push(...(Array.isArray(made) ? made : [made]));
+        }
         return ids;
       } catch (err) {
         throw toActivityFailure(err);
@@ -333,7 +539,7 @@ export function createOnboardingActivities(connections: Connections, temporal: (
       if (chosen.identityId) result.identityId = chosen.identityId;
       if (chosen.identityChoices) result.identityChoices = chosen.identityChoices;
     }
-    if (input.pair === 'shop-netvisor') lines.push(await netvisorNumbering(t));
+    if (input.pair === 'shop-netvisor' && t.orderExport && t.shops.some((s) => s.exportTo === 'netvisor')) lines.push(await netvisorNumbering(t));
     if (!lines.length) lines.push(line(systems[systems.length - 1], true, 'prerequisites.nothing'));
     return result;
   }

@@ -35,6 +35,24 @@ export const MESSAGES_EN = {
   'permissions.procountor.okWith': 'OK ({detail})',
   'permissions.severa.missing': 'Missing Severa API scope {scope}: add it under Settings → Integrations → REST API',
   'permissions.failed': '{detail}',
+  'permissions.netvisor.stock': 'OK (stock levels to {shops})',
+  'permissions.netvisor.invoices':
+    'OK to read. Adding sales invoices (salesinvoice.nv{creditNotes, select, yes {, and matchcreditnote.nv for credit notes} other {}}) cannot be checked without writing one: make sure the API user may also add sales invoices in Netvisor',
+  'permissions.woocommerce.stockWrite': 'OK: the REST API key may write (checked with an empty products batch, which changes nothing)',
+  'permissions.woocommerce.readOnly':
+    'The WooCommerce REST API key may only read, so stock levels cannot be written: give the key Read/Write permission in WooCommerce → Settings → Advanced → REST API',
+  'permissions.shopify.missing': 'Missing Shopify access scope {scope}: {detail}',
+  'permissions.shopify.writeInventory':
+    'Not checked: Shopify shows the write_inventory scope only when a stock level is set. Make sure the Siirto app has write_inventory (Shopify admin → Apps → Develop apps → Configuration); if it is missing, the first stock write fails with Shopify\u2019s reason',
+  'permissions.rackbeat.invoices': 'OK (read; Rackbeat does not list what an API token may do, so reading is the check)',
+  'permissions.rackbeat.refused': 'Rackbeat refuses {what, select, webhooks {the webhooks} other {the customer invoices}} to this API token: {detail}',
+  'permissions.rackbeat.invoiceWebhook': 'OK: registered for {events}',
+  'permissions.rackbeat.noInvoiceWebhook':
+    'OK to read, but no customer_invoice.booked webhook yet: register it in Rackbeat to {url} and put its token in sync.rackbeatWebhookTokens (the reconciliation poll finds booked invoices meanwhile)',
+  'permissions.24so.invoices': 'OK to read invoices. Saving them (SaveInvoices) cannot be checked without writing one: make sure the user may create invoices in 24SevenOffice',
+  'permissions.24so.afterIdentity':
+    'Not checked yet: the login sees several companies; InvoiceService is checked once identityId is set in the tenant file (prerequisites names the companies)',
+  'permissions.24so.missing': 'The 24SevenOffice login may not use InvoiceService: {detail}',
 
   // Prerequisites.
   'prerequisites.ok': 'OK',
@@ -92,6 +110,11 @@ export const MESSAGES_EN = {
   'onboarding.refuse.orderExportRegisters': '{pair} is order export: it has no registers to migrate (confirm with none)',
   'onboarding.refuse.unknownRegister': 'pair {pair} has no register "{register}": use {allowed}',
   'onboarding.refuse.direction': 'choose a direction for {register}: {choices}',
+  'onboarding.transfer.stock':
+    '{chosen, select, no {not chosen (stays off): } other {}}stock levels Netvisor → {shop} from {mode, select, sum {the sum of warehouses {warehouses}} other {warehouse {warehouses}}} ({quantity, select, available {available quantity} other {stock balance}}), polled every {every}',
+  'onboarding.transfer.invoices':
+    '{chosen, select, no {not chosen (stays off): } other {}}invoices booked in Rackbeat → {to}{creditNotes, select, yes {, credit notes linked to their invoice} other {, no credit notes}}{status, select, unsent {, left unsent for Netvisor to send} open {, arriving as sent} other {}}; unpaired customers and products {unpaired, select, sync {synced first} other {wait as needs-attention}}; reconciled every {every}',
+  'onboarding.refuse.unknownTransfer': 'pair {pair} has no transfer "{transfer}" in the tenant file: use {allowed}',
   'onboardingPage.planShown': 'The plan is shown below: nothing has been written. Check it, then run the migrations.',
   'onboarding.col.system': 'System',
   'onboarding.col.item': 'What',
@@ -143,6 +166,7 @@ export const MESSAGES_EN = {
   'onboardingPage.direction': 'Direction',
   'onboardingPage.noRegisters': 'Order export has no registers to migrate: confirm to go on.',
   'onboardingPage.confirmRegisters': 'Confirm registers and directions',
+  'onboardingPage.transfers': 'Transfers from the tenant file (the chosen ones go live with the pair):',
   'onboardingPage.showPlan': 'Show the plan (dry run, nothing is written)',
   'onboardingPage.plan': 'The plan (dry run): nothing has been written yet.',
   'onboardingPage.runMigrations': 'Run the migrations',
@@ -249,6 +273,24 @@ export const MESSAGES_FI: Catalog = {
   'permissions.procountor.okWith': 'OK ({detail})',
   'permissions.severa.missing': 'Severan API-oikeus {scope} puuttuu: lisää se kohdassa Asetukset → Integraatiot → REST API',
   'permissions.failed': '{detail}',
+  'permissions.netvisor.stock': 'OK (varastosaldot kauppaan {shops})',
+  'permissions.netvisor.invoices':
+    'OK lukea. Myyntilaskujen lisäämistä (salesinvoice.nv{creditNotes, select, yes {, hyvityslaskuille matchcreditnote.nv} other {}}) ei voi tarkistaa kirjoittamatta laskua: varmista, että API-käyttäjä saa myös lisätä myyntilaskuja Netvisorissa',
+  'permissions.woocommerce.stockWrite': 'OK: REST API -avain saa kirjoittaa (tarkistettu tyhjällä tuote-erällä, joka ei muuta mitään)',
+  'permissions.woocommerce.readOnly':
+    'WooCommercen REST API -avain saa vain lukea, joten varastosaldoja ei voi kirjoittaa: anna avaimelle Read/Write-oikeus kohdassa WooCommerce → Settings → Advanced → REST API',
+  'permissions.shopify.missing': 'Shopifyn käyttöoikeus (scope) {scope} puuttuu: {detail}',
+  'permissions.shopify.writeInventory':
+    'Ei tarkistettu: Shopify näyttää write_inventory-oikeuden vasta, kun varastosaldo asetetaan. Varmista, että Siirto-sovelluksella on write_inventory (Shopify admin → Apps → Develop apps → Configuration); jos se puuttuu, ensimmäinen saldon kirjoitus epäonnistuu Shopifyn ilmoittamasta syystä',
+  'permissions.rackbeat.invoices': 'OK (luku; Rackbeat ei kerro, mitä API-tunnus saa tehdä, joten tarkistus on lukeminen)',
+  'permissions.rackbeat.refused': 'Rackbeat ei anna tälle API-tunnukselle {what, select, webhooks {webhookeja} other {myyntilaskuja}}: {detail}',
+  'permissions.rackbeat.invoiceWebhook': 'OK: rekisteröity tapahtumille {events}',
+  'permissions.rackbeat.noInvoiceWebhook':
+    'OK lukea, mutta customer_invoice.booked-webhookia ei vielä ole: rekisteröi se Rackbeatissa osoitteeseen {url} ja lisää sen tunniste kohtaan sync.rackbeatWebhookTokens (täsmäytysajo löytää kirjatut laskut sillä välin)',
+  'permissions.24so.invoices': 'OK lukea laskuja. Niiden tallentamista (SaveInvoices) ei voi tarkistaa kirjoittamatta laskua: varmista, että käyttäjä saa luoda laskuja 24SevenOfficessa',
+  'permissions.24so.afterIdentity':
+    'Ei vielä tarkistettu: tunnus näkee useita yrityksiä; InvoiceService tarkistetaan, kun identityId on asetettu asiakastiedostoon (esivaatimukset nimeävät yritykset)',
+  'permissions.24so.missing': '24SevenOffice-tunnus ei saa käyttää InvoiceServiceä: {detail}',
 
   'prerequisites.ok': 'OK',
   'prerequisites.created': 'luotu',
@@ -304,6 +346,11 @@ export const MESSAGES_FI: Catalog = {
   'onboarding.refuse.orderExportRegisters': '{pair} on tilausten vienti: siinä ei ole siirrettäviä rekistereitä (vahvista ilman rekistereitä)',
   'onboarding.refuse.unknownRegister': 'parilla {pair} ei ole rekisteriä "{register}": käytä näitä: {allowed}',
   'onboarding.refuse.direction': 'valitse suunta rekisterille {register}: {choices}',
+  'onboarding.transfer.stock':
+    '{chosen, select, no {ei valittu (jää pois): } other {}}varastosaldot Netvisor → {shop} {mode, select, sum {varastojen {warehouses} summana} other {varastosta {warehouses}}} ({quantity, select, available {käytettävissä oleva määrä} other {varastosaldo}}), haku {every} välein',
+  'onboarding.transfer.invoices':
+    '{chosen, select, no {ei valittu (jää pois): } other {}}Rackbeatissa kirjatut laskut → {to}{creditNotes, select, yes {, hyvityslaskut alkuperäiseen laskuun liitettyinä} other {, ei hyvityslaskuja}}{status, select, unsent {, lähettämättöminä Netvisorin lähetettäviksi} open {, lähetettyinä} other {}}; parittamattomat asiakkaat ja tuotteet {unpaired, select, sync {synkronoidaan ensin} other {odottavat käsittelyä}}; täsmäytys {every} välein',
+  'onboarding.refuse.unknownTransfer': 'parilla {pair} ei ole asiakastiedostossa siirtoa "{transfer}": käytä {allowed}',
   'onboardingPage.planShown': 'Suunnitelma näkyy alla: mitään ei ole kirjoitettu. Tarkista se ja aja sitten siirrot.',
   'onboarding.col.system': 'Järjestelmä',
   'onboarding.col.item': 'Kohde',
@@ -354,6 +401,7 @@ export const MESSAGES_FI: Catalog = {
   'onboardingPage.direction': 'Suunta',
   'onboardingPage.noRegisters': 'Tilausten viennissä ei ole siirrettäviä rekistereitä: vahvista jatkaaksesi.',
   'onboardingPage.confirmRegisters': 'Vahvista rekisterit ja suunnat',
+  'onboardingPage.transfers': 'Asiakastiedoston siirrot (valitut otetaan käyttöön parin mukana):',
   'onboardingPage.showPlan': 'Näytä suunnitelma (kuivaharjoitus, mitään ei kirjoiteta)',
   'onboardingPage.plan': 'Suunnitelma (kuivaharjoitus): mitään ei ole vielä kirjoitettu.',
   'onboardingPage.runMigrations': 'Aja siirrot',
@@ -454,6 +502,24 @@ export const MESSAGES_NB: Catalog = {
   'permissions.procountor.okWith': 'OK ({detail})',
   'permissions.severa.missing': 'Mangler API-omfanget {scope} i Severa: legg det til under Innstillinger → Integrasjoner → REST API',
   'permissions.failed': '{detail}',
+  'permissions.netvisor.stock': 'OK (lagerbeholdning til {shops})',
+  'permissions.netvisor.invoices':
+    'OK å lese. Å legge til salgsfakturaer (salesinvoice.nv{creditNotes, select, yes {, og matchcreditnote.nv for kreditnotaer} other {}}) kan ikke kontrolleres uten å skrive en: sørg for at API-brukeren også kan legge til salgsfakturaer i Netvisor',
+  'permissions.woocommerce.stockWrite': 'OK: REST API-nøkkelen kan skrive (kontrollert med en tom produktbatch, som ikke endrer noe)',
+  'permissions.woocommerce.readOnly':
+    'REST API-nøkkelen til WooCommerce kan bare lese, så lagerbeholdningen kan ikke skrives: gi nøkkelen Read/Write-tilgang under WooCommerce → Settings → Advanced → REST API',
+  'permissions.shopify.missing': 'Mangler Shopify-tilgang (scope) {scope}: {detail}',
+  'permissions.shopify.writeInventory':
+    'Ikke kontrollert: Shopify viser write_inventory-tilgangen først når en lagerbeholdning settes. Sørg for at Siirto-appen har write_inventory (Shopify admin → Apps → Develop apps → Configuration); mangler den, feiler den første lagerskrivingen med begrunnelsen fra Shopify',
+  'permissions.rackbeat.invoices': 'OK (lesing; Rackbeat oppgir ikke hva et API-token kan gjøre, så lesing er kontrollen)',
+  'permissions.rackbeat.refused': 'Rackbeat nekter dette API-tokenet {what, select, webhooks {webhookene} other {kundefakturaene}}: {detail}',
+  'permissions.rackbeat.invoiceWebhook': 'OK: registrert for {events}',
+  'permissions.rackbeat.noInvoiceWebhook':
+    'OK å lese, men ingen customer_invoice.booked-webhook ennå: registrer den i Rackbeat til {url} og legg tokenet i sync.rackbeatWebhookTokens (avstemmingen finner bokførte fakturaer i mellomtiden)',
+  'permissions.24so.invoices': 'OK å lese fakturaer. Å lagre dem (SaveInvoices) kan ikke kontrolleres uten å skrive en: sørg for at brukeren kan opprette fakturaer i 24SevenOffice',
+  'permissions.24so.afterIdentity':
+    'Ikke kontrollert ennå: innloggingen ser flere selskaper; InvoiceService kontrolleres når identityId er satt i kundefilen (forutsetningene navngir selskapene)',
+  'permissions.24so.missing': '24SevenOffice-innloggingen kan ikke bruke InvoiceService: {detail}',
 
   'prerequisites.ok': 'OK',
   'prerequisites.created': 'opprettet',
@@ -509,6 +575,11 @@ export const MESSAGES_NB: Catalog = {
   'onboarding.refuse.orderExportRegisters': '{pair} er ordreeksport: den har ingen registre å migrere (bekreft uten registre)',
   'onboarding.refuse.unknownRegister': 'paret {pair} har ikke registeret "{register}": bruk {allowed}',
   'onboarding.refuse.direction': 'velg en retning for {register}: {choices}',
+  'onboarding.transfer.stock':
+    '{chosen, select, no {ikke valgt (forblir av): } other {}}lagerbeholdning Netvisor → {shop} fra {mode, select, sum {summen av lagrene {warehouses}} other {lageret {warehouses}}} ({quantity, select, available {disponibelt antall} other {lagerbeholdning}}), hentet hvert {every}',
+  'onboarding.transfer.invoices':
+    '{chosen, select, no {ikke valgt (forblir av): } other {}}fakturaer bokført i Rackbeat → {to}{creditNotes, select, yes {, kreditnotaer koblet til fakturaen sin} other {, ingen kreditnotaer}}{status, select, unsent {, usendt slik at Netvisor sender dem} open {, som sendt} other {}}; kunder og produkter uten paring {unpaired, select, sync {synkroniseres først} other {venter som trenger oppfølging}}; avstemt hvert {every}',
+  'onboarding.refuse.unknownTransfer': 'paret {pair} har ingen overføring «{transfer}» i kundefilen: bruk {allowed}',
   'onboardingPage.planShown': 'Planen vises nedenfor: ingenting er skrevet. Se over den, og kjør så migreringene.',
   'onboarding.col.system': 'System',
   'onboarding.col.item': 'Hva',
@@ -559,6 +630,7 @@ export const MESSAGES_NB: Catalog = {
   'onboardingPage.direction': 'Retning',
   'onboardingPage.noRegisters': 'Ordreeksport har ingen registre å migrere: bekreft for å gå videre.',
   'onboardingPage.confirmRegisters': 'Bekreft registre og retninger',
+  'onboardingPage.transfers': 'Overføringer fra kundefilen (de valgte settes i drift med paret):',
   'onboardingPage.showPlan': 'Vis planen (prøvekjøring, ingenting skrives)',
   'onboardingPage.plan': 'Planen (prøvekjøring): ingenting er skrevet ennå.',
   'onboardingPage.runMigrations': 'Kjør migreringene',

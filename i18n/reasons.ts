@@ -62,6 +62,7 @@ const REFUSALS: Array<[RegExp, MessageKey, string[]]> = [
   [/^(\S+) is order export: it has no registers to migrate \(confirm with none\)$/, 'onboarding.refuse.orderExportRegisters', ['pair']],
   [/^pair (\S+) has no register "(.*)": use (.*)$/, 'onboarding.refuse.unknownRegister', ['pair', 'register', 'allowed']],
   [/^choose a direction for (\S+): (.*)$/, 'onboarding.refuse.direction', ['register', 'choices']],
+  [/^pair (\S+) has no transfer "(.*)" in the tenant file: use (.*)$/, 'onboarding.refuse.unknownTransfer', ['pair', 'transfer', 'allowed']],
 ];
 
 export function localizeText(lang: Lang, text: string | undefined | null): string {

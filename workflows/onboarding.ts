@@ -16,6 +16,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { TransferOffer } from '../activities/onboarding';
 import type { CheckLine, Checklist, GoLiveState, MigrationLine, OnboardingPair, Step, StepName } from '../domain/onboarding';
 import { emptyChecklist, isOrderExportPair, parseGoLiveAt, refuseStep, stepOf } from '../domain/onboarding';
 import { checkRoute, type PairName, type RegisterName } from '../domain/sync';
@@ -30,13 +31,25 @@ import { SiirtoEntity, SiirtoFlow, SiirtoStatus, SiirtoTenant } from './search-a
  * workflow only waits. A later go-live is a durable timer that `cancelGoLive` stops. After go-live the workflow
  * stays, so that `checkCredentials` can confirm a fix when the other side revokes the credentials.
  */
+/**
+ * The checklist with the transfers the tenant file configures besides the register sync (stock levels Netvisor →
+ * shop with shop-netvisor, invoices Rackbeat → 24SO/Netvisor with the invoice target's pair): offered in the
+ * registers-and-directions step, and the ones chosen there get their Schedules at go-live.
+ */
+export type OnboardingChecklist = Checklist & {
+  /** What the tenant file offers (activities/onboarding.ts pairTransfers); absent in onboardings from before. */
+  transfersAvailable?: TransferOffer[];
+  /** The transfer ids confirmed in the registers step; absent until then (and in onboardings from before). */
+  transfers?: string[];
+};
+
 export interface OnboardingInput {
   tenant: string;
   pair: OnboardingPair;
   /** The task queue the flows' Schedules start their workflows on (the worker's, by default this one). */
   taskQueue?: string;
   /** Carried over continue-as-new. */
-  checklist?: Checklist;
+  checklist?: OnboardingChecklist;
   /** Continue-as-new past this many history events even before the server suggests it (default 5000; tests use less). */
   historyBudget?: number;
   /** Passed to the migration children (tests use short heartbeats). */
@@ -55,9 +68,11 @@ export interface RegistersArgs {
   registers: string[];
   /** Register → direction, e.g. { customers: 'rackbeat-to-netvisor' }; the tenant file's direction otherwise. */
   directions?: Record<string, string>;
+  /** The transfers to go live with (`stock:<shop>`, `invoices`); every one the tenant file offers when absent, none when empty. */
+  transfers?: string[];
 }
 
-export const checklistQuery = defineQuery<Checklist>('checklist');
+export const checklistQuery = defineQuery<OnboardingChecklist>('checklist');
 export const checkCredentialsUpdate = defineUpdate<Step, []>('checkCredentials');
 export const checkPermissionsUpdate = defineUpdate<Step, []>('checkPermissions');
 export const checkPrerequisitesUpdate = defineUpdate<Step, [PrerequisitesArgs]>('checkPrerequisites');
@@ -78,7 +93,7 @@ const scans = proxyActivities<Activities>({ ...pagingCall, startToCloseTimeout: 
 const MAX_PLAN_LINES = 20;
 
 export async function onboarding(input: OnboardingInput): Promise<void> {
-  const c: Checklist = input.checklist ?? emptyChecklist(input.tenant, input.pair);
+  const c: OnboardingChecklist = input.checklist ?? emptyChecklist(input.tenant, input.pair);
   const taskQueue = input.taskQueue ?? workflowInfo().taskQueue;
   let described = c.systems.length > 0 || c.problem !== undefined;
   const historyFull = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.historyBudget ?? 5000);
@@ -211,9 +226,20 @@ export async function onboarding(input: OnboardingInput): Promise<void> {
       const unsynced = entries.filter(([r]) => !c.registersConfigured?.[r]).map(([r]) => r);
       const notes = entries.length ? [] : [migrations.notes[0]];
       if (unsynced.length) notes.push(`not in sync.pairs of config/${input.tenant}.yaml, so migrated but not kept in sync after go-live: ${unsynced.join(', ')}`);
+      // The stock and invoice transfers the tenant file offers, each chosen or left out; patched: onboardings recorded before replay unchanged.
+      const offered = c.transfersAvailable ?? [];
+      const transferLines: CheckLine[] = [];
+      if (offered.length && patched('onboarding-transfers')) {
+        const chosen = resolveTransfers(c, args);
+        c.transfers = chosen;
+        for (const o of offered) {
+          const on = chosen.includes(o.id);
+          transferLines.push({ system: o.system, ok: true, item: o.kind, message: on ? o.on : o.off, msg: { key: o.msg.key, params: { ...o.msg.params, chosen: on ? 'yes' : 'no' } } });
+        }
+      }
       return finish(
         step,
-        entries.map(([register, direction]) => ({ system: direction.split('-to-')[1], ok: true, item: register, message: direction })),
+        [...entries.map(([register, direction]) => ({ system: direction.split('-to-')[1], ok: true, item: register, message: direction })), ...transferLines],
         notes,
       );
     },
@@ -221,6 +247,7 @@ export async function onboarding(input: OnboardingInput): Promise<void> {
       validator: (args) => {
         validate('registers')();
         resolveDirections(c, args);
+        resolveTransfers(c, args);
       },
     },
   );
@@ -307,7 +334,12 @@ export async function onboarding(input: OnboardingInput): Promise<void> {
         finish(step, refused.map((r) => ({ system: r.system, ok: false, message: `not live: ${r.message}` })));
         return { status: 'cancelled', at: new Date().toISOString(), schedules: [] };
       }
-      const schedules = await writes.ensureFlowSchedules(input.tenant, input.pair, taskQueue);
+      // With the transfers chosen in the registers step (their Schedules too); patched: go-live histories recorded before replay unchanged.
+      const transfers = c.transfers;
+      const schedules =
+        transfers !== undefined && patched('onboarding-transfers')
+          ? await writes.ensureFlowSchedules(input.tenant, input.pair, taskQueue, transfers)
+          : await writes.ensureFlowSchedules(input.tenant, input.pair, taskQueue);
       c.goLive = { status: 'live', at: new Date().toISOString(), schedules };
       // The shops' webhooks (activities/shop-webhooks.ts); patched: go-live histories recorded before it replay unchanged.
       const hooks = patched('go-live-shop-webhooks') ? await shopWebhooks() : [];
@@ -369,6 +401,7 @@ export async function onboarding(input: OnboardingInput): Promise<void> {
       c.systems = plan.systems;
       c.registersAvailable = plan.registers;
       c.registersConfigured = plan.configured;
+      c.transfersAvailable = plan.transfers ?? [];
     }
     described = true;
     publish();
@@ -399,6 +432,19 @@ function checkArgs(args: PrerequisitesArgs): void {
   if (args.identityId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(args.identityId)) {
     throw new Error(`"${args.identityId}" is not a 24SevenOffice identity id (a GUID)`);
   }
+}
+
+/** The transfer ids to go live with: the ones named (each offered by the tenant file), or every offered one when none are named. */
+function resolveTransfers(c: OnboardingChecklist, args: RegistersArgs): string[] {
+  const offered = c.transfersAvailable ?? [];
+  if (args?.transfers === undefined || args.transfers === null) return offered.map((o) => o.id);
+  if (!Array.isArray(args.transfers)) throw new Error('confirmRegisters takes transfers as a list, such as ["stock:woo", "invoices"]');
+  for (const id of args.transfers) {
+    if (!offered.some((o) => o.id === id)) {
+      throw new Error(`pair ${c.pair} has no transfer "${id}" in the tenant file: use ${offered.map((o) => o.id).join(', ') || 'none (no stock or invoice transfer for this pair)'}`);
+    }
+  }
+  return offered.filter((o) => args.transfers!.includes(o.id)).map((o) => o.id);
 }
 
 /** register → direction for the confirmed registers; throws the operator's reason when one cannot run. */

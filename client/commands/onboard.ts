@@ -2,6 +2,7 @@ import readline from 'node:readline/promises';
 import type { Command } from 'commander';
 import { parseTenantFile, requireSecrets, type ResolvedTenant } from '../../config/load';
 import { pairSystems } from '../../activities/onboarding';
+import { INVOICE_PAIR } from '../../config/invoice-schema';
 import {
   credentialsAdvice,
   isOnboardingPair,
@@ -43,6 +44,8 @@ export interface OnboardOptions {
   identity?: string;
   registers?: string;
   direction?: string[];
+  /** Comma-separated transfer ids (stock:<shop>, invoices), or "none"; the tenant file's when absent. */
+  transfers?: string;
   json?: boolean;
   address: string;
   namespace: string;
@@ -71,6 +74,7 @@ export function registerOnboardCommand(program: Command): void {
     .option('--identity <id>', '24SevenOffice: the company (identity id) to work in when the login sees several')
     .option('--registers <list>', 'registers to migrate and sync, comma-separated (default: those in the tenant file)')
     .option('--direction <register=direction...>', 'direction per register, e.g. customers=rackbeat-to-netvisor')
+    .option('--transfers <list>', 'transfers to go live with, comma-separated: stock:<shop>, invoices, or none (default: those the tenant file configures for the pair)')
     .option('--json', 'print the checklist as one JSON object, ask nothing')
     .option('--address <host:port>', 'Temporal frontend', process.env.TEMPORAL_ADDRESS ?? 'localhost:7233')
     .option('--namespace <ns>', 'Temporal namespace', process.env.TEMPORAL_NAMESPACE ?? 'default')
@@ -112,12 +116,22 @@ export function choosePair(t: ResolvedTenant, named?: string): OnboardingPair {
   for (const p of t.sync?.pairs ?? []) pairs.add(p.pair as OnboardingPair);
   for (const s of t.shops) pairs.add(s.exportTo === 'netvisor' ? 'shop-netvisor' : 'shop-procountor');
   if (t.lifecycle && t.connections.rackbeat && t.connections.twentyfourseven) pairs.add('rackbeat-24so');
+  // Stock levels go live with shop-netvisor, invoices with the pair whose pairing they use.
+  if (t.stock?.shops.length) pairs.add('shop-netvisor');
+  if (t.invoices) pairs.add(INVOICE_PAIR[t.invoices.to]);
   if (pairs.size === 1) return [...pairs][0];
   throw new Error(
     pairs.size
       ? `config/${t.tenant}.yaml configures several pairs (${[...pairs].join(', ')}): choose one with --pair`
       : `config/${t.tenant}.yaml configures no flow: name the pair with --pair (${ONBOARDING_PAIRS.join(', ')})`,
   );
+}
+
+/** `--transfers`: the ids named, none for "none", the tenant file's (undefined) when absent. */
+export function parseTransfers(option: string | undefined): string[] | undefined {
+  if (option === undefined) return undefined;
+  if (/^\s*none\s*$/i.test(option)) return [];
+  return option.split(',').map((x) => x.trim()).filter(Boolean);
 }
 
 export interface OnboardIo {
@@ -248,7 +262,8 @@ export async function walkOnboarding(handle: OnboardingHandle, opts: Omit<Onboar
       case 'registers': {
         const registers = opts.registers !== undefined ? opts.registers.split(',').map((r) => r.trim()).filter(Boolean) : Object.keys(c.registersConfigured ?? {});
         const directions = Object.fromEntries((opts.direction ?? []).map((d) => d.split('=').map((x) => x.trim()) as [string, string]));
-        if (!(await stepDone(await update(() => handle.executeUpdate(confirmRegistersUpdate, { args: [{ registers, directions }] }))))) return fail();
+        const transfers = parseTransfers(opts.transfers);
+        if (!(await stepDone(await update(() => handle.executeUpdate(confirmRegistersUpdate, { args: [{ registers, directions, ...(transfers ? { transfers } : {}) }] }))))) return fail();
         break;
       }
       case 'migrations': {

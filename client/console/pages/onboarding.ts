@@ -3,11 +3,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ConsolePage } from '.';
 import type { ResolvedTenant } from '../../../config/load';
+import { INVOICE_PAIR } from '../../../config/invoice-schema';
 import { isOnboardingPair, nextStep, onboardingWorkflowId, stepOf, stepTitleKey, type CheckLine, type Checklist, type OnboardingPair, type Step } from '../../../domain/onboarding';
 import { formatDate, t, tl, type Lang } from '../../../i18n';
 import { localizeText } from '../../../i18n/reasons';
 import { TASK_QUEUE } from '../../../orchestration/task-queue';
 import {
+  type OnboardingChecklist,
   cancelGoLiveUpdate,
   checkCredentialsUpdate,
   checkPermissionsUpdate,
@@ -39,6 +41,9 @@ export function configuredPairs(tn: ResolvedTenant): OnboardingPair[] {
   for (const p of tn.sync?.pairs ?? []) if (isOnboardingPair(p.pair)) pairs.add(p.pair);
   for (const s of tn.shops) pairs.add(s.exportTo === 'netvisor' ? 'shop-netvisor' : 'shop-procountor');
   if (tn.lifecycle && tn.connections.rackbeat && tn.connections.twentyfourseven) pairs.add('rackbeat-24so');
+  // Stock levels go live with shop-netvisor, invoices with the pair whose pairing they use.
+  if (tn.stock?.shops.length) pairs.add('shop-netvisor');
+  if (tn.invoices) pairs.add(INVOICE_PAIR[tn.invoices.to]);
   return [...pairs];
 }
 
@@ -50,6 +55,9 @@ const Action = z
     action: z.enum(ACTIONS),
     identityId: z.string().trim().max(100).optional(),
     registers: z.union([z.string(), z.array(z.string())]).optional(),
+    /** The transfers chosen (checkboxes); `transfersShown` says the form offered them, so none checked means none. */
+    transfers: z.union([z.string().max(200), z.array(z.string().max(200))]).optional(),
+    transfersShown: z.string().optional(),
     at: z.string().trim().max(40).optional(),
   })
   .catchall(z.unknown());
@@ -125,7 +133,8 @@ function stepActions(req: FastifyRequest, reply: FastifyReply, c: Checklist, ste
     }
     case 'registers': {
       const available = Object.entries(c.registersAvailable ?? {});
-      if (!available.length) return html`<p>${t(lang, 'onboardingPage.noRegisters')}</p>${form(reply, base, 'registers', t(lang, 'onboardingPage.confirmRegisters'))}`;
+      const transfers = transferChoices(lang, c);
+      if (!available.length) return html`<p>${t(lang, 'onboardingPage.noRegisters')}</p>${form(reply, base, 'registers', t(lang, 'onboardingPage.confirmRegisters'), transfers)}`;
       const rows = available.map(([register, directions]) => {
         const chosen = c.registers?.[register] ?? c.registersConfigured?.[register];
         return html`<tr><td><label class="check"><input type="checkbox" name="registers" value="${register}"${chosen ? html` checked` : ''}> ${register}</label></td>
@@ -134,7 +143,7 @@ function stepActions(req: FastifyRequest, reply: FastifyReply, c: Checklist, ste
           )}</select></td></tr>`;
       });
       const table = html`<table><thead><tr><th scope="col">${t(lang, 'onboardingPage.register')}</th><th scope="col">${t(lang, 'onboardingPage.direction')}</th></tr></thead><tbody>${rows}</tbody></table>`;
-      return form(reply, base, 'registers', t(lang, 'onboardingPage.confirmRegisters'), table);
+      return form(reply, base, 'registers', t(lang, 'onboardingPage.confirmRegisters'), html`${table}${transfers}`);
     }
     case 'migrations':
       return c.planned ? form(reply, base, 'migrate', t(lang, 'onboardingPage.runMigrations')) : form(reply, base, 'plan', t(lang, 'onboardingPage.showPlan'));
@@ -145,6 +154,18 @@ function stepActions(req: FastifyRequest, reply: FastifyReply, c: Checklist, ste
     default:
       return html``;
   }
+}
+
+/** The stock and invoice transfers the tenant file offers, as checkboxes: chosen ones (or all, before the first confirmation) checked. */
+function transferChoices(lang: Lang, c: OnboardingChecklist): SafeHtml {
+  const offers = c.transfersAvailable ?? [];
+  if (!offers.length) return html``;
+  const rows = offers.map((o) => {
+    const on = c.transfers ? c.transfers.includes(o.id) : true;
+    const what = tl(lang, { key: o.msg.key, params: { ...o.msg.params, chosen: 'yes' } });
+    return html`<li><label class="check" data-transfer="${o.id}"><input type="checkbox" name="transfers" value="${o.id}"${on ? html` checked` : ''}> <strong>${systemName(lang, o.system)}</strong>: ${what}</label></li>`;
+  });
+  return html`<fieldset class="transfers"><legend>${t(lang, 'onboardingPage.transfers')}</legend><input type="hidden" name="transfersShown" value="1"><ul class="checks">${rows}</ul></fieldset>`;
 }
 
 function planOf(lang: Lang, c: Checklist): SafeHtml {
@@ -211,7 +232,8 @@ async function act(deps: ConsoleDeps, handle: OnboardingHandle, c: Checklist, bo
         const d = body[`direction_${r}`];
         if (typeof d === 'string' && d) directions[r] = d;
       }
-      return handle.executeUpdate(confirmRegistersUpdate, { args: [{ registers, directions }] });
+      const transfers = body.transfersShown ? (body.transfers === undefined ? [] : Array.isArray(body.transfers) ? body.transfers : [body.transfers]) : undefined;
+      return handle.executeUpdate(confirmRegistersUpdate, { args: [{ registers, directions, ...(transfers ? { transfers } : {}) }] });
     }
     case 'plan':
       return handle.executeUpdate(runMigrationsUpdate, { args: [{ dryRun: true }] });
