@@ -128,5 +128,21 @@ export const updateSalesInvoiceStatus: Handler = (req) => {
   return '';
 };
 
+/**
+ * `POST /__sandbox/netvisor/send-unsent {"netvisorKeys"?: [..]}`: plays Netvisor sending unsent invoices (what it does
+ * for `salesinvoicestatus` unsent, by a person or by automatic sending): the given ones, or all, become `open`.
+ * Returns the keys it sent.
+ */
+export function sendUnsent(store: NvRequest['store'], keys: readonly number[] | undefined, now: Date): number[] {
+  const sent: number[] = [];
+  for (const d of store.list<Doc>('salesInvoices')) {
+    if (d.type !== 'invoice' || d.status !== 'unsent' || (keys && !keys.includes(d.netvisorKey))) continue;
+    d.status = 'open';
+    d.modifiedAt = now.toISOString().slice(0, 19);
+    sent.push(d.netvisorKey);
+  }
+  return sent;
+}
+
 /** Resources whose POST carries no body (the index does not parse one). */
 export const BODYLESS_POSTS: ReadonlySet<string> = new Set(['updatesalesinvoicestatus.nv']);

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { SandboxContext, SandboxDefinition, WireReply } from '../kit/server';
 import { verify, type SandboxCredentials } from './auth';
-import { BODYLESS_POSTS, matchCreditNote, updateSalesInvoiceStatus } from './credit-notes';
+import { BODYLESS_POSTS, matchCreditNote, sendUnsent, updateSalesInvoiceStatus } from './credit-notes';
 import { customerImport, customerList, getCustomer } from './customers';
 import { ProcessingTimeBody, OverlapGuard, overlapFailure } from './overlap';
 import { getProduct, productImport, productList } from './products';
@@ -25,6 +25,7 @@ import { NetvisorFailure, failedDocument, okDocument, parseBody } from './wire';
  *   POST /__sandbox/netvisor/permissions  {"denied": ["salesinvoice.nv", ...]}  → SERVICE_ACCESS_ERROR on those resources
  *   POST /__sandbox/netvisor/period-lock  {"lockedUntil": "YYYY-MM-DD" | null} → PERIOD_LOCK for invoice/payment dates up to it
  *   POST /__sandbox/netvisor/processing-time {"ms": 40} → every API call is processed that long (overlaps get room to show)
+ *   POST /__sandbox/netvisor/send-unsent {"netvisorKeys"?: [12, ...]} → Netvisor sends those (or all) unsent invoices: status open
  * GET /__sandbox/stats adds `overlap: {maxInFlight, refused, inFlight, processingMs}` (overlap.ts): a call arriving
  * while another one for the same environment is in flight is refused, as Netvisor warns.
  *
@@ -94,6 +95,7 @@ const POST_ROUTES: Record<string, RouteHandler> = {
 };
 
 const PermissionsBody = z.object({ denied: z.array(z.string().min(1)) });
+const SendUnsentBody = z.object({ netvisorKeys: z.array(z.number().int().positive()).optional() });
 const PeriodLockBody = z.object({ lockedUntil: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable() });
 
 function json(request: FastifyRequest): unknown {
@@ -198,6 +200,11 @@ export function createDefinition(): SandboxDefinition {
         if (!parsed.success) return reply.code(400).send({ error: 'body must be {"ms": <milliseconds from 0 to 60000>}' });
         overlap.processingMs = parsed.data.ms;
         return { ok: true, processingMs: overlap.processingMs };
+      });
+      app.post('/__sandbox/netvisor/send-unsent', async (request, reply) => {
+        const parsed = SendUnsentBody.safeParse(json(request));
+        if (!parsed.success) return reply.code(400).send({ error: 'body must be {} or {"netvisorKeys": [<NetvisorKey>, ...]}' });
+        return { ok: true, sent: sendUnsent(ctx.store, parsed.data.netvisorKeys, new Date()) };
       });
       app.get('/__sandbox/netvisor/switches', async () => ({ denied: [...switches.denied], lockedUntil: switches.lockedUntil }));
       app.route({ method: ['GET', 'POST', 'PUT', 'DELETE'], url: '/*', handler: (request, reply) => handle(ctx, request, reply) });

@@ -124,6 +124,20 @@ describe('matchcreditnote.nv', () => {
     expect(await caught(nv.matchCreditNote(creditKey, invoiceKey))).toMatchObject({ errorClass: 'conflict', code: 'DUPLICATE_DATA' });
   });
 
+  it('the sandbox plays Netvisor sending unsent invoices (POST /__sandbox/netvisor/send-unsent), after which the match goes through', async () => {
+    const nv = sandboxClient(url);
+    const invoiceKey = await nv.addSalesDocument(invoice({ status: 'unsent' }));
+    const creditKey = await nv.addSalesDocument(creditNote({ status: 'unsent' }));
+    const other = await nv.addSalesDocument(invoice({ number: '6007', status: 'unsent' }));
+    const res = await fetch(`${url}/__sandbox/netvisor/send-unsent`, { method: 'POST', body: JSON.stringify({ netvisorKeys: [Number(invoiceKey), Number(creditKey)] }) });
+    expect(await res.json()).toEqual({ ok: true, sent: [Number(invoiceKey), Number(creditKey)] });
+    expect((await nv.findSalesDocumentByNumber('invoice', '6007'))?.status).toBe('unsent');
+    await nv.matchCreditNote(creditKey, invoiceKey);
+    expect(await nv.getCreditNoteMatch(creditKey)).toMatchObject({ invoiceKey });
+    const all = await fetch(`${url}/__sandbox/netvisor/send-unsent`, { method: 'POST', body: '{}' });
+    expect(await all.json()).toEqual({ ok: true, sent: [Number(other)] });
+  });
+
   it('a full credit pays both; the invoice itself shows no credited invoice', async () => {
     const nv = sandboxClient(url);
     const invoiceKey = await nv.addSalesDocument(invoice());
