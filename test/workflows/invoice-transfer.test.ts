@@ -1,0 +1,246 @@
+import { startInvoiceTransfer } from '../../client/rackbeat-invoice-events';
+import { InvoiceTransferSettings } from '../../config/invoice-schema';
+import type { CustomerInvoiceInput } from '../../connectors/rackbeat/invoices';
+import { ensureInvoiceSchedule, invoiceScheduleId } from '../../orchestration/invoice-schedules';
+import { invoiceTransferWorkflowId, reconcileInvoices, type InvoiceTransferResult } from '../../workflows/invoice-transfer';
+import { SiirtoEntity, SiirtoFlow, SiirtoSourceId, SiirtoStatus, SiirtoTargetId, SiirtoTenant } from '../../workflows/search-attributes';
+import { retryUpdate, skipUpdate, statusQuery, type TransferState } from '../../workflows/transfer';
+import { control } from '../support/sandboxes';
+import { eventually, registerTenant, startRegisterHarness, state, type RegisterHarness } from '../support/register-harness';
+
+/**
+ * Rackbeat invoices → Netvisor on the dev server and the sandboxes, with faults on. Rackbeat's seed has customers
+ * 1001–1008 and products P1000, P1003, P1004, P1006, P1010, P1011 (among others); Netvisor's has customers
+ * 1001–1005 and products P1000–P1007, so customer 1007 and products P1010/P1011 are not paired yet.
+ */
+let h: RegisterHarness;
+/** Invoices come by webhook; unpaired records are synced first (Rackbeat is the master of both registers). */
+const T = 'inv-nv';
+/** No webhook: started as the reconciliation would; unpaired records wait; invoices arrive unsent. */
+const T_WAIT = 'inv-nv-wait';
+
+const PAIRS = [{ pair: 'rackbeat-netvisor', registers: { customers: { direction: 'rackbeat-to-netvisor' }, products: { direction: 'rackbeat-to-netvisor' } } }];
+
+beforeAll(async () => {
+  h = await startRegisterHarness((urls) => [
+    { ...registerTenant(T, urls, PAIRS), invoices: InvoiceTransferSettings.parse({ to: 'netvisor', netvisorStatus: 'open', firstLookback: '1h' }) },
+    { ...registerTenant(T_WAIT, urls, PAIRS), invoices: InvoiceTransferSettings.parse({ to: 'netvisor', unpaired: 'wait', matchCheckEvery: '1s' }) },
+  ]);
+  const tokens = h.tenants.get(T)!.sync!.rackbeatWebhookTokens as unknown as string[];
+  tokens.push((await h.rackbeat.webhooks.ensure('customer_invoice.booked', `${h.serverUrl}/webhooks/rackbeat/${T}`)).token!);
+}, 120_000);
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+const lines = (...l: Array<[string, number, string, string?]>): CustomerInvoiceInput['lines'] =>
+  l.map(([item_id, quantity, line_price, discount]) => ({ item_id, quantity, line_price, vat_percentage: '25.5', ...(discount ? { discount_percentage: discount } : {}) }));
+
+/** A booked Rackbeat invoice (booking fires customer_invoice.booked to the hooks registered). */
+const bookInvoice = async (customer: number, l: CustomerInvoiceInput['lines'], extra: Partial<CustomerInvoiceInput> = {}) =>
+  (await h.rackbeat.invoices.create({ customer_id: customer, currency: 'EUR', payment_terms_id: 1, heading: 'Siirto test', your_reference: 'PO-77', lines: l, ...extra })).number;
+
+/**
+ * A booked invoice that fires no webhook (the sandbox's suppress_webhooks): only T_WAIT's explicit start or the
+ * reconciliation brings it, so T's webhook-driven transfers never see it.
+ */
+async function bookQuietly(customer: number, l: CustomerInvoiceInput['lines']): Promise<number> {
+  const { number } = await h.rackbeat.invoices.createDraft({ customer_id: customer, currency: 'EUR', payment_terms_id: 1, lines: l });
+  await h.rackbeat.api.call('POST', `customer-invoices/${number}/book`, { resource: `invoice ${number}`, body: { suppress_webhooks: true } });
+  return number;
+}
+async function creditQuietly(number: number): Promise<number> {
+  const { data } = await h.rackbeat.api.call('POST', `customer-invoices/${number}/create-creditnote`, { resource: `credit note for ${number}` });
+  const credit = (data as { customer_invoice: { number: number } }).customer_invoice.number;
+  await h.rackbeat.api.call('POST', `customer-invoices/${credit}/book`, { resource: `credit note ${credit}`, body: { suppress_webhooks: true } });
+  return credit;
+}
+
+const netvisorInvoices = async (number: number) => ((await state(h.urls.netvisor)).salesInvoices ?? []).filter((d) => d.number === String(number));
+const handle = (tenant: string, number: number) => h.client.workflow.getHandle(invoiceTransferWorkflowId(tenant, number));
+/** The transfer's result, once the webhook (or whoever starts it) has started it. */
+async function result(tenant: string, number: number): Promise<InvoiceTransferResult> {
+  await eventually(() => handle(tenant, number).describe(), 30_000, `${invoiceTransferWorkflowId(tenant, number)} to start`);
+  return handle(tenant, number).result();
+}
+const status = (tenant: string, number: number) =>
+  eventually(async () => handle(tenant, number).query(statusQuery), 30_000, `status of ${invoiceTransferWorkflowId(tenant, number)}`) as Promise<TransferState>;
+async function waitForStatus(tenant: string, number: number, wanted: string): Promise<TransferState> {
+  return eventually(async () => {
+    const s = await handle(tenant, number).query(statusQuery);
+    return s.status === wanted && s;
+  }, 60_000, `${invoiceTransferWorkflowId(tenant, number)} to be ${wanted}`);
+}
+
+/** A Rackbeat delivery as Rackbeat sends it: the hook's token in a header, `{key_name, key}` as the body. */
+async function deliver(tenant: string, number: number, token: string, event = 'customer_invoice.booked') {
+  const res = await fetch(`${h.serverUrl}/webhooks/rackbeat/${tenant}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'rackbeat-webhook-token': token, 'rackbeat-webhook-event': event, 'rackbeat-account-id': '1' },
+    body: JSON.stringify({ key_name: 'number', key: String(number) }),
+  });
+  return { status: res.status, json: await res.json() };
+}
+const token = () => (h.tenants.get(T)!.sync!.rackbeatWebhookTokens as unknown as string[])[0];
+
+describe('invoiceTransfer: Rackbeat → Netvisor', () => {
+  it('turns a booked invoice into one Netvisor sales invoice from the webhook, rows, dates and terms as booked; duplicate deliveries change nothing', async () => {
+    const number = await bookInvoice(1001, lines(['P1000', 2, '10.00', '10'], ['P1003', 1, '24.90']));
+    const done = await result(T, number);
+    expect(done).toMatchObject({ status: 'done', kind: 'invoice', target: 'netvisor', found: false });
+    const [doc, ...more] = await netvisorInvoices(number);
+    expect(more).toHaveLength(0);
+    const rb = (await h.rackbeat.invoices.view(number))!;
+    expect(doc).toMatchObject({ type: 'invoice', customerCode: '1001', ourReference: `rackbeat:${number}`, yourReference: 'PO-77', status: 'open', date: rb.invoiceDate, dueDate: rb.dueDate, currency: 'EUR' });
+    expect(Number(String(doc.amount).replace(',', '.'))).toBeCloseTo(Number(rb.totals.gross), 2);
+    expect(doc.lines.filter((l: any) => l.type !== 'comment').map((l: any) => [l.productCode, Number(l.quantity), Number(l.unitPrice), Number(l.discountPercent ?? 0), Number(l.vatPercent)])).toEqual([
+      ['P1000', 2, 10, 10, 25.5],
+      ['P1003', 1, 24.9, 0, 25.5],
+    ]);
+
+    // Rackbeat delivers again (twice): the same workflow id, already finished; nothing new in Netvisor.
+    for (let i = 0; i < 2; i++) expect(await deliver(T, number, token())).toEqual({ status: 202, json: { workflowId: invoiceTransferWorkflowId(T, number), alreadyFinished: true } });
+    expect(await netvisorInvoices(number)).toHaveLength(1);
+
+    // Transfer history: the search attributes and the one-line memo `siirto history` and the console show.
+    const d = await handle(T, number).describe();
+    expect([SiirtoTenant, SiirtoFlow, SiirtoEntity, SiirtoSourceId, SiirtoStatus, SiirtoTargetId].map((k) => d.typedSearchAttributes.get(k))).toEqual([T, 'invoice', 'invoice', `rackbeat/${number}`, 'done', String(number)]);
+    expect(d.memo?.summary).toBe(`Rackbeat invoice ${number} → Netvisor sales invoice ${number} for customer 1001, ${rb.totals.gross} EUR`);
+  });
+
+  it('refuses a delivery without the hook\'s token (401) and starts nothing', async () => {
+    const number = await h.rackbeat.invoices.createDraft({ customer_id: 1002, currency: 'EUR', lines: lines(['P1000', 1, '5.00']) }).then((i) => i.number);
+    expect((await deliver(T, number, 'not-the-token')).status).toBe(401);
+    await expect(handle(T, number).describe()).rejects.toThrow(/not found/i);
+    // A draft's other events are not a reason to transfer anything.
+    expect(await deliver(T, number, token(), 'customer_invoice.created')).toMatchObject({ status: 200, json: { ignored: expect.stringMatching(/only a booked invoice/) } });
+  });
+
+  it('writes one invoice when Netvisor stores it but the reply is lost (commit-then-fail)', async () => {
+    await control(h.urls.netvisor, 'faults', { rate: 1, kinds: ['commit-then-fail'], paths: ['/salesinvoice.nv?method=add'] });
+    try {
+      const number = await bookInvoice(1002, lines(['P1004', 3, '7.00']));
+      const done = await result(T, number);
+      expect((await control(h.urls.netvisor, 'faults')).injected['commit-then-fail']).toBeGreaterThanOrEqual(1);
+      expect(done).toMatchObject({ status: 'done', found: true });
+      expect(await netvisorInvoices(number)).toHaveLength(1);
+    } finally {
+      await control(h.urls.netvisor, 'faults', { rate: 0 });
+    }
+  });
+
+  it('writes one invoice when the worker stops right after Netvisor stored it (reply lost) and a new worker takes over', async () => {
+    await control(h.urls.netvisor, 'faults', { rate: 1, kinds: ['commit-then-fail'], paths: ['/salesinvoice.nv?method=add'] });
+    let number = 0;
+    try {
+      number = await bookInvoice(1003, lines(['P1006', 1, '99.00']));
+      await eventually(async () => (await control(h.urls.netvisor, 'faults')).injected['commit-then-fail'] >= 1, 30_000, 'the first write to land');
+      await h.stopWorker();
+      // Stopped mid-transfer: the write landed, its reply was lost, and the workflow has not finished.
+      expect((await handle(T, number).describe()).status.name).toBe('RUNNING');
+    } finally {
+      await control(h.urls.netvisor, 'faults', { rate: 0 });
+    }
+    expect(await netvisorInvoices(number)).toHaveLength(1);
+    await h.startWorker();
+    expect(await result(T, number)).toMatchObject({ status: 'done', found: true });
+    expect(await netvisorInvoices(number)).toHaveLength(1);
+  }, 90_000);
+
+  it('syncs an unpaired customer and product first (the register sync\'s syncChange), then writes the invoice', async () => {
+    const before = await state(h.urls.netvisor);
+    expect(before.customers.some((c) => c.code === '1007')).toBe(false);
+    expect(before.products.some((p) => p.code === 'P1010')).toBe(false);
+    const number = await bookInvoice(1007, lines(['P1010', 4, '3.50'], ['P1000', 1, '10.00']));
+    expect(await result(T, number)).toMatchObject({ status: 'done' });
+    const after = await state(h.urls.netvisor);
+    expect(after.customers.filter((c) => c.code === '1007')).toHaveLength(1);
+    expect(after.products.filter((p) => p.code === 'P1010')).toHaveLength(1);
+    expect((await netvisorInvoices(number))[0]).toMatchObject({ customerCode: '1007' });
+  });
+
+  it('waits as needs-attention naming an unpaired product (unpaired: wait), and goes on after it exists and the operator retries', async () => {
+    const number = await bookQuietly(1001, lines(['P1011', 1, '12.00']));
+    await startInvoiceTransfer(h.client, { tenant: T_WAIT, number, trigger: 'reconcile' }, h.taskQueue);
+    const parked = await waitForStatus(T_WAIT, number, 'needs-attention');
+    expect(parked.step).toBe('customer and products');
+    expect(parked.error?.message).toBe(
+      `Rackbeat invoice ${number}: not paired with Netvisor yet: product P1011. Sync it (register sync rackbeat-netvisor) or create it in Netvisor, then retry; or skip this invoice`,
+    );
+    expect((await handle(T_WAIT, number).describe()).typedSearchAttributes.get(SiirtoStatus)).toBe('needs-attention');
+    expect(await netvisorInvoices(number)).toHaveLength(0);
+    await h.netvisor.addProduct({ code: 'P1011', name: 'Added by the operator', unitPrice: '12.00', vatRate: '25.5', active: true });
+    const decision = await handle(T_WAIT, number).executeUpdate(retryUpdate, { args: [{ by: 'test', note: 'product created' }] });
+    expect(decision).toMatchObject({ action: 'retry', step: 'customer and products' });
+    expect(await result(T_WAIT, number)).toMatchObject({ status: 'done' });
+    expect(await netvisorInvoices(number)).toHaveLength(1);
+    // Skip is refused once it went through: the operator hears why.
+    await expect(handle(T_WAIT, number).executeUpdate(skipUpdate, { args: [{ by: 'test' }] })).rejects.toThrow();
+  });
+
+  it('makes a credited invoice a Netvisor credit note (negative quantities) matched to the original, from the webhook', async () => {
+    const number = await bookInvoice(1004, lines(['P1003', 2, '24.90']));
+    await result(T, number);
+    const { number: credit } = await h.rackbeat.invoices.createCreditNote(number, { book: true });
+    const done = await result(T, credit);
+    expect(done).toMatchObject({ status: 'done', kind: 'credit-note', credits: number, matched: true });
+    const [note] = await netvisorInvoices(credit);
+    const [original] = await netvisorInvoices(number);
+    expect(note.lines.filter((l: any) => l.type !== 'comment').map((l: any) => [l.productCode, Number(l.quantity), Number(l.unitPrice)])).toEqual([['P1003', -2, 24.9]]);
+    expect(Number(String(note.amount).replace(',', '.'))).toBeLessThan(0);
+    expect(note.creditedInvoiceNetvisorKey).toBe(original.netvisorKey);
+    expect(note.ourReference).toBe(`rackbeat:${credit}`);
+  });
+
+  it('transfers the original first when the credit note comes before it, and matches once Netvisor has sent both', async () => {
+    const number = await bookQuietly(1005, lines(['P1004', 5, '7.00']));
+    const credit = await creditQuietly(number);
+    // Only the credit note's transfer is started (T_WAIT has no webhook): it starts the original's.
+    await startInvoiceTransfer(h.client, { tenant: T_WAIT, number: credit, trigger: 'reconcile' }, h.taskQueue);
+    expect(await result(T_WAIT, number)).toMatchObject({ status: 'done', kind: 'invoice' });
+    // T_WAIT sends invoices unsent: Netvisor matches only after both are sent, so the credit note waits for that.
+    const waiting = await eventually(async () => {
+      const s = await handle(T_WAIT, credit).query(statusQuery);
+      return /waiting/.test(s.step) && s;
+    }, 30_000, 'the credit note to wait for Netvisor to send');
+    expect(waiting.status).toBe('running');
+    const [note] = await netvisorInvoices(credit);
+    const [original] = await netvisorInvoices(number);
+    expect(note.creditedInvoiceNetvisorKey).toBeUndefined();
+    await h.netvisor.updateSalesInvoiceStatus([String(original.netvisorKey), String(note.netvisorKey)], 'open');
+    expect(await result(T_WAIT, credit)).toMatchObject({ status: 'done', matched: true, credits: number });
+    expect((await netvisorInvoices(credit))[0].creditedInvoiceNetvisorKey).toBe(original.netvisorKey);
+    expect(await netvisorInvoices(number)).toHaveLength(1);
+  });
+
+  it('the reconciliation Schedule starts what no webhook brought, and continues from its cursor', async () => {
+    const number = await bookQuietly(1002, lines(['P1000', 1, '10.00']));
+    const scheduleId = (await ensureInvoiceSchedule(h.client, h.tenants.get(T)!, h.taskQueue))!;
+    expect(scheduleId).toBe(invoiceScheduleId(T));
+    const schedule = h.client.schedule.getHandle(scheduleId);
+    try {
+      const runs = async () => {
+        const d = await schedule.describe();
+        return Promise.all(d.info.recentActions.map((a) => h.client.workflow.getHandle(a.action.workflow.workflowId, a.action.workflow.firstExecutionRunId).result()));
+      };
+      await schedule.trigger();
+      const [first] = (await eventually(async () => (await runs()).length === 1 && runs(), 30_000, 'the first reconciliation')) as Array<Awaited<ReturnType<typeof reconcileInvoices>>>;
+      expect(first.started).toBeGreaterThanOrEqual(1);
+      expect(await result(T, number)).toMatchObject({ status: 'done' });
+      expect(await netvisorInvoices(number)).toHaveLength(1);
+      await eventually(async () => {
+        for await (const w of h.client.workflow.list({ query: `WorkflowType = 'invoiceTransfer' AND ExecutionStatus = 'Running' AND SiirtoTenant = '${T}'` })) return !w;
+        return true;
+      }, 60_000, 'the started transfers to finish');
+      await schedule.trigger();
+      const all = (await eventually(async () => (await runs()).length === 2 && runs(), 30_000, 'the second reconciliation')) as Array<Awaited<ReturnType<typeof reconcileInvoices>>>;
+      expect(all[1].since).toBe(first.cursor);
+      expect(all[1]).toMatchObject({ started: 0, alreadyTransferred: all[1].seen });
+      expect(all[1].seen).toBeGreaterThanOrEqual(1);
+      expect(await netvisorInvoices(number)).toHaveLength(1);
+    } finally {
+      await schedule.delete();
+    }
+  });
+});
