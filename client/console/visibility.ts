@@ -7,8 +7,8 @@ import { SiirtoEntity, SiirtoFlow, SiirtoSourceId, SiirtoStatus, SiirtoTargetId,
 import { statusQuery } from '../../workflows/transfer';
 
 /** Flows that run on a timer to look for work: hidden from the transfer list unless asked for. */
-export const RUN_FLOWS = ['reconcile', 'order-lifecycle-poll', 'order-lifecycle-cursor'] as const;
-export const KNOWN_FLOWS = ['order-export', 'order-lifecycle', 'register-sync', 'stock', 'migration', 'migration-plan', 'onboarding', ...RUN_FLOWS] as const;
+export const RUN_FLOWS = ['reconcile', 'order-lifecycle-poll', 'order-lifecycle-cursor', 'invoice-reconcile'] as const;
+export const KNOWN_FLOWS = ['order-export', 'order-lifecycle', 'register-sync', 'stock', 'invoice', 'migration', 'migration-plan', 'onboarding', ...RUN_FLOWS] as const;
 
 export interface ConsoleTransfer {
   workflowId: string;
