@@ -1,0 +1,163 @@
+import { manualGet } from '../../client/order-lifecycle';
+import { startInvoiceTransfer } from '../../client/rackbeat-invoice-events';
+import { InvoiceTransferSettings } from '../../config/invoice-schema';
+import { LifecycleSettings } from '../../config/lifecycle-schema';
+import type { CustomerInvoiceInput } from '../../connectors/rackbeat/invoices';
+import type { InvoiceOrder, Product as SoProduct } from '../../connectors/twentyfourseven';
+import { invoiceTransferWorkflowId, type InvoiceTransferResult } from '../../workflows/invoice-transfer';
+import { orderLifecycleWorkflowId, stateQuery, type LifecycleState } from '../../workflows/order-lifecycle';
+import { SiirtoFlow, SiirtoSourceId, SiirtoStatus } from '../../workflows/search-attributes';
+import { control } from '../support/sandboxes';
+import { eventually, registerTenant, startRegisterHarness, type RegisterHarness } from '../support/register-harness';
+
+/**
+ * Rackbeat invoices → 24SevenOffice on the dev server and the sandboxes, with faults on, and the order lifecycle:
+ * an invoice of a Rackbeat order that came from 24SO invoices THAT 24SO order. Rackbeat customer 1001 is linked to
+ * 24SO company 1 through the user-defined field (as the register sync leaves it); products pair by number.
+ */
+let h: RegisterHarness;
+const T = 'inv-so';
+let soProducts: SoProduct[];
+
+beforeAll(async () => {
+  h = await startRegisterHarness((urls) => [
+    {
+      ...registerTenant(T, urls, [{ pair: 'rackbeat-24so', registers: { customers: { direction: 'rackbeat-to-24so' }, products: { direction: 'rackbeat-to-24so' } } }]),
+      invoices: InvoiceTransferSettings.parse({ to: '24so' }),
+      lifecycle: LifecycleSettings.parse({ rackbeatCheckEvery: '1s' }),
+    },
+  ]);
+  soProducts = await h.so.getProducts({});
+  const customerField = await h.rackbeat.fields.create({ name: '24SO customer id', slug: '24so-customer-id', type: 'text', available_for: 'customer' });
+  await h.rackbeat.fields.create({ name: '24SO product id', slug: '24so-product-id', type: 'text', available_for: 'item' });
+  await h.rackbeat.customers.fieldValues.write(1001, [{ id: customerField.id, value: '1' }]);
+  for (const p of soProducts) if (!(await h.rackbeat.products.findByNumber(p.no!))) await h.rackbeat.products.create({ number: p.no!, name: p.name ?? p.no!, group: 1, sales_price: p.price ?? '10' });
+  const tokens = h.tenants.get(T)!.sync!.rackbeatWebhookTokens as unknown as string[];
+  tokens.push((await h.rackbeat.webhooks.ensure('customer_invoice.booked', `${h.serverUrl}/webhooks/rackbeat/${T}`)).token!);
+}, 120_000);
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+const lines = (...l: Array<[string, number, string, string?]>): CustomerInvoiceInput['lines'] =>
+  l.map(([item_id, quantity, line_price, discount]) => ({ item_id, quantity, line_price, vat_percentage: '25', ...(discount ? { discount_percentage: discount } : {}) }));
+const bookInvoice = async (customer: number, l: CustomerInvoiceInput['lines']) =>
+  (await h.rackbeat.invoices.create({ customer_id: customer, currency: 'NOK', payment_terms_id: 1, heading: 'Siirto test', your_reference: 'PO-24', lines: l })).number;
+
+const handle = (number: number) => h.client.workflow.getHandle(invoiceTransferWorkflowId(T, number));
+async function result(number: number): Promise<InvoiceTransferResult> {
+  await eventually(() => handle(number).describe(), 30_000, `${invoiceTransferWorkflowId(T, number)} to start`);
+  return handle(number).result();
+}
+/** Every 24SO InvoiceOrder stamped for this Rackbeat invoice. */
+const soDocuments = async (number: number): Promise<InvoiceOrder[]> => (await h.so.getInvoices({})).filter((o) => o.referenceNumber === `rackbeat:${number}`);
+const productId = (no: string) => soProducts.find((p) => p.no === no)!.id;
+
+describe('invoiceTransfer: Rackbeat → 24SevenOffice', () => {
+  it('turns a booked invoice into one Invoiced 24SO InvoiceOrder for the linked customer and products; duplicates change nothing', async () => {
+    const number = await bookInvoice(1001, lines(['P1000', 2, '100.00', '10'], ['P1003', 1, '49.50']));
+    const done = await result(number);
+    expect(done).toMatchObject({ status: 'done', kind: 'invoice', target: '24so', found: false });
+    const [doc, ...more] = await soDocuments(number);
+    expect(more).toHaveLength(0);
+    const rb = (await h.rackbeat.invoices.view(number))!;
+    expect(doc).toMatchObject({ orderId: done.soOrderId, invoiceId: done.soInvoiceId, orderStatus: 'Invoiced', customerId: 1, yourReference: 'PO-24', invoiceTitle: 'Siirto test', paymentTime: rb.paymentTermsDays });
+    expect(doc.dateOrdered?.slice(0, 10)).toBe(rb.invoiceDate);
+    expect(doc.invoiceRows!.map((r) => [r.productId, Number(r.quantity), Number(r.price), Number(r.discountRate ?? 0), Number(r.vatRate)])).toEqual([
+      [productId('P1000'), 2, 100, 10, 25],
+      [productId('P1003'), 1, 49.5, 0, 25],
+    ]);
+    // Duplicate starts (a second delivery, the reconciliation) land on the finished workflow.
+    expect(await startInvoiceTransfer(h.client, { tenant: T, number, trigger: 'reconcile' }, h.taskQueue)).toMatchObject({ alreadyFinished: true });
+    expect(await soDocuments(number)).toHaveLength(1);
+    const d = await handle(number).describe();
+    expect([d.typedSearchAttributes.get(SiirtoFlow), d.typedSearchAttributes.get(SiirtoSourceId), d.typedSearchAttributes.get(SiirtoStatus)]).toEqual(['invoice', `rackbeat/${number}`, 'done']);
+    expect(d.memo?.summary).toBe(`Rackbeat invoice ${number} → 24SO invoice ${done.soInvoiceId} (order ${done.soOrderId}) for customer 1001, ${rb.totals.gross} NOK`);
+  });
+
+  it('writes one 24SO document when SaveInvoices stores it but the reply is lost (commit-then-fail), and after a worker restart', async () => {
+    await control(h.urls.so, 'faults', { rate: 1, kinds: ['commit-then-fail'], paths: ['InvoiceService'] });
+    let number = 0;
+    try {
+      number = await bookInvoice(1001, lines(['P1004', 3, '20.00']));
+      await eventually(async () => (await control(h.urls.so, 'faults')).injected['commit-then-fail'] >= 1, 30_000, 'the first save to land');
+      await h.stopWorker();
+      expect((await handle(number).describe()).status.name).toBe('RUNNING');
+    } finally {
+      await control(h.urls.so, 'faults', { rate: 0 });
+    }
+    expect(await soDocuments(number)).toHaveLength(1);
+    await h.startWorker();
+    expect(await result(number)).toMatchObject({ status: 'done', found: true });
+    expect(await soDocuments(number)).toHaveLength(1);
+  }, 90_000);
+
+  it('makes a credited invoice an Invoiced credit note with negative quantities and ReferenceInvoiceId = the original 24SO invoice', async () => {
+    const number = await bookInvoice(1001, lines(['P1006', 4, '15.00']));
+    const original = await result(number);
+    const { number: credit } = await h.rackbeat.invoices.createCreditNote(number, { book: true });
+    const done = await result(credit);
+    expect(done).toMatchObject({ status: 'done', kind: 'credit-note', credits: number });
+    const [note] = await soDocuments(credit);
+    expect(note).toMatchObject({ orderStatus: 'Invoiced', referenceInvoiceId: original.soInvoiceId, customerId: 1 });
+    expect(note.invoiceRows!.map((r) => [r.productId, Number(r.quantity), Number(r.price)])).toEqual([[productId('P1006'), -4, 15]]);
+    expect(await soDocuments(number)).toHaveLength(1);
+  });
+
+  it('invoices the 24SO order an order came from through the lifecycle (no second document), and the lifecycle shows it', async () => {
+    const order = await h.so.saveInvoiceOrder({
+      customerId: 1,
+      orderStatus: 'Confirmed',
+      invoiceRows: [
+        { productId: productId('P1000'), quantity: '3', price: '100' },
+        { productId: productId('P1003'), quantity: '1', price: '49.5' },
+      ],
+    });
+    const orderId = order.orderId!;
+    await manualGet(h.client, T, orderId, h.taskQueue);
+    const lifecycle = h.client.workflow.getHandle(orderLifecycleWorkflowId(T, orderId));
+    const followed = await eventually(async () => {
+      const s: LifecycleState = await lifecycle.query(stateQuery);
+      return s.rackbeatNumber !== undefined && s;
+    }, 30_000, 'the Rackbeat order');
+    const rbOrder = followed.rackbeatNumber!;
+    // The warehouse ships 3 + 1; the lifecycle sets 24SO Sent and stays to show the invoice.
+    const shipment = await h.rackbeat.orders.createShipment(rbOrder);
+    await h.rackbeat.orders.markShipped(shipment.id);
+    await eventually(async () => (await lifecycle.query(stateQuery)).phase === 'sent', 30_000, '24SO Sent');
+    expect((await lifecycle.describe()).status.name).toBe('RUNNING');
+    const before = (await h.so.getInvoices({ customerIds: [1] })).length;
+
+    const number = await h.rackbeat.orders.convertToInvoice(rbOrder, { book: true });
+    const done = await result(number);
+    expect(done).toMatchObject({ status: 'done', lifecycleOrderId: orderId, soOrderId: orderId, lifecycle: 'told' });
+    const so = (await h.so.getInvoiceOrder(orderId))!;
+    expect(so).toMatchObject({ orderStatus: 'Invoiced', invoiceId: done.soInvoiceId, referenceNumber: `rackbeat:${number}` });
+    expect(so.invoiceRows!.map((r) => [r.productId, Number(r.quantity)])).toEqual([
+      [productId('P1000'), 3],
+      [productId('P1003'), 1],
+    ]);
+    // No second document: the customer has as many InvoiceOrders as before.
+    expect((await h.so.getInvoices({ customerIds: [1] })).length).toBe(before);
+
+    const finished: LifecycleState = await lifecycle.result();
+    expect(finished.phase).toBe('done');
+    expect(finished.invoice).toMatchObject({ rackbeatInvoice: number, invoiceId: done.soInvoiceId });
+    expect(finished.path.map((p) => p.what)).toContainEqual(`invoiced: Rackbeat invoice ${number} → 24SO order Invoiced (invoice ${done.soInvoiceId})`);
+    expect((await lifecycle.describe()).memo?.summary).toMatch(new RegExp(`invoiced \\(Rackbeat invoice ${number}, 24SO invoice ${done.soInvoiceId}\\)`));
+  }, 90_000);
+
+  it('syncs a customer the register sync has not linked yet into 24SO first, then writes the invoice for it', async () => {
+    const link = async () => (await h.rackbeat.customers.fieldValues.read(1006)).find((v) => v.field.slug === '24so-customer-id')?.value;
+    expect(await link()).toBeFalsy();
+    const number = await bookInvoice(1006, lines(['P1010', 1, '5.00']));
+    const done = await result(number);
+    expect(done).toMatchObject({ status: 'done' });
+    const [doc] = await soDocuments(number);
+    const linked = await link();
+    expect(linked).toMatch(/^\d+$/);
+    expect(doc.customerId).toBe(Number(linked));
+    expect((await h.so.getCompany(Number(linked)))?.externalId).toBe('1006');
+  });
+});
