@@ -11,6 +11,7 @@ import { demoLikeTenant, NETVISOR_SANDBOX, startHarness, type Harness } from '..
 import { RACKBEAT_TOKEN } from '../support/register-harness';
 import { control, startTestSandboxes } from '../support/sandboxes';
 import { SyncSettings } from '../../config/sync-schema';
+import { StockSettings } from '../../config/stock-schema';
 
 /**
  * The console's onboarding page in Chromium (playwright-core, Debian's /usr/bin/chromium or SIIRTO_CHROMIUM): the
@@ -22,6 +23,8 @@ const run = crypto.randomBytes(3).toString('hex');
 const good = `onb-page-${run}`;
 const bad = `onb-page-${run}-bad`;
 const registers = `onb-page-${run}-rb`;
+const stocked = `onb-page-${run}-st`;
+const readOnly = `onb-page-${run}-ro`;
 const auth: ConsoleAuth = consoleAuthFromEnvironment({
   SIIRTO_CONSOLE_USERS: 'olli:operator:olli-password,riikka:read-only:riikka-password',
   SIIRTO_CONSOLE_SECRET: crypto.randomBytes(32).toString('hex'),
@@ -61,6 +64,12 @@ beforeAll(async () => {
       shops: [],
       sync: SyncSettings.parse({ pairs: [{ pair: 'rackbeat-netvisor', registers: { customers: { direction: 'rackbeat-to-netvisor' } } }] }),
     } as unknown as ResolvedTenant,
+    // Stock levels Netvisor → the shop (issue #17), onboarded with shop-netvisor; one with a read-only WooCommerce key.
+    { ...demoLikeTenant(stocked, urls), name: 'Varasto Oy', stock: StockSettings.parse({ shops: [{ shop: 'woo', warehouses: ['Päävarasto'] }] }) } as unknown as ResolvedTenant,
+    (() => {
+      const tn = demoLikeTenant(readOnly, urls);
+      return { ...tn, name: 'Lukuavain Oy', shops: tn.shops.map((s) => ({ ...s, consumerKey: 'ck_readonly', consumerSecret: 'cs_readonly' })), stock: StockSettings.parse({ shops: [{ shop: 'woo', warehouses: ['Päävarasto'] }] }) } as unknown as ResolvedTenant;
+    })(),
   ]);
   consoleServer = await listenConsole({ tenants: h.tenants, temporal: h.client, host: '127.0.0.1', port: 0, temporalUiUrl: 'http://localhost:8233', auth, taskQueue, refreshSeconds: 2 });
   browser = await launchBrowser();
@@ -219,5 +228,63 @@ test('rackbeat-netvisor: missing prerequisites created with a button, registers 
   await page.getByText('Done: Go-live.').waitFor();
   const c = await h.client.workflow.getHandle(onboardingWorkflowId(registers, 'rackbeat-netvisor')).query(checklistQuery);
   expect(c.goLive).toEqual({ status: 'cancelled', at: '2099-01-01T06:00:00.000Z', schedules: [] });
+  await page.context().close();
+});
+
+test('stock levels: the permissions step names Varasto and the key’s write right, the registers step offers the transfer, go-live starts its Schedule', async () => {
+  const page = await signIn(`/onboarding/${stocked}/shop-netvisor`);
+  await page.getByRole('button', { name: 'Start onboarding' }).click();
+  for (const [button, done] of [['Check the credentials', 'Credentials'], ['Check the permissions', 'Permissions'], ['Check the prerequisites', 'Prerequisites']]) {
+    await page.getByRole('button', { name: button }).click();
+    await page.getByText(`Done: ${done}.`).waitFor();
+  }
+  const rights = step(page, 'permissions');
+  await expect(rights.locator('li.check[data-system="netvisor"]', { hasText: 'Varasto / inventorybywarehouse.nv' }).textContent()).resolves.toMatch(/✔[\s\S]*OK \(stock levels to woo\)/);
+  await expect(rights.locator('li.check[data-system="shop:woo"]').textContent()).resolves.toMatch(
+    /✔[\s\S]*products \(REST API key read\/write\)[\s\S]*OK: the REST API key may write \(checked with an empty products batch, which changes nothing\)/,
+  );
+
+  // The tenant file's transfer, offered and chosen by default.
+  const choice = page.getByRole('checkbox', { name: /stock levels Netvisor → woo from warehouse Päävarasto/ });
+  await expect(choice.isChecked()).resolves.toBe(true);
+  await screenshot(page, 'console-onboarding-transfers');
+  await page.getByRole('button', { name: 'Confirm registers and directions' }).click();
+  await page.getByText('Done: Registers and directions.').waitFor();
+  await expect(step(page, 'registers').locator('li.check[data-system="shop:woo"] .sentence').textContent()).resolves.toBe(
+    'stock levels Netvisor → woo from warehouse Päävarasto (stock balance), polled every 5m',
+  );
+
+  await page.getByRole('button', { name: 'Go live now' }).click();
+  await page.getByText('Done: Go-live.').waitFor({ timeout: 60_000 });
+  const c = await h.client.workflow.getHandle(onboardingWorkflowId(stocked, 'shop-netvisor')).query(checklistQuery);
+  schedules.push(...(c.goLive?.schedules ?? []));
+  expect(c.goLive?.schedules).toEqual([`reconcile/${stocked}/woo`, `stock/${stocked}/woo`]);
+  await expect(page.locator('main').textContent()).resolves.toContain(`stock/${stocked}/woo`);
+  const stock = await h.client.schedule.getHandle(`stock/${stocked}/woo`).describe();
+  expect(stock.action).toMatchObject({ type: 'startWorkflow', workflowType: 'watchStock' });
+
+  // The transfer line in Finnish.
+  await page.getByRole('button', { name: 'Suomi' }).click();
+  await expect(step(page, 'registers').locator('li.check[data-system="shop:woo"] .sentence').textContent()).resolves.toBe(
+    'varastosaldot Netvisor → woo varastosta Päävarasto (varastosaldo), haku 5m välein',
+  );
+  await page.context().close();
+});
+
+test('stock levels with a read-only WooCommerce key: ⚠ with the sentence in English and Norwegian, no way on to prerequisites', async () => {
+  const page = await signIn(`/onboarding/${readOnly}/shop-netvisor`);
+  await page.getByRole('button', { name: 'Start onboarding' }).click();
+  await page.getByRole('button', { name: 'Check the credentials' }).click();
+  await page.getByText('Done: Credentials.').waitFor();
+  await page.getByRole('button', { name: 'Check the permissions' }).click();
+  await page.getByText('Not done: Permissions. See the lines marked ⚠.').waitFor();
+  const woo = step(page, 'permissions').locator('li.check[data-system="shop:woo"]');
+  await expect(woo.getAttribute('data-ok')).resolves.toBe('false');
+  await expect(woo.locator('.sentence').textContent()).resolves.toBe(
+    'The WooCommerce REST API key may only read, so stock levels cannot be written: give the key Read/Write permission in WooCommerce → Settings → Advanced → REST API',
+  );
+  await expect(page.getByRole('button', { name: 'Check the prerequisites' }).count()).resolves.toBe(0);
+  await page.getByRole('button', { name: 'Norsk (bokmål)' }).click();
+  await expect(step(page, 'permissions').locator('li.check[data-system="shop:woo"] .sentence').textContent()).resolves.toMatch(/^REST API-nøkkelen til WooCommerce kan bare lese/);
   await page.context().close();
 });
