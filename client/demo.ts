@@ -5,6 +5,7 @@ import { WooCommerceClient } from '../connectors/woocommerce';
 import { WooOrder } from '../connectors/woocommerce/schemas';
 import { exportOrderWorkflowId } from '../workflows/order-export';
 import { statusQuery } from '../workflows/transfer';
+import { startInvoiceTransfer } from './rackbeat-invoice-events';
 import { startMigration } from './migrations';
 import { startOnboarding } from './onboarding';
 
@@ -48,6 +49,8 @@ export interface DemoConsoleScenes {
   migration: { workflowId: string } | { error: string };
   /** An onboarding (Rackbeat ↔ 24SevenOffice) waiting at its checklist for the operator. */
   onboarding: { workflowId: string } | { error: string };
+  /** A customer invoice booked in Rackbeat, on its way to the tenant's `invoices.to` system. */
+  invoice: { number: number; workflowId: string } | { error: string };
 }
 
 /**
@@ -125,7 +128,40 @@ async function demoConsoleScenes(tenant: ResolvedTenant, woo: WooCommerceClient,
   const onboarding = await startOnboarding(temporal, tenant.tenant, 'rackbeat-24so')
     .then((h) => ({ workflowId: h.workflowId }))
     .catch(sceneError);
-  return { linked, needsAttention, migration, onboarding };
+  const invoice = await demoInvoice(tenant, temporal).catch(sceneError);
+  return { linked, needsAttention, migration, onboarding, invoice };
+}
+
+const DEMO_INVOICE_HEADING = 'Siirto demo: invoice booked in Rackbeat';
+
+/**
+ * An invoice booked in the Rackbeat sandbox for one of its customers, with a product the target knows by the same
+ * code, handed to its transfer (`invoice/<tenant>/rackbeat/<number>`) the way an operator's manual start does: the
+ * demo's Rackbeat has no webhook token configured. One per Rackbeat sandbox: a restarted stack finds the one it
+ * booked before (by its heading), and the transfer's workflow id keeps it one document.
+ */
+async function demoInvoice(tenant: ResolvedTenant, temporal: Client): Promise<{ number: number; workflowId: string }> {
+  const rb = tenant.connections.rackbeat;
+  if (!rb || !tenant.invoices) throw new Error(`tenant "${tenant.tenant}" has no Rackbeat connection or invoices: section`);
+  const rackbeat = new RackbeatClient({ baseUrl: rb.baseUrl, apiToken: rb.apiToken });
+  let number: number | undefined;
+  for await (const i of rackbeat.invoices.iterate({})) {
+    if ((i as { heading?: string | null }).heading === DEMO_INVOICE_HEADING) number = Number((i as { number: number }).number);
+  }
+  if (number === undefined) {
+    const customer = (await rackbeat.customers.list({ limit: 1 })).items[0];
+    // The seed's plain product numbers are Netvisor's product codes too (others carry "/", "+" or spaces).
+    const product = (await rackbeat.products.list({ limit: 20 })).items.find((p) => /^[A-Z0-9-]+$/i.test(String(p.number)));
+    if (!customer || !product) throw new Error("the Rackbeat sandbox has no customer or plain-numbered product for the demo's invoice");
+    const booked = await rackbeat.invoices.create({
+      customer_id: Number(customer.number),
+      heading: DEMO_INVOICE_HEADING,
+      lines: [{ item_id: String(product.number), quantity: 2 }],
+    });
+    number = Number(booked.number);
+  }
+  const { workflowId } = await startInvoiceTransfer(temporal, { tenant: tenant.tenant, number, trigger: 'manual' });
+  return { number, workflowId };
 }
 
 /** The demo's 24SevenOffice company (the tenant's identity works in it). */

@@ -206,5 +206,6 @@ function consoleSceneLines(demo: DemoResult, consoleUrl: string): string[] {
     line('needs attention', scenes.needsAttention, (s) => `order ${s.orderId} (${s.status}): ${s.fix}`),
     line('migration', scenes.migration, (s) => s.workflowId),
     line('onboarding', scenes.onboarding, (s) => `${s.workflowId}, waiting for the operator`),
+    line('invoice', scenes.invoice, (s) => `Rackbeat invoice ${s.number} → ${s.workflowId}`),
   ];
 }

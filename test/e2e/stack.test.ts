@@ -156,6 +156,13 @@ describe('siirto stack --json', () => {
       expect(migrated.counts.read).toBeGreaterThan(0);
       expect((await readChecklist(client.workflow.getHandle(scenes.onboarding.workflowId))).pair).toBe('rackbeat-24so');
 
+      // The invoice booked in Rackbeat became one Netvisor sales invoice with the same number, for a customer the
+      // register sync brought over first.
+      expect(scenes.invoice.workflowId).toBe(`invoice/demo/rackbeat/${scenes.invoice.number}`);
+      expect(await client.workflow.getHandle(scenes.invoice.workflowId).result()).toMatchObject({ status: 'done', target: 'netvisor', netvisorKey: expect.any(String) });
+      const invoiced = (await (await fetch(`${netvisor.url}/__sandbox/state`)).json()) as { salesInvoices: Array<{ number?: string; invoiceNumber?: string }> };
+      expect(JSON.stringify(invoiced.salesInvoices)).toContain(`"${scenes.invoice.number}"`);
+
       // The demo's 24SO customers and products are linked in Rackbeat: a manual GET of a seeded 24SO order becomes
       // a Rackbeat order instead of parking on "not linked to a Rackbeat customer".
       expect(scenes.linked.customers).toBeGreaterThan(0);
@@ -193,6 +200,8 @@ describe('siirto stack --json', () => {
     expect(Number(again.orderId)).toBeGreaterThan(Number(demo.orderId));
     // The restored Rackbeat sandbox still has the links: nothing is linked twice.
     expect(again.console.linked).toEqual({ customers: 0, products: 0 });
+    // The demo's Rackbeat invoice is found again, not booked a second time.
+    expect(again.console.invoice).toEqual(scenes.invoice);
     const wooAgain = second.lines.find((l) => l.system === 'woocommerce')!;
     const shopState = (await (await fetch(`${wooAgain.url}/__sandbox/state`)).json()) as { orders: Array<{ id: number }> };
     expect(shopState.orders.map((o) => String(o.id))).toEqual(expect.arrayContaining([demo.orderId, again.orderId]));
