@@ -1,10 +1,11 @@
+import { listTransfers, sendDecision } from '../../client/history';
 import { startInvoiceTransfer } from '../../client/rackbeat-invoice-events';
 import { InvoiceTransferSettings } from '../../config/invoice-schema';
 import type { CustomerInvoiceInput } from '../../connectors/rackbeat/invoices';
 import { ensureInvoiceSchedule, invoiceScheduleId } from '../../orchestration/invoice-schedules';
 import { invoiceTransferWorkflowId, reconcileInvoices, type InvoiceTransferResult } from '../../workflows/invoice-transfer';
 import { SiirtoEntity, SiirtoFlow, SiirtoSourceId, SiirtoStatus, SiirtoTargetId, SiirtoTenant } from '../../workflows/search-attributes';
-import { retryUpdate, skipUpdate, statusQuery, type TransferState } from '../../workflows/transfer';
+import { skipUpdate, statusQuery, type TransferState } from '../../workflows/transfer';
 import { control } from '../support/sandboxes';
 import { eventually, registerTenant, startRegisterHarness, state, type RegisterHarness } from '../support/register-harness';
 
@@ -170,13 +171,31 @@ describe('invoiceTransfer: Rackbeat → Netvisor', () => {
     );
     expect((await handle(T_WAIT, number).describe()).typedSearchAttributes.get(SiirtoStatus)).toBe('needs-attention');
     expect(await netvisorInvoices(number)).toHaveLength(0);
+    // Transfer history (what `siirto history` lists) shows it, with the sentence, under flow invoice.
+    const [row] = await eventually(async () => {
+      const rows = await listTransfers(h.client, { tenant: T_WAIT, flow: 'invoice', status: 'needs-attention' });
+      return rows.length > 0 && rows;
+    }, 20_000, 'the parked invoice in transfer history');
+    expect(row).toMatchObject({ workflowId: invoiceTransferWorkflowId(T_WAIT, number), entity: 'invoice', sourceId: `rackbeat/${number}`, error: parked.error?.message });
     await h.netvisor.addProduct({ code: 'P1011', name: 'Added by the operator', unitPrice: '12.00', vatRate: '25.5', active: true });
-    const decision = await handle(T_WAIT, number).executeUpdate(retryUpdate, { args: [{ by: 'test', note: 'product created' }] });
+    // What `siirto retry` sends.
+    const decision = await sendDecision(h.client, row.workflowId, 'retry', 'product created', 'test');
     expect(decision).toMatchObject({ action: 'retry', step: 'customer and products' });
     expect(await result(T_WAIT, number)).toMatchObject({ status: 'done' });
     expect(await netvisorInvoices(number)).toHaveLength(1);
     // Skip is refused once it went through: the operator hears why.
-    await expect(handle(T_WAIT, number).executeUpdate(skipUpdate, { args: [{ by: 'test' }] })).rejects.toThrow();
+    await expect(sendDecision(h.client, row.workflowId, 'skip', 'too late', 'test')).rejects.toThrow(`${row.workflowId} is done, not waiting for an operator: nothing to skip`);
+  });
+
+  it('lets an operator skip an invoice parked on an unpaired customer: nothing is written, the transfer is recorded as skipped', async () => {
+    const number = await bookQuietly(1008, lines(['P1000', 1, '10.00']));
+    await startInvoiceTransfer(h.client, { tenant: T_WAIT, number, trigger: 'reconcile' }, h.taskQueue);
+    const parked = await waitForStatus(T_WAIT, number, 'needs-attention');
+    expect(parked.error?.message).toMatch(new RegExp(`^Rackbeat invoice ${number}: not paired with Netvisor yet: customer 1008 \\(.+\\)\\. Sync it`));
+    await handle(T_WAIT, number).executeUpdate(skipUpdate, { args: [{ by: 'test', reason: 'invoiced by hand' }] });
+    expect(await result(T_WAIT, number)).toMatchObject({ status: 'skipped' });
+    expect((await handle(T_WAIT, number).describe()).typedSearchAttributes.get(SiirtoStatus)).toBe('skipped');
+    expect(await netvisorInvoices(number)).toHaveLength(0);
   });
 
   it('makes a credited invoice a Netvisor credit note (negative quantities) matched to the original, from the webhook', async () => {
