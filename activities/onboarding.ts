@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { ensureLifecycleSchedules } from '../client/lifecycle-schedules';
 import { ensureReconcileSchedules } from '../orchestration/schedules';
 import { ensureSyncSchedules } from '../orchestration/sync-schedules';
-import { ensureStockSchedules } from '../orchestration/stock-schedules';
+import { ensureStockSchedules, stockScheduleId } from '../orchestration/stock-schedules';
+import { ensureInvoiceSchedule, invoiceScheduleId } from '../orchestration/invoice-schedules';
 import type { ResolvedTenant } from '../config/load';
 import { pairSettings } from '../config/sync-schema';
 import { INVOICE_PAIR, type InvoiceTransferSettings } from '../config/invoice-schema';
@@ -18,7 +19,7 @@ import { isOrderExportPair, type CheckLine, type IdentityChoice, type Onboarding
 import { PAIRS, type PairName } from '../domain/sync';
 import { rangeForShop } from '../domain/numbering';
 import type { Connections } from './connections';
-import { needsOperator, toActivityFailure } from './failures';
+import { toActivityFailure } from './failures';
 import { t, type Localized, type MessageKey } from '../i18n';
 
 /** A sentence by key: its English text (the `message` every older reader shows) and the key for the others. */
@@ -159,10 +160,6 @@ export function pairSystems(tenant: ResolvedTenant, pair: OnboardingPair): strin
   return systems;
 }
 
-/** Schedule ids as orchestration/stock-schedules.ts and orchestration/invoice-schedules.ts name them. */
-const stockSchedule = (tenant: string, shop: string) => `stock/${tenant}/${shop}`;
-const invoiceSchedule = (tenant: string) => `invoices/${tenant}`;
-
 /** The stock and invoice transfers of the tenant file that go live with this pair. */
 export function pairTransfers(tenant: ResolvedTenant, pair: OnboardingPair): TransferOffer[] {
   const offers: TransferOffer[] = [];
@@ -176,7 +173,7 @@ export function pairTransfers(tenant: ResolvedTenant, pair: OnboardingPair): Tra
         on: t('en', 'onboarding.transfer.stock', { ...params, chosen: 'yes' }),
         off: t('en', 'onboarding.transfer.stock', { ...params, chosen: 'no' }),
         msg: { key: 'onboarding.transfer.stock', params },
-        schedule: stockSchedule(tenant.tenant, s.shop),
+        schedule: stockScheduleId(tenant.tenant, s.shop),
       });
     }
   }
@@ -196,28 +193,10 @@ export function pairTransfers(tenant: ResolvedTenant, pair: OnboardingPair): Tra
       on: t('en', 'onboarding.transfer.invoices', { ...params, chosen: 'yes' }),
       off: t('en', 'onboarding.transfer.invoices', { ...params, chosen: 'no' }),
       msg: { key: 'onboarding.transfer.invoices', params },
-      schedule: invoiceSchedule(tenant.tenant),
+      schedule: invoiceScheduleId(tenant.tenant),
     });
   }
   return offers;
-}
-
-/** The contract of orchestration/invoice-schedules.ts (its helper builds it; /work/notes/invoices-design.md). */
-type EnsureInvoiceSchedule = (client: Client, tenant: ResolvedTenant, taskQueue: string) => Promise<string | string[]>;
-
-/**
- * orchestration/invoice-schedules.ts, loaded when go-live needs it: the invoice transfer is built alongside, and a
- * build without it answers go-live with a line saying so instead of failing to load the onboarding.
- */
-async function invoiceSchedules(): Promise<EnsureInvoiceSchedule | undefined> {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require('../orchestration/invoice-schedules') as { ensureInvoiceSchedule?: EnsureInvoiceSchedule };
-    return mod.ensureInvoiceSchedule;
-  } catch (err) {
-    if ((err as { code?: string }).code === 'MODULE_NOT_FOUND' || /Cannot find module/.test((err as Error).message)) return undefined;
-    throw err;
-  }
 }
 
 /** A line whose sentence ends in an empty detail. */
@@ -515,10 +494,8 @@ export function createOnboardingActivities(connections: Connections, temporal: (
         const stock = stockShops(t).filter((s) => offers.some((o) => o.id === `stock:${s.shop}`));
         if (stock.length) ids.push(...(await ensureStockSchedules(client, new Map([[tenant, { ...t, stock: { shops: stock } } as ResolvedTenant]]), taskQueue)));
         if (offers.some((o) => o.kind === 'invoices')) {
-          const ensure = await invoiceSchedules();
-          if (!ensure) throw needsOperator('this Siirto build has no invoice transfer yet (orchestration/invoice-schedules.ts): the invoice Schedule cannot be created; go live without invoices, or update Siirto');
-          const made = await ensure(client, t, taskQueue);
-          ids.push(...(Array.isArray(made) ? made : [made]));
+          const id = await ensureInvoiceSchedule(client, t, taskQueue);
+          if (id) ids.push(id);
         }
         return ids;
       } catch (err) {

@@ -226,11 +226,28 @@ export async function onboarding(input: OnboardingInput): Promise<void> {
       const unsynced = entries.filter(([r]) => !c.registersConfigured?.[r]).map(([r]) => r);
       const notes = entries.length ? [] : [migrations.notes[0]];
       if (unsynced.length) notes.push(`not in sync.pairs of config/${input.tenant}.yaml, so migrated but not kept in sync after go-live: ${unsynced.join(', ')}`);
+      // An onboarding whose tenant file was read before the transfers were offered (carried over continue-as-new) reads it again.
+      if (c.transfersAvailable === undefined && patched('onboarding-transfers-reread')) {
+        try {
+          const plan = await checks.describeOnboarding(input.tenant, input.pair);
+          c.transfersAvailable = 'problem' in plan ? [] : (plan.transfers ?? []);
+        } catch (err) {
+          return failed(step, err);
+        }
+      }
       // The stock and invoice transfers the tenant file offers, each chosen or left out; patched: onboardings recorded before replay unchanged.
       const offered = c.transfersAvailable ?? [];
       const transferLines: CheckLine[] = [];
       if (offered.length && patched('onboarding-transfers')) {
-        const chosen = resolveTransfers(c, args);
+        let chosen: string[];
+        try {
+          chosen = resolveTransfers(c, args);
+        } catch (err) {
+          step.status = 'failed';
+          step.notes = [(err as Error).message];
+          publish();
+          return step;
+        }
         c.transfers = chosen;
         for (const o of offered) {
           const on = chosen.includes(o.id);
@@ -401,7 +418,8 @@ export async function onboarding(input: OnboardingInput): Promise<void> {
       c.systems = plan.systems;
       c.registersAvailable = plan.registers;
       c.registersConfigured = plan.configured;
-      c.transfersAvailable = plan.transfers ?? [];
+      // Absent in a result recorded before the transfers were offered: the registers step reads them then.
+      c.transfersAvailable = plan.transfers;
     }
     described = true;
     publish();
@@ -436,9 +454,11 @@ function checkArgs(args: PrerequisitesArgs): void {
 
 /** The transfer ids to go live with: the ones named (each offered by the tenant file), or every offered one when none are named. */
 function resolveTransfers(c: OnboardingChecklist, args: RegistersArgs): string[] {
-  const offered = c.transfersAvailable ?? [];
+  if (args?.transfers !== undefined && args.transfers !== null && !Array.isArray(args.transfers)) throw new Error('confirmRegisters takes transfers as a list, such as ["stock:woo", "invoices"]');
+  // Not read yet (see the registers step): the step checks the names once it has.
+  if (c.transfersAvailable === undefined) return [];
+  const offered = c.transfersAvailable;
   if (args?.transfers === undefined || args.transfers === null) return offered.map((o) => o.id);
-  if (!Array.isArray(args.transfers)) throw new Error('confirmRegisters takes transfers as a list, such as ["stock:woo", "invoices"]');
   for (const id of args.transfers) {
     if (!offered.some((o) => o.id === id)) {
       throw new Error(`pair ${c.pair} has no transfer "${id}" in the tenant file: use ${offered.map((o) => o.id).join(', ') || 'none (no stock or invoice transfer for this pair)'}`);

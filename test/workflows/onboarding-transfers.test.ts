@@ -8,7 +8,7 @@ import { InvoiceTransferSettings } from '../../config/invoice-schema';
 import { OrderExportSettings } from '../../config/schema';
 import { StockSettings } from '../../config/stock-schema';
 import { PairSyncSettings } from '../../config/sync-schema';
-import { stepOf, type CheckLine, type OnboardingPair } from '../../domain/onboarding';
+import { emptyChecklist, stepOf, type CheckLine, type OnboardingPair } from '../../domain/onboarding';
 import { t } from '../../i18n';
 import { localizeText } from '../../i18n/reasons';
 import { EncryptionCodec } from '../../worker/payload-codec';
@@ -35,7 +35,7 @@ import { connectionInterceptors } from '../../orchestration/grpc-interceptors';
  * sandboxes; `siirto onboard`'s walk (client/commands/onboard.ts) is driven in-process with a scripted terminal.
  */
 const run = crypto.randomBytes(3).toString('hex');
-const T = { stock: `onbt-${run}`, readOnly: `onbt-${run}-ro`, invoices: `onbt-${run}-nv`, off: `onbt-${run}-off`, twentyFour: `onbt-${run}-24`, walk: `onbt-${run}-wk` };
+const T = { legacy: `onbt-${run}-lg`, stock: `onbt-${run}`, readOnly: `onbt-${run}-ro`, invoices: `onbt-${run}-nv`, off: `onbt-${run}-off`, twentyFour: `onbt-${run}-24`, walk: `onbt-${run}-wk` };
 const OY = '1d000000-0000-4000-8000-000000024002';
 
 type Urls = Record<'netvisor' | 'rackbeat' | '24so' | 'woocommerce' | 'procountor' | 'shopify', string>;
@@ -108,6 +108,7 @@ beforeAll(async () => {
       tenant(T.twentyFour, urls, { invoicesTo: '24so', identityId: OY }),
       tenant(`${T.twentyFour}-x`, urls, { invoicesTo: '24so' }),
       tenant(T.walk, urls),
+      tenant(T.legacy, urls),
     ].map((x) => [x.tenant, x]),
   );
   const address = temporalAddress();
@@ -130,8 +131,8 @@ afterAll(async () => {
 
 afterEach(() => control(urls.netvisor, 'netvisor/permissions', { denied: [] }));
 
-const start = async (id: string, pair: OnboardingPair): Promise<OnboardingHandle> => {
-  const h = await startOnboarding(client, id, pair, taskQueue);
+const start = async (id: string, pair: OnboardingPair, extra: Parameters<typeof startOnboarding>[4] = {}): Promise<OnboardingHandle> => {
+  const h = await startOnboarding(client, id, pair, taskQueue, extra);
   await readChecklist(h);
   return h;
 };
@@ -299,6 +300,18 @@ describe('invoices Rackbeat → Netvisor, with rackbeat-netvisor', () => {
     expect(step.status).toBe('failed');
     expect(step.lines.find((l) => l.item === 'webhooks (GET webhooks)')).toMatchObject({ ok: true, message: 'OK: registered for customer_invoice.booked' });
     expect(step.lines.filter((l) => !l.ok).map((l) => [l.item, l.msg?.key])).toEqual([['Myyntilaskut / salesinvoicelist.nv', 'permissions.netvisor.missing']]);
+
+    // The right restored: on to go-live with the invoices (the tenant file's choice when none is named), whose reconciliation gets its Schedule.
+    await control(urls.netvisor, 'netvisor/permissions', { denied: [] });
+    expect((await h.executeUpdate(checkPermissionsUpdate)).status).toBe('ok');
+    expect((await h.executeUpdate(checkPrerequisitesUpdate, { args: [{ create: true }] })).status).toBe('ok');
+    const registers = await h.executeUpdate(confirmRegistersUpdate, { args: [{ registers: [] }] });
+    expect(registers.lines.map((l) => [l.system, l.item, l.msg?.params?.chosen])).toEqual([['netvisor', 'invoices', 'yes']]);
+    const live = await h.executeUpdate(goLiveUpdate, { args: [{ at: 'now' }] });
+    for (const id of live.schedules) schedules.add(id);
+    expect(live).toMatchObject({ status: 'live', schedules: [`invoices/${T.invoices}`] });
+    const reconcile = await client.schedule.getHandle(`invoices/${T.invoices}`).describe();
+    expect(reconcile.action).toMatchObject({ type: 'startWorkflow', workflowType: 'reconcileInvoices', taskQueue });
   });
 });
 
@@ -320,6 +333,28 @@ describe('invoices Rackbeat → 24SevenOffice, with rackbeat-24so', () => {
     await unchosen.executeUpdate(checkCredentialsUpdate);
     const later = await unchosen.executeUpdate(checkPermissionsUpdate);
     expect(later.lines.find((l) => l.system === '24so')).toMatchObject({ ok: true, msg: { key: 'permissions.24so.afterIdentity' } });
+  });
+});
+
+describe('an onboarding that read its tenant file before the transfers were offered', () => {
+  test('the registers step reads the tenant file again and offers them', async () => {
+    // As a run carried over continue-as-new from before: described, without transfersAvailable.
+    const old = { ...emptyChecklist(T.legacy, 'shop-netvisor'), systems: ['shop:woo', 'shop:shopify', 'netvisor'], registersAvailable: {}, registersConfigured: {} };
+    const h = await start(T.legacy, 'shop-netvisor', { checklist: old });
+    expect((await checklist(h)).transfersAvailable).toBeUndefined();
+    await h.executeUpdate(checkCredentialsUpdate);
+    expect((await h.executeUpdate(checkPermissionsUpdate)).status).toBe('ok');
+    await h.executeUpdate(checkPrerequisitesUpdate, { args: [{ create: false }] });
+    const registers = await h.executeUpdate(confirmRegistersUpdate, { args: [{ registers: [], transfers: ['stock:shopify'] }] });
+    expect(registers.status).toBe('ok');
+    expect(registers.lines.map((l) => [l.system, l.msg?.params?.chosen])).toEqual([['shop:woo', 'no'], ['shop:shopify', 'yes']]);
+    const c = await checklist(h);
+    expect(c.transfersAvailable!.map((o) => o.id)).toEqual(['stock:woo', 'stock:shopify']);
+    expect(c.transfers).toEqual(['stock:shopify']);
+    // A name the file does not have is refused once the step has read it.
+    expect(await refusal(h.executeUpdate(confirmRegistersUpdate, { args: [{ registers: [], transfers: ['stock:nope'] }] }))).toBe(
+      'pair shop-netvisor has no transfer "stock:nope" in the tenant file: use stock:woo, stock:shopify',
+    );
   });
 });
 
@@ -354,7 +389,7 @@ describe('siirto onboard with transfers', () => {
 
 describe('determinism', () => {
   test('the onboardings above replay without nondeterminism', async () => {
-    for (const [id, pair] of [[T.stock, 'shop-netvisor'], [T.off, 'rackbeat-netvisor'], [T.walk, 'shop-netvisor']] as const) {
+    for (const [id, pair] of [[T.stock, 'shop-netvisor'], [T.off, 'rackbeat-netvisor'], [T.invoices, 'rackbeat-netvisor'], [T.walk, 'shop-netvisor'], [T.legacy, 'shop-netvisor']] as const) {
       const history = await client.workflow.getHandle(`onboarding/${id}/${pair}`).fetchHistory();
       await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), replayName: `${id}/${pair}`, dataConverter: { payloadCodecs: [codec] } }, history);
     }
