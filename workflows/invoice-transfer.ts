@@ -126,12 +126,13 @@ export async function invoiceTransfer(input: InvoiceTransferInput): Promise<Invo
 
     transfer.step('document');
     if (settings.to === 'netvisor') {
-      const written = await writeInvoiceToNetvisor({ tenant: input.tenant, invoice, parties, ...(firstTry ? { firstTry } : {}) });
+      // A credit note names its invoice's Netvisor key; the activity refuses one without (never a detached credit).
+      const credits = original ? { netvisorKey: original.netvisorKey ?? '' } : undefined;
+      const written = await writeInvoiceToNetvisor({ tenant: input.tenant, invoice, parties, ...(credits ? { credits } : {}), ...(firstTry ? { firstTry } : {}) });
       Object.assign(result, { netvisorKey: written.netvisorKey, found: written.found });
       transfer.target(written.number);
-      if (invoice.kind === 'credit-note') {
-        if (!original?.netvisorKey) throw new Error(`the original invoice ${invoice.credits} has no Netvisor key`);
-        await matchInNetvisor(input.tenant, written.netvisorKey, original.netvisorKey, invoice.credits!, settings, transfer);
+      if (invoice.kind === 'credit-note' && credits) {
+        await matchInNetvisor(input.tenant, written.netvisorKey, credits.netvisorKey, invoice.credits!, settings, transfer);
         result.matched = true;
       }
       return;
@@ -144,13 +145,13 @@ export async function invoiceTransfer(input: InvoiceTransferInput): Promise<Invo
       result.lifecycle = await tellLifecycle(input.tenant, lifecycleOrderId, invoice.number, written.invoiceId);
       return;
     }
-    const referenceInvoiceId = original?.soInvoiceId;
-    if (invoice.kind === 'credit-note' && referenceInvoiceId === undefined) throw new Error(`the original invoice ${invoice.credits} has no 24SO InvoiceId`);
+    // Without the original's InvoiceId the activity refuses the credit note (toSoInvoice): never a detached credit.
+    const credited = original?.soInvoiceId !== undefined ? { invoiceId: original.soInvoiceId, ...(original.soOrderId !== undefined ? { orderId: original.soOrderId } : {}) } : undefined;
     const written = await writeInvoiceTo24so({
       tenant: input.tenant,
       invoice,
       parties,
-      ...(referenceInvoiceId !== undefined ? { referenceInvoiceId } : {}),
+      ...(credited ? { credited } : {}),
       ...(firstTry ? { firstTry } : {}),
     });
     Object.assign(result, { soOrderId: written.orderId, soInvoiceId: written.invoiceId, found: written.found });

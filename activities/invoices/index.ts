@@ -14,7 +14,7 @@ import { KeyedLock } from '../keyed-lock';
 import { matchBlocker } from '../../connectors/netvisor/credit-notes';
 import { matchNetvisorCreditNote, writeNetvisorInvoice, type NetvisorInvoiceWritten } from './netvisor';
 import { pairInvoiceParties, unpairedProblem, type PairedParties, type PairingResult } from './pairing';
-import { invoiceSoOrder, writeSoInvoice, type SoInvoiceWritten } from './twentyfourseven';
+import { invoiceSoOrder, writeSoInvoice, type SoCredited, type SoInvoiceWritten } from './twentyfourseven';
 import { describeInvoice, InvoiceView, viewProblem } from './view';
 
 /**
@@ -64,9 +64,16 @@ export function createInvoiceActivities(connections: Connections, temporal: () =
       });
     },
 
-    async writeInvoiceToNetvisor(input: { tenant: string; invoice: InvoiceView; parties: PairedParties; firstTry?: boolean }): Promise<NetvisorInvoiceWritten> {
+    /** An invoice, or a credit note of the invoice whose Netvisor key `credits` names (refused without one). */
+    async writeInvoiceToNetvisor(input: { tenant: string; invoice: InvoiceView; parties: PairedParties; credits?: { netvisorKey: string }; firstTry?: boolean }): Promise<NetvisorInvoiceWritten> {
       return classified(async () => {
         const settings = settingsOf(input.tenant);
+        if (input.invoice.kind === 'credit-note' && !input.credits?.netvisorKey) {
+          throw needsOperator(
+            `${describeInvoice(input.invoice)}: the invoice it credits (${input.invoice.credits}) is not in Netvisor (transferred before invoices.to was netvisor?); a credit note is never sent detached from its invoice: credit it in Netvisor by hand, then skip`,
+            'Siirto.business',
+          );
+        }
         // Netvisor refuses a second invoice with one number: only a first try may write without looking.
         const lookFirst = !noEarlierAttempt(input.firstTry);
         return heartbeatWhile(
@@ -99,12 +106,13 @@ export function createInvoiceActivities(connections: Connections, temporal: () =
       });
     },
 
-    async writeInvoiceTo24so(input: { tenant: string; invoice: InvoiceView; parties: PairedParties; referenceInvoiceId?: number; firstTry?: boolean }): Promise<SoInvoiceWritten> {
+    /** An invoice, or a credit note referencing `credited` (the original's 24SO InvoiceId and OrderId). */
+    async writeInvoiceTo24so(input: { tenant: string; invoice: InvoiceView; parties: PairedParties; credited?: SoCredited; firstTry?: boolean }): Promise<SoInvoiceWritten> {
       return classified(async () => {
         const lookFirst = !noEarlierAttempt(input.firstTry);
         return heartbeatWhile(
           documentKeys.run(lockKey(input.tenant, '24so', input.invoice), () =>
-            writeSoInvoice(connections.twentyfourseven(input.tenant), input.invoice, input.parties, lookFirst, input.referenceInvoiceId),
+            writeSoInvoice(connections.twentyfourseven(input.tenant), input.invoice, input.parties, lookFirst, input.credited),
           ),
         );
       });

@@ -60,8 +60,14 @@ export async function findOurSoInvoice(so: TwentyFourSevenClient, invoice: Invoi
   return { orderId: hit.orderId!, invoiceId: hit.invoiceId, found: true };
 }
 
-export function toSoInvoice(invoice: InvoiceView, parties: PairedParties, referenceInvoiceId?: number): InvoiceOrderInput {
-  if (invoice.kind === 'credit-note' && referenceInvoiceId === undefined) {
+/** A credit note's link to the invoice it credits: that invoice's 24SO InvoiceId (and its OrderId). */
+export interface SoCredited {
+  invoiceId: number;
+  orderId?: number;
+}
+
+export function toSoInvoice(invoice: InvoiceView, parties: PairedParties, credited?: SoCredited): InvoiceOrderInput {
+  if (invoice.kind === 'credit-note' && credited === undefined) {
     throw needsOperator(`${describeInvoice(invoice)}: the 24SevenOffice invoice it credits is not known; a credit note is never sent detached from its invoice`, 'Siirto.business');
   }
   return {
@@ -73,14 +79,14 @@ export function toSoInvoice(invoice: InvoiceView, parties: PairedParties, refere
     ...(invoice.yourReference ? { yourReference: invoice.yourReference } : {}),
     ...(invoice.heading ? { invoiceTitle: invoice.heading } : {}),
     referenceNumber: invoiceStamp(invoice.number),
-    ...(referenceInvoiceId !== undefined ? { referenceInvoiceId } : {}),
+    ...(invoice.kind === 'credit-note' && credited ? { referenceInvoiceId: credited.invoiceId, ...(credited.orderId !== undefined ? { referenceOrderId: credited.orderId } : {}) } : {}),
     invoiceRows: invoice.lines.map((l) => rowOf(invoice, parties, l)),
   };
 }
 
-export async function writeSoInvoice(so: TwentyFourSevenClient, invoice: InvoiceView, parties: PairedParties, lookFirst: boolean, referenceInvoiceId?: number): Promise<SoInvoiceWritten> {
+export async function writeSoInvoice(so: TwentyFourSevenClient, invoice: InvoiceView, parties: PairedParties, lookFirst: boolean, credited?: SoCredited): Promise<SoInvoiceWritten> {
   const customerId = Number(parties.customer);
-  const body = toSoInvoice(invoice, parties, referenceInvoiceId);
+  const body = toSoInvoice(invoice, parties, credited);
   if (lookFirst) {
     const earlier = await findOurSoInvoice(so, invoice, customerId);
     if (earlier) return earlier;

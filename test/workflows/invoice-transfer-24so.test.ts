@@ -100,7 +100,7 @@ describe('invoiceTransfer: Rackbeat → 24SevenOffice', () => {
     const done = await result(credit);
     expect(done).toMatchObject({ status: 'done', kind: 'credit-note', credits: number });
     const [note] = await soDocuments(credit);
-    expect(note).toMatchObject({ orderStatus: 'Invoiced', referenceInvoiceId: original.soInvoiceId, customerId: 1 });
+    expect(note).toMatchObject({ orderStatus: 'Invoiced', referenceInvoiceId: original.soInvoiceId, referenceOrderId: original.soOrderId, customerId: 1 });
     expect(note.invoiceRows!.map((r) => [r.productId, Number(r.quantity), Number(r.price)])).toEqual([[productId('P1006'), -4, 15]]);
     expect(await soDocuments(number)).toHaveLength(1);
   });
