@@ -1,3 +1,6 @@
+import { Connections } from '../../activities/connections';
+import { createInvoiceActivities } from '../../activities/invoices';
+import type { InvoiceView } from '../../activities/invoices/view';
 import { manualGet } from '../../client/order-lifecycle';
 import { startInvoiceTransfer } from '../../client/rackbeat-invoice-events';
 import { InvoiceTransferSettings } from '../../config/invoice-schema';
@@ -147,6 +150,37 @@ describe('invoiceTransfer: Rackbeat → 24SevenOffice', () => {
     expect(finished.path.map((p) => p.what)).toContainEqual(`invoiced: Rackbeat invoice ${number} → 24SO order Invoiced (invoice ${done.soInvoiceId})`);
     expect((await lifecycle.describe()).memo?.summary).toMatch(new RegExp(`invoiced \\(Rackbeat invoice ${number}, 24SO invoice ${done.soInvoiceId}\\)`));
   }, 90_000);
+
+  it('brings a lifecycle order\'s rows to what Rackbeat invoiced (changed, removed, added) in one save, and a retry of the same step changes nothing', async () => {
+    const order = await h.so.saveInvoiceOrder({
+      customerId: 1,
+      orderStatus: 'OrderState_Sent',
+      invoiceRows: [
+        { productId: productId('P1000'), quantity: '3', price: '100' },
+        { productId: productId('P1003'), quantity: '1', price: '49.5' },
+        { productId: productId('P1004'), quantity: '2', price: '20' },
+      ],
+    });
+    const line = (productNumber: string, quantity: string, unitPrice: string, discountPercent = '0') => ({ productNumber, name: productNumber, quantity, unitPrice, discountPercent, vatPercent: '25', lineTotal: '0' });
+    const invoice: InvoiceView = {
+      number: 99001, kind: 'invoice', booked: true, customerNumber: 1001, customerName: 'Test', invoiceDate: '2026-12-01', dueDate: '2026-12-15', currency: 'NOK',
+      lines: [line('P1000', '2', '95', '5'), line('P1003', '1', '49.5'), line('P1006', '1', '15')],
+      totals: { net: '0', vat: '0', gross: '0' },
+    };
+    const parties = { target: '24so' as const, customer: '1', products: { P1000: String(productId('P1000')), P1003: String(productId('P1003')), P1006: String(productId('P1006')) } };
+    const activities = createInvoiceActivities(new Connections(h.tenants), () => h.client);
+    const first = await activities.invoiceLifecycleOrder({ tenant: T, orderId: order.orderId!, invoice, parties });
+    const retry = await activities.invoiceLifecycleOrder({ tenant: T, orderId: order.orderId!, invoice, parties });
+    expect(first).toMatchObject({ orderId: order.orderId, found: false });
+    expect(retry).toEqual({ ...first, found: true });
+    const so = (await h.so.getInvoiceOrder(order.orderId!))!;
+    expect(so).toMatchObject({ orderStatus: 'Invoiced', invoiceId: first.invoiceId, referenceNumber: 'rackbeat:99001' });
+    expect(so.invoiceRows!.map((r) => [r.productId, Number(r.quantity), Number(r.price), Number(r.discountRate ?? 0)])).toEqual([
+      [productId('P1000'), 2, 95, 5],
+      [productId('P1003'), 1, 49.5, 0],
+      [productId('P1006'), 1, 15, 0],
+    ]);
+  });
 
   it('syncs a customer the register sync has not linked yet into 24SO first, then writes the invoice for it', async () => {
     const link = async () => (await h.rackbeat.customers.fieldValues.read(1006)).find((v) => v.field.slug === '24so-customer-id')?.value;
