@@ -110,6 +110,20 @@ describe('invoiceTransfer: Rackbeat → Netvisor', () => {
     expect(d.memo?.summary).toBe(`Rackbeat invoice ${number} → Netvisor sales invoice ${number} for customer 1001, ${rb.totals.gross} EUR`);
   });
 
+  it('gives one invoice when the same delivery arrives three times at once and the reconciliation starts it too', async () => {
+    const number = await bookQuietly(1003, lines(['P1003', 2, '24.90']));
+    const [a, b, c, polled] = await Promise.all([
+      deliver(T, number, token()),
+      deliver(T, number, token()),
+      deliver(T, number, token()),
+      startInvoiceTransfer(h.client, { tenant: T, number, trigger: 'reconcile' }, h.taskQueue),
+    ]);
+    for (const r of [a, b, c]) expect(r).toMatchObject({ status: 202, json: { workflowId: invoiceTransferWorkflowId(T, number) } });
+    expect(polled.workflowId).toBe(invoiceTransferWorkflowId(T, number));
+    expect(await result(T, number)).toMatchObject({ status: 'done' });
+    expect(await netvisorInvoices(number)).toHaveLength(1);
+  });
+
   it('refuses a delivery without the hook\'s token (401) and starts nothing', async () => {
     const number = await h.rackbeat.invoices.createDraft({ customer_id: 1002, currency: 'EUR', lines: lines(['P1000', 1, '5.00']) }).then((i) => i.number);
     expect((await deliver(T, number, 'not-the-token')).status).toBe(401);
