@@ -12,6 +12,7 @@ import { INVOICE_PAIR, type InvoiceTransferSettings } from '../config/invoice-sc
 import type { ShopStockSettings } from '../config/stock-schema';
 import { isConnectorError } from '../connectors/kit/errors';
 import type { PermissionProbe } from '../connectors/netvisor';
+import { listLocations } from '../connectors/shopify/stock';
 import { TwentyFourSevenClient } from '../connectors/twentyfourseven';
 import { listIdentitiesWithCredential } from '../connectors/twentyfourseven/identities';
 import { LINK_FIELDS } from '../domain/mapping/rackbeat-twentyfourseven';
@@ -517,6 +518,7 @@ export function createOnboardingActivities(connections: Connections, temporal: (
       if (chosen.identityChoices) result.identityChoices = chosen.identityChoices;
     }
     if (input.pair === 'shop-netvisor' && t.orderExport && t.shops.some((s) => s.exportTo === 'netvisor')) lines.push(await netvisorNumbering(t));
+    if (input.pair === 'shop-netvisor') lines.push(...(await shopifyStockLocations(t)));
     if (!lines.length) lines.push(line(systems[systems.length - 1], true, 'prerequisites.nothing'));
     return result;
   }
@@ -578,6 +580,27 @@ export function createOnboardingActivities(connections: Connections, temporal: (
           () => rb.fields.create({ name: f.name, slug: f.slug, type: 'text', available_for: f.owner }),
         );
       }
+    }
+    return lines;
+  }
+
+  /**
+   * The Shopify location each stock entry sets (stock.shops[].location, or the shop's only active location), as the
+   * stock transfer will choose it (activities/stock.ts); a misspelt name or an unnamed one among several is the
+   * operator's to fix in the tenant file.
+   */
+  async function shopifyStockLocations(t: ResolvedTenant): Promise<CheckLine[]> {
+    const lines: CheckLine[] = [];
+    for (const s of stockShops(t)) {
+      if (connections.shop(t.tenant, s.shop).system !== 'shopify') continue;
+      const system = `shop:${s.shop}`;
+      const item = 'stock location';
+      const locations = (await listLocations(connections.shopify(t.tenant, s.shop))).filter((l) => l.active);
+      const names = locations.map((l) => `"${l.name}"`).join(', ') || 'none';
+      const found = s.location ? locations.find((l) => l.name.trim().toLowerCase() === s.location!.trim().toLowerCase()) : locations.length === 1 ? locations[0] : undefined;
+      if (found) lines.push(line(system, true, 'prerequisites.shopify.location', { location: found.name }, { item }));
+      else if (s.location) lines.push(line(system, false, 'prerequisites.shopify.noLocation', { location: s.location, names, tenant: t.tenant }, { item }));
+      else lines.push(line(system, false, 'prerequisites.shopify.chooseLocation', { count: locations.length, names, tenant: t.tenant }, { item }));
     }
     return lines;
   }

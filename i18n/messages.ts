@@ -67,6 +67,10 @@ export const MESSAGES_EN = {
   'prerequisites.numbering.ok': 'OK (no existing {kind}s in the range)',
   'prerequisites.numbering.taken':
     '{count} existing Netvisor {kind}(s) already use numbers in {offset}–{max} ({numbers}): choose orderExport.numbering (offset, max) outside the numbers in use',
+  'prerequisites.shopify.location': 'OK: stock levels are set at location {location}',
+  'prerequisites.shopify.noLocation': 'The shop has no active location "{location}" (its locations: {names}): fix stock.shops[].location in config/{tenant}.yaml',
+  'prerequisites.shopify.chooseLocation':
+    'The shop has {count} active locations ({names}): name the one whose stock Netvisor sets in stock.shops[].location in config/{tenant}.yaml',
 
   // The onboarding checklist (siirto onboard and the console's onboarding page).
   'onboarding.step.credentials': 'Credentials',
@@ -304,6 +308,10 @@ export const MESSAGES_FI: Catalog = {
   'prerequisites.numbering.ok': 'OK (numeroalueella ei ole olemassa olevia asiakirjoja: {kind})',
   'prerequisites.numbering.taken':
     'Netvisorissa on jo {count} asiakirjaa ({kind}) numeroilla väliltä {offset}–{max} ({numbers}): valitse orderExport.numbering (offset, max) käytössä olevien numeroiden ulkopuolelta',
+  'prerequisites.shopify.location': 'OK: varastosaldot asetetaan sijaintiin {location}',
+  'prerequisites.shopify.noLocation': 'Kaupalla ei ole aktiivista sijaintia "{location}" (sen sijainnit: {names}): korjaa stock.shops[].location tiedostossa config/{tenant}.yaml',
+  'prerequisites.shopify.chooseLocation':
+    'Kaupalla on {count} aktiivista sijaintia ({names}): nimeä se, jonka saldot Netvisor asettaa, kohdassa stock.shops[].location tiedostossa config/{tenant}.yaml',
 
   'onboarding.step.credentials': 'Tunnukset',
   'onboarding.step.permissions': 'Käyttöoikeudet',
@@ -533,6 +541,10 @@ export const MESSAGES_NB: Catalog = {
   'prerequisites.numbering.ok': 'OK (ingen eksisterende dokumenter i nummerserien: {kind})',
   'prerequisites.numbering.taken':
     '{count} eksisterende Netvisor-dokumenter ({kind}) bruker allerede numre i {offset}–{max} ({numbers}): velg orderExport.numbering (offset, max) utenfor numrene i bruk',
+  'prerequisites.shopify.location': 'OK: lagerbeholdningen settes på lokasjonen {location}',
+  'prerequisites.shopify.noLocation': 'Butikken har ingen aktiv lokasjon «{location}» (lokasjonene: {names}): rett stock.shops[].location i config/{tenant}.yaml',
+  'prerequisites.shopify.chooseLocation':
+    'Butikken har {count} aktive lokasjoner ({names}): angi den som Netvisor setter beholdningen for, i stock.shops[].location i config/{tenant}.yaml',
 
   'onboarding.step.credentials': 'Pålogging',
   'onboarding.step.permissions': 'Rettigheter',

@@ -35,7 +35,7 @@ import { connectionInterceptors } from '../../orchestration/grpc-interceptors';
  * sandboxes; `siirto onboard`'s walk (client/commands/onboard.ts) is driven in-process with a scripted terminal.
  */
 const run = crypto.randomBytes(3).toString('hex');
-const T = { legacy: `onbt-${run}-lg`, stock: `onbt-${run}`, readOnly: `onbt-${run}-ro`, invoices: `onbt-${run}-nv`, off: `onbt-${run}-off`, twentyFour: `onbt-${run}-24`, walk: `onbt-${run}-wk` };
+const T = { location: `onbt-${run}-loc`, legacy: `onbt-${run}-lg`, stock: `onbt-${run}`, readOnly: `onbt-${run}-ro`, invoices: `onbt-${run}-nv`, off: `onbt-${run}-off`, twentyFour: `onbt-${run}-24`, walk: `onbt-${run}-wk` };
 const OY = '1d000000-0000-4000-8000-000000024002';
 
 type Urls = Record<'netvisor' | 'rackbeat' | '24so' | 'woocommerce' | 'procountor' | 'shopify', string>;
@@ -50,7 +50,7 @@ const taskQueue = `onboarding-transfers-${run}`;
 const schedules = new Set<string>();
 const codec = new EncryptionCodec({ id: 'test', key: crypto.randomBytes(32) });
 
-function tenant(id: string, u: Urls, over: { readOnly?: boolean; invoicesTo?: '24so' | 'netvisor'; identityId?: string } = {}): ResolvedTenant {
+function tenant(id: string, u: Urls, over: { readOnly?: boolean; invoicesTo?: '24so' | 'netvisor'; identityId?: string; location?: string } = {}): ResolvedTenant {
   return {
     tenant: id,
     name: `${id} Oy`,
@@ -87,7 +87,7 @@ function tenant(id: string, u: Urls, over: { readOnly?: boolean; invoicesTo?: '2
     stock: StockSettings.parse({
       shops: [
         { shop: 'woo', warehouses: ['Päävarasto'] },
-        { shop: 'shopify', warehouses: ['Päävarasto'], location: 'Helsinki', pollEvery: '10m' },
+        { shop: 'shopify', warehouses: ['Päävarasto'], location: over.location ?? 'Helsinki', pollEvery: '10m' },
       ],
     }),
     invoices: InvoiceTransferSettings.parse({ to: over.invoicesTo ?? 'netvisor' }),
@@ -109,6 +109,7 @@ beforeAll(async () => {
       tenant(`${T.twentyFour}-x`, urls, { invoicesTo: '24so' }),
       tenant(T.walk, urls),
       tenant(T.legacy, urls),
+      tenant(T.location, urls, { location: 'Turku' }),
     ].map((x) => [x.tenant, x]),
   );
   const address = temporalAddress();
@@ -165,7 +166,10 @@ describe('stock levels Netvisor → shops, with shop-netvisor', () => {
     // What Shopify cannot tell without a write is said, not claimed.
     expect(permissions.lines.find((l) => l.item === 'write_inventory')!.message).toMatch(/^Not checked: Shopify shows the write_inventory scope only when a stock level is set\./);
 
-    expect((await h.executeUpdate(checkPrerequisitesUpdate, { args: [{ create: false }] })).status).toBe('ok');
+    const prerequisites = await h.executeUpdate(checkPrerequisitesUpdate, { args: [{ create: false }] });
+    expect(prerequisites.status).toBe('ok');
+    // The Shopify location the stock is set at, as the stock transfer will pick it.
+    expect(prerequisites.lines.find((l) => l.system === 'shop:shopify')).toMatchObject({ ok: true, item: 'stock location', message: 'OK: stock levels are set at location Helsinki' });
     const offered = (await checklist(h)).transfersAvailable!;
     expect(offered.map((o) => [o.id, o.system, o.schedule])).toEqual([
       ['stock:woo', 'shop:woo', `stock/${T.stock}/woo`],
@@ -245,6 +249,23 @@ describe('stock levels Netvisor → shops, with shop-netvisor', () => {
     // Nothing was written to the shop by the write check.
     const writes = (await control(urls.woocommerce, 'state')).stockWrites ?? [];
     expect(writes).toEqual([]);
+  });
+});
+
+describe('a Shopify location the shop does not have', () => {
+  test('is a failed prerequisite naming the shop’s locations and the setting to fix', async () => {
+    const h = await start(T.location, 'shop-netvisor');
+    await h.executeUpdate(checkCredentialsUpdate);
+    expect((await h.executeUpdate(checkPermissionsUpdate)).status).toBe('ok');
+    const step = await h.executeUpdate(checkPrerequisitesUpdate, { args: [{ create: true }] });
+    expect(step.status).toBe('failed');
+    expect(step.lines.filter((l) => !l.ok)).toEqual([
+      {
+        system: 'shop:shopify', ok: false, item: 'stock location',
+        message: `The shop has no active location "Turku" (its locations: "Helsinki", "Tampere"): fix stock.shops[].location in config/${T.location}.yaml`,
+        msg: { key: 'prerequisites.shopify.noLocation', params: { location: 'Turku', names: '"Helsinki", "Tampere"', tenant: T.location } },
+      },
+    ]);
   });
 });
 
