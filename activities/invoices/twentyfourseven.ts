@@ -101,13 +101,23 @@ export async function writeSoInvoice(so: TwentyFourSevenClient, invoice: Invoice
 /**
  * The 24SO order the lifecycle brought into Rackbeat becomes the invoice: its rows are made what Rackbeat invoiced
  * (quantities, prices, discounts; rows Rackbeat did not invoice removed, lines it added added) and its status
- * `Invoiced`, in one SaveInvoices call. An order already Invoiced is an earlier attempt's (or a person's) work and
- * is reused as it is.
+ * `Invoiced`, in one SaveInvoices call. An order already Invoiced with our stamp is an earlier attempt's work and is
+ * reused; one invoiced otherwise (by hand, or by another Rackbeat invoice of the order) parks for the operator.
  */
 export async function invoiceSoOrder(so: TwentyFourSevenClient, orderId: number, invoice: InvoiceView, parties: PairedParties): Promise<SoInvoiceWritten> {
   const order = await so.getInvoiceOrder(orderId);
   if (!order) throw needsOperator(`${describeInvoice(invoice)} is for 24SO order ${orderId} (through the order lifecycle), which 24SevenOffice no longer has; skip, or invoice it by hand`, 'Siirto.not-found');
-  if (order.orderStatus === 'Invoiced' && order.invoiceId !== undefined) return { orderId, invoiceId: order.invoiceId, found: true };
+  if (order.orderStatus === 'Invoiced') {
+    if (order.referenceNumber === invoiceStamp(invoice.number) && order.invoiceId !== undefined) return { orderId, invoiceId: order.invoiceId, found: true };
+    // Invoiced, but not by this Rackbeat invoice: by a person in 24SO, or by another Rackbeat invoice of the same
+    // order. Writing anything now could bill the customer twice: the operator decides.
+    throw needsOperator(
+      `${describeInvoice(invoice)} is for 24SO order ${orderId} (through the order lifecycle), which is already invoiced` +
+        `${order.invoiceId !== undefined ? ` as invoice ${order.invoiceId}` : ''}${order.referenceNumber ? ` (reference "${order.referenceNumber}")` : ' by hand'}, not by this invoice: ` +
+        'check both in 24SevenOffice; skip this transfer if the customer is billed already, or invoice the difference by hand',
+      'Siirto.conflict',
+    );
+  }
   const rows = planOrderRows(order, invoice, parties);
   await so.saveInvoiceOrder({ orderId, orderStatus: 'Invoiced', referenceNumber: invoiceStamp(invoice.number), invoiceRows: rows });
   const after = await so.getInvoiceOrder(orderId, { order: ['orderStatus', 'invoiceId'] });

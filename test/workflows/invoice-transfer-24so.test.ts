@@ -173,6 +173,10 @@ describe('invoiceTransfer: Rackbeat → 24SevenOffice', () => {
     const retry = await activities.invoiceLifecycleOrder({ tenant: T, orderId: order.orderId!, invoice, parties });
     expect(first).toMatchObject({ orderId: order.orderId, found: false });
     expect(retry).toEqual({ ...first, found: true });
+    // Another Rackbeat invoice for the same, already invoiced order writes nothing: the operator decides.
+    await expect(activities.invoiceLifecycleOrder({ tenant: T, orderId: order.orderId!, invoice: { ...invoice, number: 99002 }, parties })).rejects.toThrow(
+      `Rackbeat invoice 99002 is for 24SO order ${order.orderId} (through the order lifecycle), which is already invoiced as invoice ${first.invoiceId} (reference "rackbeat:99001"), not by this invoice`,
+    );
     const so = (await h.so.getInvoiceOrder(order.orderId!))!;
     expect(so).toMatchObject({ orderStatus: 'Invoiced', invoiceId: first.invoiceId, referenceNumber: 'rackbeat:99001' });
     expect(so.invoiceRows!.map((r) => [r.productId, Number(r.quantity), Number(r.price), Number(r.discountRate ?? 0)])).toEqual([

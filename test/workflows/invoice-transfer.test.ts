@@ -19,6 +19,8 @@ let h: RegisterHarness;
 const T = 'inv-nv';
 /** No webhook: started as the reconciliation would; unpaired records wait; invoices arrive unsent. */
 const T_WAIT = 'inv-nv-wait';
+/** Rackbeat webhooks configured, but no invoices: section. */
+const T_NONE = 'inv-none';
 
 const PAIRS = [{ pair: 'rackbeat-netvisor', registers: { customers: { direction: 'rackbeat-to-netvisor' }, products: { direction: 'rackbeat-to-netvisor' } } }];
 
@@ -26,6 +28,7 @@ beforeAll(async () => {
   h = await startRegisterHarness((urls) => [
     { ...registerTenant(T, urls, PAIRS), invoices: InvoiceTransferSettings.parse({ to: 'netvisor', netvisorStatus: 'open', firstLookback: '1h' }) },
     { ...registerTenant(T_WAIT, urls, PAIRS), invoices: InvoiceTransferSettings.parse({ to: 'netvisor', unpaired: 'wait', matchCheckEvery: '1s' }) },
+    registerTenant(T_NONE, urls, PAIRS, ['none-token']),
   ]);
   const tokens = h.tenants.get(T)!.sync!.rackbeatWebhookTokens as unknown as string[];
   tokens.push((await h.rackbeat.webhooks.ensure('customer_invoice.booked', `${h.serverUrl}/webhooks/rackbeat/${T}`)).token!);
@@ -128,6 +131,8 @@ describe('invoiceTransfer: Rackbeat → Netvisor', () => {
     const number = await h.rackbeat.invoices.createDraft({ customer_id: 1002, currency: 'EUR', lines: lines(['P1000', 1, '5.00']) }).then((i) => i.number);
     expect((await deliver(T, number, 'not-the-token')).status).toBe(401);
     await expect(handle(T, number).describe()).rejects.toThrow(/not found/i);
+    // A tenant without invoices: hears that its invoices are not transferred.
+    expect(await deliver(T_NONE, number, 'none-token')).toEqual({ status: 200, json: { ignored: `customer_invoice.booked: tenant ${T_NONE} has no invoices: section` } });
     // A draft's other events are not a reason to transfer anything.
     expect(await deliver(T, number, token(), 'customer_invoice.created')).toMatchObject({ status: 200, json: { ignored: expect.stringMatching(/only a booked invoice/) } });
   });
