@@ -26,7 +26,7 @@ import { EncryptionCodec } from '../worker/payload-codec';
 import { createWorker, installRuntime } from '../worker/worker';
 import { exportOrderWorkflowId } from '../workflows/order-export';
 import { WooCommerceClient } from '../connectors/woocommerce';
-import { sleep } from '../test/support/chaos-processes';
+import { cores, machineCpu, sleep } from '../test/support/chaos-processes';
 import { hostSandboxes } from './sandbox-host';
 import { latencyFor, meanLatency } from './latency-profiles';
 import { biggestCpuUser, cpuShares, runTenants, siirtoBusy, type TenantRunFigures } from './multi-tenant';
@@ -51,6 +51,8 @@ import {
   type BenchOrder,
 } from './support';
 import { connectionInterceptors } from '../orchestration/grpc-interceptors';
+import { resetTurnStats, turnStats, type TurnStats } from '../connectors/kit/limiter';
+import { describeTimings, orderTiming } from './history-timing';
 
 const FULL = fullSize();
 const ORDERS = numberOption('orders', FULL ? 300 : 60);
@@ -90,6 +92,29 @@ function perOrderByPath(before: Record<string, number>, after: Record<string, nu
     .sort((a, b) => b[1] - a[1])
     .map(([k, v]) => `${k} ${fmt(v, 2)}`)
     .join(', ');
+}
+
+/** The worker's one Netvisor turn (this process): how the one request in flight was used between t0 and t1. */
+function describeTurn(t0: number, t1: number): string {
+  const all = Object.values(turnStats());
+  if (all.length !== 1) return `(${all.length} Netvisor turns in this process; expected 1)`;
+  const t: TurnStats = all[0];
+  const run = t1 - t0;
+  const pct = (ms: number) => `${fmt((100 * ms) / run, 0)} %`;
+  const before = t.firstAt - t0;
+  const after = t1 - t.lastAt;
+  return (
+    `Netvisor's turn (connectors/kit/limiter.ts): held ${pct(t.heldMs)} of the run in ${t.turns} calls (mean ${fmt(t.heldMs / Math.max(1, t.turns), 0)} ms each, sandbox latency included); ` +
+    `before the first call ${Math.round(before)} ms (${pct(before)}), after the last ${Math.round(after)} ms (${pct(after)}); ` +
+    `passed on to an already queued call ${t.handoffs} times (mean ${fmt(t.handoffMs / Math.max(1, t.handoffs), 1)} ms, ${pct(t.handoffMs)}); ` +
+    `free with no call queued ${pct(t.idleMs)} of the run`
+  );
+}
+
+/** Seconds from the first call on the (one) Netvisor turn to the end of its last. */
+function turnSpanSeconds(): number {
+  const all = Object.values(turnStats());
+  return all.length === 1 ? (all[0].lastAt - all[0].firstAt) / 1000 : 0;
 }
 
 interface SiirtoSide {
@@ -144,8 +169,8 @@ function watchDocuments(netvisor: StartedSandbox): Map<string, number> {
   return landed;
 }
 
-async function partA(temporal: Awaited<ReturnType<typeof benchTemporal>>, netvisor: StartedSandbox, woo: StartedSandbox, orders: BenchOrder[], newOrders: BenchOrder[]): Promise<void> {
-  out(`(a) one Netvisor environment, ${orders.length} orders from returning customers (cards and products exist beforehand), burst delivery`);
+async function partA(temporal: Awaited<ReturnType<typeof benchTemporal>>, netvisor: { url: string }, woo: { url: string }, sandboxPid: number, orders: BenchOrder[], newOrders: BenchOrder[]): Promise<void> {
+  out(`(a) one Netvisor environment, ${orders.length} orders from returning customers (cards and products exist beforehand), burst delivery; the sandboxes in a process of their own, as Netvisor is not in the worker's`);
   out(`  latency: ${await setLatency(netvisor.url, 'netvisor', NETVISOR_LATENCY)}; ${await setLatency(woo.url, 'woocommerce', WOO_LATENCY)}`);
 
   // Baseline on a fresh state holding the customers and products.
@@ -164,7 +189,9 @@ async function partA(temporal: Awaited<ReturnType<typeof benchTemporal>>, netvis
   const siirto = await startSiirto(temporal, netvisor.url, woo.url);
   try {
     const s0 = await sandboxStats(netvisor.url);
-    const cpu0 = { worker: processCpuSeconds(siirto.workerPid), temporal: processCpuSeconds(siirto.temporalPid) };
+    const cpu0 = { worker: processCpuSeconds(siirto.workerPid), temporal: processCpuSeconds(siirto.temporalPid), sandboxes: processCpuSeconds(sandboxPid) };
+    const m0 = machineCpu();
+    resetTurnStats();
     const t0 = performance.now();
     await Promise.all(
       orders.map(async (o, i) => {
@@ -178,9 +205,13 @@ async function partA(temporal: Awaited<ReturnType<typeof benchTemporal>>, netvis
         if (r.status !== 'done') throw new Error(`order ${o.id} ended ${r.status}`);
       }),
     );
-    const seconds = (performance.now() - t0) / 1000;
+    const t1 = performance.now();
+    const seconds = (t1 - t0) / 1000;
+    const turnLine = describeTurn(t0, t1);
     const s1 = await sandboxStats(netvisor.url);
-    const cpu = { worker: processCpuSeconds(siirto.workerPid) - cpu0.worker, temporal: processCpuSeconds(siirto.temporalPid) - cpu0.temporal };
+    const cpu = { worker: processCpuSeconds(siirto.workerPid) - cpu0.worker, temporal: processCpuSeconds(siirto.temporalPid) - cpu0.temporal, sandboxes: processCpuSeconds(sandboxPid) - cpu0.sandboxes };
+    const m1 = machineCpu();
+    const machine = m1.total > m0.total ? (m1.busy - m0.busy) / (m1.total - m0.total) : 0;
     const rate = orders.length / seconds;
     const calls = (s1.requests - s0.requests) / orders.length;
     const atCallsMade = 1000 / (DOC_MS * calls);
@@ -193,9 +224,14 @@ async function partA(temporal: Awaited<ReturnType<typeof benchTemporal>>, netvis
     // One request in flight: the environment's busy share is the calls made × their mean latency over the run.
     const busyMs = Object.entries(s1.byPath).reduce((sum, [k, v]) => sum + (v - (s0.byPath[k] ?? 0)) * meanLatency(NETVISOR_LATENCY, k.replace(/^\S+ /, '')), 0);
     out(`  the Netvisor environment was busy ${fmt((100 * busyMs) / (seconds * 1000), 0)} % of the run (calls × mean latency); the rest of the time it waited for Siirto`);
+    out(`  ${turnLine}`);
+    const span = turnSpanSeconds();
+    if (span > 0) {
+      out(`  from Netvisor's first call to its last (the run without the burst's ramp-up, the time its first order takes to reach Netvisor): ${fmt(orders.length / span, 2)} orders/s = ${ratio(orders.length / span, CEILING)} the ceiling`);
+    }
     out(`  baseline (sequential loop, same connector and look-before-write, order from the webhook body): ${fmt(baselineRate, 2)} orders/s = ${ratio(baselineRate, CEILING)} the ceiling, ${fmt(baselineCalls, 2)} Netvisor calls per order: ${perOrderByPath(b0.byPath, b1.byPath, orders.length)}`);
     out(`  ratio Siirto/baseline: ${ratio(rate, baselineRate)} throughput, ${ratio(calls, baselineCalls)} Netvisor calls per order`);
-    out(`  CPU during the Siirto run: this process (worker + HTTP server + sandboxes) ${fmt(cpu.worker)} s, Temporal dev server ${fmt(cpu.temporal)} s over ${fmt(seconds)} s`);
+    out(`  CPU during the Siirto run: this process (worker + HTTP server) ${fmt(cpu.worker)} s, Temporal dev server ${fmt(cpu.temporal)} s, sandboxes ${fmt(cpu.sandboxes)} s over ${fmt(seconds)} s; the machine's ${cores()} cores ${fmt(100 * machine, 0)} % busy (other programs included)`);
 
     // New customers and products, on the same Netvisor state: each order is a new customer's first, with one new
     // product and one known. Goal: each new record adds only its own write to what a returning customer's order costs.
@@ -260,6 +296,9 @@ async function partC(temporal: Awaited<ReturnType<typeof benchTemporal>>, netvis
     out(`  p50 ${Math.round(percentile(latencies, 50))} ms, p95 ${Math.round(p95)} ms; minimum ${minimum} ms (1 WooCommerce read × ${WOO_LATENCY.ms} ms + 1 Netvisor document × ${DOC_MS} ms)`);
     out(`  p95 − minimum = ${Math.round(p95 - minimum)} ms (goal ≤ 300 ms); p95 = ${ratio(p95, minimum)} the minimum`);
     out(`  calls per order: WooCommerce ${fmt(wooCalls, 2)}, Netvisor ${fmt(nvCalls, 2)} (${perOrderByPath(nv0.byPath, nv1.byPath, orders.length)})`);
+    const timings = await Promise.all(orders.map((o) => orderTiming(siirto.client, exportOrderWorkflowId('bench', 'woo', String(o.id)))));
+    const startDelays = orders.map((o, i) => timings[i].startedAt - (posted.get(`woo:${o.number}`) ?? NaN)).filter(Number.isFinite);
+    out(`  where the time went, mean per order (from the workflow histories): ${describeTimings(timings, startDelays)}`);
   } finally {
     await siirto.stop();
   }
@@ -306,9 +345,18 @@ async function main(): Promise<void> {
       const temporal = await benchTemporal();
       try {
         if (ONLY.includes('a')) {
-          const orders = await withoutLatency(woo, () => makeReturningOrders(shop, ORDERS, 20, 0));
-          const fresh = await makeNewCustomerOrders(shop, NEW_CUSTOMERS);
-          await partA(temporal, netvisor, woo, orders, fresh);
+          // Netvisor and the shop in a process of their own: their work does not queue behind the worker's on one event loop.
+          const host = await hostSandboxes(['netvisor', 'woocommerce']);
+          try {
+            const [hostedNetvisor, hostedWoo] = host.urls.map((url) => ({ url }));
+            await control(hostedWoo.url, 'seed', { seed: 11, counts: { products: 60, orders: 0 } });
+            const hostedShop = new WooCommerceClient({ baseUrl: hostedWoo.url, ...WOO_CREDENTIALS });
+            const orders = await withoutLatency(hostedWoo, () => makeReturningOrders(hostedShop, ORDERS, 20, 0));
+            const fresh = await makeNewCustomerOrders(hostedShop, NEW_CUSTOMERS);
+            await partA(temporal, hostedNetvisor, hostedWoo, host.pid, orders, fresh);
+          } finally {
+            await host.stop();
+          }
         }
         if (ONLY.includes('c')) await partC(temporal, netvisor, woo, await withoutLatency(woo, () => makeReturningOrders(shop, PACED, 20, 100_000)));
       } finally {
@@ -340,7 +388,7 @@ async function main(): Promise<void> {
   }
 }
 
-async function withoutLatency<T>(woo: StartedSandbox, make: () => Promise<T>): Promise<T> {
+async function withoutLatency<T>(woo: { url: string }, make: () => Promise<T>): Promise<T> {
   await control(woo.url, 'latency', { ms: 0 });
   return make();
 }

@@ -225,12 +225,68 @@ export function sharedLimiter(key: string, limit: number, windowMs: number): Win
 const exclusive = new KeyedMutex();
 
 /**
+ * How one key's turn was used in this process, so a benchmark can tell where an API that takes one request at a time
+ * sat idle: `heldMs` in calls (ours, from taking the turn to its release), `handoffMs` between a release and the next
+ * call when that call was already queued (the cost of passing the turn on), `idleMs` between a release and the next
+ * call when nothing was queued (the API waited for Siirto to bring the next call).
+ */
+export interface TurnStats {
+  turns: number;
+  heldMs: number;
+  handoffs: number;
+  handoffMs: number;
+  idleMs: number;
+  /** performance.now() of the first call's start and the last call's end. */
+  firstAt: number;
+  lastAt: number;
+}
+interface TurnState extends TurnStats {
+  waiting: number;
+  lastRelease: number | null;
+  queuedAtRelease: boolean;
+}
+const turns = new Map<string, TurnState>();
+
+/** Each one-at-a-time key's turn statistics since the process started (or `resetTurnStats`). */
+export function turnStats(): Record<string, TurnStats> {
+  return Object.fromEntries([...turns].map(([k, { turns: n, heldMs, handoffs, handoffMs, idleMs, firstAt, lastAt }]) => [k, { turns: n, heldMs, handoffs, handoffMs, idleMs, firstAt, lastAt }]));
+}
+
+export function resetTurnStats(): void {
+  turns.clear();
+}
+
+/**
  * Runs `task` as the only one for `key`: in this process always, and across the cluster when it is configured.
  * Waiting for the turn heartbeats and honours cancellation; the task itself is not interrupted.
  */
 export async function oneAtATime<T>(system: string, key: string, task: () => Promise<T>): Promise<T> {
   const waiter = currentCall();
-  const releaseLocal = await exclusive.lock(key, waiter);
+  let turn = turns.get(key);
+  if (!turn) turns.set(key, (turn = { turns: 0, heldMs: 0, handoffs: 0, handoffMs: 0, idleMs: 0, firstAt: 0, lastAt: 0, waiting: 0, lastRelease: null, queuedAtRelease: false }));
+  const t = turn;
+  t.waiting++;
+  let releaseLocal: () => void;
+  try {
+    releaseLocal = await exclusive.lock(key, waiter);
+  } finally {
+    t.waiting--;
+  }
+  const began = performance.now();
+  if (t.lastRelease !== null) {
+    if (t.queuedAtRelease) {
+      t.handoffs++;
+      t.handoffMs += began - t.lastRelease;
+    } else t.idleMs += began - t.lastRelease;
+  } else t.firstAt = began;
+  t.turns++;
+  const release = () => {
+    const ended = performance.now();
+    t.heldMs += ended - began;
+    t.lastRelease = t.lastAt = ended;
+    t.queuedAtRelease = t.waiting > 0;
+    releaseLocal();
+  };
   try {
     const backend = cluster;
     if (!backend) return await task();
@@ -247,6 +303,6 @@ export async function oneAtATime<T>(system: string, key: string, task: () => Pro
       await releaseCluster();
     }
   } finally {
-    releaseLocal();
+    release();
   }
 }
