@@ -119,9 +119,17 @@ export class RegisterCache {
       this.observeCustomers(customers);
       this.observeProducts(products);
     } else {
-      const since = new Date(this.readAt - this.settings.overlapMs);
-      this.observeCustomers(await this.source.customersChangedSince(since));
-      this.observeProducts(await this.source.productsChangedSince(since));
+      // A miss's check (customersSeenAfter) is a changed-since read of the customers too: when one began within the
+      // interval, the customer register is fresh enough and only the products are read, so a new customer's check
+      // stands in for the refresh that would have come anyway.
+      const customersSince = this.customersReadAt ?? this.readAt;
+      if (began - customersSince >= this.settings.refreshMs) {
+        this.observeCustomers(await this.source.customersChangedSince(new Date(customersSince - this.settings.overlapMs)));
+        this.customersReadAt = Math.max(this.customersReadAt ?? began, began);
+      }
+      this.observeProducts(await this.source.productsChangedSince(new Date(this.readAt - this.settings.overlapMs)));
+      this.readAt = began;
+      return;
     }
     this.readAt = began;
     this.customersReadAt = Math.max(this.customersReadAt ?? began, began);

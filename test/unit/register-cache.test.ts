@@ -113,6 +113,24 @@ describe('RegisterCache', () => {
     expect(source.asked).toHaveLength(4);
   });
 
+  it("lets a miss's customer read stand in for the next refresh of the customer register", async () => {
+    let now = 7_000_000;
+    const source = new MemoryRegister();
+    const cache = new RegisterCache(source, settings, () => now);
+    await cache.ready();
+    // A new customer's miss at 50 s is checked with a customer read then.
+    now += 50_000;
+    expect(await cache.customersSeenAfter(cache.clock())).toBe(true);
+    // The interval is up at 60 s: only the products are read; the customers were read 10 s ago.
+    now += 10_000;
+    await cache.ready();
+    expect(source.asked).toEqual(['customers', 'products', `customers since ${7_000_000 - 5_000}`, `products since ${7_000_000 - 5_000}`]);
+    // At 120 s the customers are due again, read from the miss's read on (less the overlap).
+    now += 60_000;
+    await cache.ready();
+    expect(source.asked.slice(4)).toEqual([`customers since ${7_050_000 - 5_000}`, `products since ${7_060_000 - 5_000}`]);
+  });
+
   it('is not usable while its first read fails, and is switched off by SIIRTO_REGISTER_CACHE=off', async () => {
     const source = new MemoryRegister();
     source.failNext = true;
