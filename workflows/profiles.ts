@@ -23,6 +23,12 @@ export const pagingCall: ActivityOptions = {
 
 export const migrationBatch: ActivityOptions = {
   startToCloseTimeout: '30m',
-  heartbeatTimeout: '2m',
+  // How soon a batch whose worker died (SIGKILL, OOM) is retried on another: the bulk of what a kill costs a run.
+  // Every wait in a batch heartbeats at least every second (a write waiting for Rackbeat's window, Netvisor's turn,
+  // a reply, a whole-register list read in slices: connectors/kit/limiter.ts, http.ts, netvisor/list-reader.ts),
+  // The 50,000-record bench ran under a 10 s heartbeat timeout on a loaded two-core machine and retried no batch but
+  // the killed one (its only "unchanged" records, 137, were that batch's writes found again), so 30 s leaves a live
+  // worker three times that margin.
+  heartbeatTimeout: '30s',
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: 50 },
 };
