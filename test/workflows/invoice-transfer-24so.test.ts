@@ -151,6 +151,27 @@ describe('invoiceTransfer: Rackbeat → 24SevenOffice', () => {
     expect((await lifecycle.describe()).memo?.summary).toMatch(new RegExp(`invoiced \\(Rackbeat invoice ${number}, 24SO invoice ${done.soInvoiceId}\\)`));
   }, 90_000);
 
+  it('an order invoiced in Rackbeat before it is shipped: the lifecycle notes the invoice at once and, after shipping, leaves 24SO at Invoiced', async () => {
+    const order = await h.so.saveInvoiceOrder({ customerId: 1, orderStatus: 'Confirmed', invoiceRows: [{ productId: productId('P1004'), quantity: '2', price: '20' }] });
+    const orderId = order.orderId!;
+    await manualGet(h.client, T, orderId, h.taskQueue);
+    const lifecycle = h.client.workflow.getHandle(orderLifecycleWorkflowId(T, orderId));
+    const { rackbeatNumber } = await eventually(async () => {
+      const s: LifecycleState = await lifecycle.query(stateQuery);
+      return s.rackbeatNumber !== undefined && s.phase === 'in-rackbeat' && s;
+    }, 30_000, 'the Rackbeat order');
+    const number = await h.rackbeat.orders.convertToInvoice(rackbeatNumber!, { book: true });
+    const done = await result(number);
+    expect(done).toMatchObject({ status: 'done', lifecycleOrderId: orderId, lifecycle: 'told' });
+    expect((await lifecycle.query(stateQuery)).invoice).toMatchObject({ rackbeatInvoice: number, invoiceId: done.soInvoiceId });
+    const shipment = await h.rackbeat.orders.createShipment(rackbeatNumber!);
+    await h.rackbeat.orders.markShipped(shipment.id);
+    const finished: LifecycleState = await lifecycle.result();
+    expect(finished.phase).toBe('done');
+    expect(finished.path.map((p) => p.what)).toEqual(expect.arrayContaining([`invoiced: Rackbeat invoice ${number} → 24SO order Invoiced (invoice ${done.soInvoiceId})`, expect.stringMatching(/24SO status left at Invoiced/)]));
+    expect((await h.so.getInvoiceOrder(orderId))!.orderStatus).toBe('Invoiced');
+  }, 90_000);
+
   it('brings a lifecycle order\'s rows to what Rackbeat invoiced (changed, removed, added) in one save, and a retry of the same step changes nothing', async () => {
     const order = await h.so.saveInvoiceOrder({
       customerId: 1,
