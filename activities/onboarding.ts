@@ -299,23 +299,43 @@ export function createOnboardingActivities(connections: Connections, temporal: (
         }
       } else {
         const api = connections.shopify(t.tenant, shopId);
-        const probe = async (scope: string, path: string, query: Record<string, string | number>): Promise<unknown> => {
-          try {
-            const { data } = await api.request({ method: 'GET', path, resource: scope, query }, z.unknown());
-            lines.push(line(system, true, 'permissions.ok', {}, { item: scope }));
-            return data;
-          } catch (err) {
-            if (!refused(err, ['permission'])) throw err;
-            lines.push(line(system, false, 'permissions.shopify.missing', { scope, detail: err.message }, { item: scope }));
-            return undefined;
+        // The app's granted scopes, as Shopify lists them for the token (AccessScope, GET /admin/oauth/access_scopes.json,
+        // https://shopify.dev/docs/api/admin-rest/latest/resources/accessscope).
+        const wanted = ['read_products', 'read_locations', 'read_inventory', 'write_inventory'];
+        let granted: string[] | undefined;
+        let unlisted = '';
+        try {
+          const url = `${shop.baseUrl.replace(/\/+$/, '')}/admin/oauth/access_scopes.json`;
+          const { data } = await api.request({ method: 'GET', path: url, resource: 'access scopes' }, z.object({ access_scopes: z.array(z.object({ handle: z.string() }).loose()) }).loose());
+          granted = data.access_scopes.map((x) => x.handle);
+        } catch (err) {
+          // Credentials are the credentials step's; anything else (not listed here, an odd reply) falls back to reading.
+          if (isConnectorError(err) && err.errorClass === 'credentials') throw err;
+          unlisted = (err as Error).message.replace(/; will retry$/, '');
+        }
+        if (granted) {
+          for (const scope of wanted) {
+            lines.push(granted.includes(scope) ? line(system, true, 'permissions.shopify.granted', {}, { item: scope }) : line(system, false, 'permissions.shopify.notGranted', { scope }, { item: scope }));
           }
-        };
-        await probe('read_products', 'products.json', { limit: 1, fields: 'id' });
-        const locations = (await probe('read_locations', 'locations.json', {})) as { locations?: Array<{ id: number }> } | undefined;
-        const first = locations?.locations?.[0]?.id;
-        if (first !== undefined) await probe('read_inventory', 'inventory_levels.json', { location_ids: String(first), limit: 1 });
-        // A write scope shows only in a write: said as such, not claimed.
-        lines.push(line(system, true, 'permissions.shopify.writeInventory', {}, { item: 'write_inventory' }));
+        } else {
+          const probe = async (scope: string, path: string, query: Record<string, string | number>): Promise<unknown> => {
+            try {
+              const { data } = await api.request({ method: 'GET', path, resource: scope, query }, z.unknown());
+              lines.push(line(system, true, 'permissions.ok', {}, { item: scope }));
+              return data;
+            } catch (err) {
+              if (!refused(err, ['permission'])) throw err;
+              lines.push(line(system, false, 'permissions.shopify.missing', { scope, detail: err.message }, { item: scope }));
+              return undefined;
+            }
+          };
+          await probe('read_products', 'products.json', { limit: 1, fields: 'id' });
+          const locations = (await probe('read_locations', 'locations.json', {})) as { locations?: Array<{ id: number }> } | undefined;
+          const first = locations?.locations?.[0]?.id;
+          if (first !== undefined) await probe('read_inventory', 'inventory_levels.json', { location_ids: String(first), limit: 1 });
+          // A write scope shows only in the scope list or in a write: said as such, not claimed.
+          lines.push(line(system, true, 'permissions.shopify.writeInventory', { detail: unlisted }, { item: 'write_inventory' }));
+        }
       }
     }
     const invoices = offers.find((o) => o.kind === 'invoices');

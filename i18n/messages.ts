@@ -43,7 +43,9 @@ export const MESSAGES_EN = {
     'The WooCommerce REST API key may only read, so stock levels cannot be written: give the key Read/Write permission in WooCommerce → Settings → Advanced → REST API',
   'permissions.shopify.missing': 'Missing Shopify access scope {scope}: {detail}',
   'permissions.shopify.writeInventory':
-    'Not checked: Shopify shows the write_inventory scope only when a stock level is set. Make sure the Siirto app has write_inventory (Shopify admin → Apps → Develop apps → Configuration); if it is missing, the first stock write fails with Shopify\u2019s reason',
+    'Not checked: Shopify did not list the access scopes of the app ({detail}), and reading does not show write_inventory. Make sure the Siirto app has write_inventory (Shopify admin → Apps → Develop apps → Configuration); if it is missing, the first stock write fails with the reason Shopify gives',
+  'permissions.shopify.granted': 'OK (granted to the app)',
+  'permissions.shopify.notGranted': 'Missing Shopify access scope {scope}: grant it to the Siirto app (Shopify admin → Apps → Develop apps → Configuration) and reinstall the app',
   'permissions.rackbeat.invoices': 'OK (read; Rackbeat does not list what an API token may do, so reading is the check)',
   'permissions.rackbeat.refused': 'Rackbeat refuses {what, select, webhooks {the webhooks} other {the customer invoices}} to this API token: {detail}',
   'permissions.rackbeat.invoiceWebhook': 'OK: registered for {events}',
@@ -285,7 +287,9 @@ export const MESSAGES_FI: Catalog = {
     'WooCommercen REST API -avain saa vain lukea, joten varastosaldoja ei voi kirjoittaa: anna avaimelle Read/Write-oikeus kohdassa WooCommerce → Settings → Advanced → REST API',
   'permissions.shopify.missing': 'Shopifyn käyttöoikeus (scope) {scope} puuttuu: {detail}',
   'permissions.shopify.writeInventory':
-    'Ei tarkistettu: Shopify näyttää write_inventory-oikeuden vasta, kun varastosaldo asetetaan. Varmista, että Siirto-sovelluksella on write_inventory (Shopify admin → Apps → Develop apps → Configuration); jos se puuttuu, ensimmäinen saldon kirjoitus epäonnistuu Shopifyn ilmoittamasta syystä',
+    'Ei tarkistettu: Shopify ei luetellut sovelluksen käyttöoikeuksia ({detail}), eikä lukeminen näytä write_inventory-oikeutta. Varmista, että Siirto-sovelluksella on write_inventory (Shopify admin → Apps → Develop apps → Configuration); jos se puuttuu, ensimmäinen saldon kirjoitus epäonnistuu Shopifyn ilmoittamasta syystä',
+  'permissions.shopify.granted': 'OK (myönnetty sovellukselle)',
+  'permissions.shopify.notGranted': 'Shopifyn käyttöoikeus (scope) {scope} puuttuu: myönnä se Siirto-sovellukselle (Shopify admin → Apps → Develop apps → Configuration) ja asenna sovellus uudelleen',
   'permissions.rackbeat.invoices': 'OK (luku; Rackbeat ei kerro, mitä API-tunnus saa tehdä, joten tarkistus on lukeminen)',
   'permissions.rackbeat.refused': 'Rackbeat ei anna tälle API-tunnukselle {what, select, webhooks {webhookeja} other {myyntilaskuja}}: {detail}',
   'permissions.rackbeat.invoiceWebhook': 'OK: rekisteröity tapahtumille {events}',
@@ -518,7 +522,9 @@ export const MESSAGES_NB: Catalog = {
     'REST API-nøkkelen til WooCommerce kan bare lese, så lagerbeholdningen kan ikke skrives: gi nøkkelen Read/Write-tilgang under WooCommerce → Settings → Advanced → REST API',
   'permissions.shopify.missing': 'Mangler Shopify-tilgang (scope) {scope}: {detail}',
   'permissions.shopify.writeInventory':
-    'Ikke kontrollert: Shopify viser write_inventory-tilgangen først når en lagerbeholdning settes. Sørg for at Siirto-appen har write_inventory (Shopify admin → Apps → Develop apps → Configuration); mangler den, feiler den første lagerskrivingen med begrunnelsen fra Shopify',
+    'Ikke kontrollert: Shopify listet ikke appens tilganger ({detail}), og lesing viser ikke write_inventory. Sørg for at Siirto-appen har write_inventory (Shopify admin → Apps → Develop apps → Configuration); mangler den, feiler den første lagerskrivingen med begrunnelsen fra Shopify',
+  'permissions.shopify.granted': 'OK (gitt til appen)',
+  'permissions.shopify.notGranted': 'Mangler Shopify-tilgang (scope) {scope}: gi den til Siirto-appen (Shopify admin → Apps → Develop apps → Configuration) og installer appen på nytt',
   'permissions.rackbeat.invoices': 'OK (lesing; Rackbeat oppgir ikke hva et API-token kan gjøre, så lesing er kontrollen)',
   'permissions.rackbeat.refused': 'Rackbeat nekter dette API-tokenet {what, select, webhooks {webhookene} other {kundefakturaene}}: {detail}',
   'permissions.rackbeat.invoiceWebhook': 'OK: registrert for {events}',
