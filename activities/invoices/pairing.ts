@@ -21,6 +21,7 @@ export interface UnpairedRecord {
   register: 'customers' | 'products';
   /** The Rackbeat record: customer number or product number (the register sync's source id). */
   sourceId: string;
+  /** Operator words naming the record by number only: failure messages sit in workflow history unencrypted. */
   label: string;
 }
 
@@ -51,7 +52,7 @@ async function pairNetvisor(connections: Connections, tenant: string, invoice: I
   const code = String(invoice.customerNumber);
   const summary = await nv.findCustomerByCode(code);
   let billing: NetvisorAddress | undefined;
-  if (!summary) unpaired.push({ register: 'customers', sourceId: code, label: `customer ${code} (${invoice.customerName})` });
+  if (!summary) unpaired.push({ register: 'customers', sourceId: code, label: `customer ${code}` });
   else {
     const card = await nv.getCustomer(summary.netvisorKey);
     billing = { name: card.name, street: card.address.street, postalCode: card.address.postalCode, city: card.address.city, country: card.address.country || 'FI' };
@@ -78,7 +79,7 @@ async function pairTwentyFourSeven(connections: Connections, tenant: string, inv
   let customerId = linked(await rb.customers.fieldValues.read(number).catch(() => []), links.customerField);
   if (customerId !== null && !(await so.getCompany(customerId))) customerId = null;
   customerId ??= (await so.findCompanyByExternalId(String(number)))?.id ?? null;
-  if (customerId === null) unpaired.push({ register: 'customers', sourceId: String(number), label: `customer ${number} (${invoice.customerName})` });
+  if (customerId === null) unpaired.push({ register: 'customers', sourceId: String(number), label: `customer ${number}` });
   const products: Record<string, string> = {};
   for (const productNumber of productNumbers(invoice)) {
     let id = linked(await rb.products.fieldValues.read(productNumber).catch(() => []), links.productField);

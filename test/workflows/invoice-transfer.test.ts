@@ -210,7 +210,12 @@ describe('invoiceTransfer: Rackbeat → Netvisor', () => {
     const number = await bookQuietly(1008, lines(['P1000', 1, '10.00']));
     await startInvoiceTransfer(h.client, { tenant: T_WAIT, number, trigger: 'reconcile' }, h.taskQueue);
     const parked = await waitForStatus(T_WAIT, number, 'needs-attention');
-    expect(parked.error?.message).toMatch(new RegExp(`^Rackbeat invoice ${number}: not paired with Netvisor yet: customer 1008 \\(.+\\)\\. Sync it`));
+    expect(parked.error?.message).toMatch(new RegExp(`^Rackbeat invoice ${number}: not paired with Netvisor yet: customer 1008\\. Sync it`));
+    // The sentence sits in history unencrypted (failures are not payloads): it names the customer by number only,
+    // and the payloads (invoice, customer) are encrypted.
+    const name = (await h.rackbeat.customers.get(1008))!.company_name;
+    const raw = JSON.stringify(await handle(T_WAIT, number).fetchHistory(), (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v));
+    expect(raw.includes(name)).toBe(false);
     await handle(T_WAIT, number).executeUpdate(skipUpdate, { args: [{ by: 'test', reason: 'invoiced by hand' }] });
     expect(await result(T_WAIT, number)).toMatchObject({ status: 'skipped' });
     expect((await handle(T_WAIT, number).describe()).typedSearchAttributes.get(SiirtoStatus)).toBe('skipped');
