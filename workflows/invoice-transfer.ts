@@ -176,8 +176,18 @@ async function pairedParties(tenant: string, invoice: InvoiceView, settings: Inv
     if (first.paired) return first.paired;
     for (const u of first.unpaired) {
       transfer.step(`sync ${u.label}`);
-      const outcome = await syncChange({ tenant, pair: settings.pair, register: u.register, change: { system: 'rackbeat', sourceId: u.sourceId, event: 'upsert' } });
-      if (outcome.outcome !== 'written' && outcome.outcome !== 'unchanged') notes[`${u.register}:${u.sourceId}`] = 'reason' in outcome ? outcome.reason : outcome.outcome;
+      const key = `${u.register}:${u.sourceId}`;
+      try {
+        const outcome = await syncChange({ tenant, pair: settings.pair, register: u.register, change: { system: 'rackbeat', sourceId: u.sourceId, event: 'upsert' } });
+        if (outcome.outcome !== 'written' && outcome.outcome !== 'unchanged') notes[key] = 'reason' in outcome ? outcome.reason : outcome.outcome;
+      } catch (err) {
+        // A refused sync (say the register's own sync entity created the record a moment earlier, and the target
+        // refused a second one) is not the end: the pairing below looks again, and names the refusal if still
+        // unpaired. A rate limit or revoked credentials go to the transfer as they are (waited out, or parked).
+        const cause = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
+        if (!cause || cause.type === 'Siirto.rate-limit' || cause.type === 'Siirto.credentials') throw err;
+        notes[key] = cause.message;
+      }
     }
     transfer.step('customer and products');
   }

@@ -19,6 +19,8 @@ let h: RegisterHarness;
 const T = 'inv-nv';
 /** No webhook: started as the reconciliation would; unpaired records wait; invoices arrive unsent. */
 const T_WAIT = 'inv-nv-wait';
+/** Products mastered in Netvisor: an unpaired product is not Rackbeat's to sync. Started directly. */
+const T_NV_MASTER = 'inv-nv-master';
 /** Rackbeat webhooks configured, but no invoices: section. */
 const T_NONE = 'inv-none';
 
@@ -29,6 +31,10 @@ beforeAll(async () => {
     { ...registerTenant(T, urls, PAIRS), invoices: InvoiceTransferSettings.parse({ to: 'netvisor', netvisorStatus: 'open', firstLookback: '1h' }) },
     { ...registerTenant(T_WAIT, urls, PAIRS), invoices: InvoiceTransferSettings.parse({ to: 'netvisor', unpaired: 'wait', matchCheckEvery: '1s' }) },
     registerTenant(T_NONE, urls, PAIRS, ['none-token']),
+    {
+      ...registerTenant(T_NV_MASTER, urls, [{ pair: 'rackbeat-netvisor', registers: { customers: { direction: 'rackbeat-to-netvisor' }, products: { direction: 'netvisor-to-rackbeat' } } }]),
+      invoices: InvoiceTransferSettings.parse({ to: 'netvisor' }),
+    },
   ]);
   const tokens = h.tenants.get(T)!.sync!.rackbeatWebhookTokens as unknown as string[];
   tokens.push((await h.rackbeat.webhooks.ensure('customer_invoice.booked', `${h.serverUrl}/webhooks/rackbeat/${T}`)).token!);
@@ -220,6 +226,25 @@ describe('invoiceTransfer: Rackbeat → Netvisor', () => {
     expect(await result(T_WAIT, number)).toMatchObject({ status: 'skipped' });
     expect((await handle(T_WAIT, number).describe()).typedSearchAttributes.get(SiirtoStatus)).toBe('skipped');
     expect(await netvisorInvoices(number)).toHaveLength(0);
+  });
+
+  it('parks naming why syncing did not copy: a product Netvisor is the master of, a customer Netvisor refused; a retry after the fix goes through', async () => {
+    const number = await bookQuietly(1006, lines(['P1009/B', 1, '8.00']));
+    await control(h.urls.netvisor, 'netvisor/permissions', { denied: ['customer.nv'] });
+    try {
+      await startInvoiceTransfer(h.client, { tenant: T_NV_MASTER, number, trigger: 'reconcile' }, h.taskQueue);
+      const parked = await waitForStatus(T_NV_MASTER, number, 'needs-attention');
+      expect(parked.step).toBe('customer and products');
+      expect(parked.error?.message).toMatch(new RegExp(`^Rackbeat invoice ${number}: not paired with Netvisor yet: customer 1006 \\(.*customer\\.nv.*\\), product P1009/B \\(.*netvisor is the master of products.*\\)\\.`));
+    } finally {
+      await control(h.urls.netvisor, 'netvisor/permissions', { denied: [] });
+    }
+    expect((await state(h.urls.netvisor)).customers.some((c) => c.code === '1006')).toBe(false);
+    // The operator creates the product in Netvisor (its master) and retries: the customer is synced now, then the invoice.
+    await h.netvisor.addProduct({ code: 'P1009/B', name: 'Added in Netvisor', unitPrice: '8.00', vatRate: '25.5', active: true });
+    await sendDecision(h.client, invoiceTransferWorkflowId(T_NV_MASTER, number), 'retry', 'product created, permission back', 'test');
+    expect(await result(T_NV_MASTER, number)).toMatchObject({ status: 'done' });
+    expect((await netvisorInvoices(number))[0]).toMatchObject({ customerCode: '1006' });
   });
 
   it('makes a credited invoice a Netvisor credit note (negative quantities) matched to the original, from the webhook', async () => {
