@@ -122,7 +122,7 @@ export async function invoiceTransfer(input: InvoiceTransferInput): Promise<Invo
     }
 
     transfer.step('customer and products');
-    const parties = await pairedParties(input.tenant, invoice, settings, transfer);
+    const parties = await pairedParties(input.tenant, invoice, settings, transfer, firstTry);
 
     transfer.step('document');
     if (settings.to === 'netvisor') {
@@ -169,10 +169,10 @@ export async function invoiceTransfer(input: InvoiceTransferInput): Promise<Invo
  * `syncChange` when the tenant says so (`invoices.unpaired: sync`; it copies only when Rackbeat is that register's
  * master); whatever is still unpaired then parks the transfer, the sentence naming each record and why.
  */
-async function pairedParties(tenant: string, invoice: InvoiceView, settings: InvoiceSettingsView, transfer: Transfer): Promise<PairedParties> {
+async function pairedParties(tenant: string, invoice: InvoiceView, settings: InvoiceSettingsView, transfer: Transfer, firstTry: boolean): Promise<PairedParties> {
   const notes: Record<string, string> = {};
   if (settings.unpaired === 'sync') {
-    const first: PairingResult = await pairInvoice({ tenant, invoice });
+    const first: PairingResult = await pairInvoice({ tenant, invoice, ...(firstTry ? { firstTry } : {}) });
     if (first.paired) return first.paired;
     for (const u of first.unpaired) {
       transfer.step(`sync ${u.label}`);
@@ -191,7 +191,8 @@ async function pairedParties(tenant: string, invoice: InvoiceView, settings: Inv
     }
     transfer.step('customer and products');
   }
-  const paired = await pairInvoice({ tenant, invoice, strict: true, notes });
+  // After a sync the records are new to the worker's register cache: only `wait` (nothing synced) may use it.
+  const paired = await pairInvoice({ tenant, invoice, strict: true, notes, ...(firstTry && settings.unpaired !== 'sync' ? { firstTry } : {}) });
   return paired.paired!;
 }
 

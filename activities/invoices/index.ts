@@ -55,10 +55,11 @@ export function createInvoiceActivities(connections: Connections, temporal: () =
     },
 
     /** Customer and products in the target; with `strict`, anything unpaired parks the transfer naming it. */
-    async pairInvoice(input: { tenant: string; invoice: InvoiceView; strict?: boolean; notes?: Record<string, string> }): Promise<PairingResult> {
+    /** `firstTry`: the workflow's first pass, when Netvisor matches may come from the worker's register cache. */
+    async pairInvoice(input: { tenant: string; invoice: InvoiceView; strict?: boolean; notes?: Record<string, string>; firstTry?: boolean }): Promise<PairingResult> {
       return classified(async () => {
         const { to } = settingsOf(input.tenant);
-        const result = await pairInvoiceParties(connections, input.tenant, to, input.invoice);
+        const result = await pairInvoiceParties(connections, input.tenant, to, input.invoice, input.firstTry === true);
         if (input.strict && !result.paired) throw unpairedProblem(input.invoice, to, result.unpaired, input.notes);
         return result;
       });

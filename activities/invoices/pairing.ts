@@ -1,6 +1,8 @@
 import { INVOICE_PAIR, type InvoiceTransferSettings } from '../../config/invoice-schema';
 import type { NetvisorAddress } from '../../connectors/netvisor/sales-documents';
+import { countryCode } from '../../domain/mapping/pairing';
 import { LINK_FIELDS } from '../../domain/mapping/rackbeat-twentyfourseven';
+import { netvisorRegisterCache } from '../targets';
 import type { Connections } from '../connections';
 import { needsOperator } from '../failures';
 import type { InvoiceView } from './view';
@@ -42,26 +44,47 @@ export interface PairingResult {
 
 const productNumbers = (invoice: InvoiceView): string[] => [...new Set(invoice.lines.map((l) => l.productNumber).filter((n): n is string => !!n))];
 
-export async function pairInvoiceParties(connections: Connections, tenant: string, target: InvoiceTarget, invoice: InvoiceView): Promise<PairingResult> {
-  return target === 'netvisor' ? pairNetvisor(connections, tenant, invoice) : pairTwentyFourSeven(connections, tenant, invoice);
+/**
+ * `useCache`: Netvisor pairing may take a match from this worker's register cache (activities/register-cache.ts, as
+ * order export does: only a match, never a miss). The workflow allows it on its first pass only, so a retry after
+ * a refusal (a card or product deleted since the cache read it) asks Netvisor itself.
+ */
+export async function pairInvoiceParties(connections: Connections, tenant: string, target: InvoiceTarget, invoice: InvoiceView, useCache = false): Promise<PairingResult> {
+  return target === 'netvisor' ? pairNetvisor(connections, tenant, invoice, useCache) : pairTwentyFourSeven(connections, tenant, invoice);
 }
 
-async function pairNetvisor(connections: Connections, tenant: string, invoice: InvoiceView): Promise<PairingResult> {
+async function pairNetvisor(connections: Connections, tenant: string, invoice: InvoiceView, useCache: boolean): Promise<PairingResult> {
   const nv = connections.netvisor(tenant);
+  const cache = useCache ? netvisorRegisterCache(connections, tenant) : null;
+  const cached = cache !== null && (await cache.ready());
   const unpaired: UnpairedRecord[] = [];
   const code = String(invoice.customerNumber);
-  const summary = await nv.findCustomerByCode(code);
+  const hit = cached ? cache!.customerByCode(code) : null;
+  const summary = hit ? { netvisorKey: hit.id } : await nv.findCustomerByCode(code);
   let billing: NetvisorAddress | undefined;
   if (!summary) unpaired.push({ register: 'customers', sourceId: code, label: `customer ${code}` });
   else {
-    const card = await nv.getCustomer(summary.netvisorKey);
-    billing = { name: card.name, street: card.address.street, postalCode: card.address.postalCode, city: card.address.city, country: card.address.country || 'FI' };
+    // The billing address is the Rackbeat customer's (a Rackbeat call, not one of Netvisor's one-at-a-time turns);
+    // the Netvisor card's when Rackbeat has none.
+    const rb = await connections.rackbeat(tenant).customers.find(invoice.customerNumber);
+    if (rb?.address_street || rb?.address_city) {
+      billing = { name: rb.company_name ?? invoice.customerName, street: rb.address_street ?? '', postalCode: rb.address_zipcode ?? '', city: rb.address_city ?? '', country: countryCode(rb.address_country, 'FI') };
+    } else {
+      const card = await nv.getCustomer(summary.netvisorKey);
+      billing = { name: card.name, street: card.address.street, postalCode: card.address.postalCode, city: card.address.city, country: card.address.country || 'FI' };
+    }
   }
   const products: Record<string, string> = {};
   for (const number of productNumbers(invoice)) {
+    if (cached && cache!.hasProduct(number)) {
+      products[number] = number;
+      continue;
+    }
     const found = await nv.findProductByCode(number);
-    if (found) products[number] = number;
-    else unpaired.push({ register: 'products', sourceId: number, label: `product ${number}` });
+    if (found) {
+      products[number] = number;
+      cache?.observeProducts([number]);
+    } else unpaired.push({ register: 'products', sourceId: number, label: `product ${number}` });
   }
   return { paired: unpaired.length ? null : { target: 'netvisor', customer: code, ...(billing ? { billing } : {}), products }, unpaired };
 }

@@ -26,7 +26,11 @@ const T_NONE = 'inv-none';
 
 const PAIRS = [{ pair: 'rackbeat-netvisor', registers: { customers: { direction: 'rackbeat-to-netvisor' }, products: { direction: 'rackbeat-to-netvisor' } } }];
 
+const savedRefresh = process.env.SIIRTO_REGISTER_CACHE_REFRESH_S;
+
 beforeAll(async () => {
+  // The worker's register cache is not read again during the file: call counts are exact.
+  process.env.SIIRTO_REGISTER_CACHE_REFRESH_S = String(24 * 3600);
   h = await startRegisterHarness((urls) => [
     { ...registerTenant(T, urls, PAIRS), invoices: InvoiceTransferSettings.parse({ to: 'netvisor', netvisorStatus: 'open', firstLookback: '1h' }) },
     { ...registerTenant(T_WAIT, urls, PAIRS), invoices: InvoiceTransferSettings.parse({ to: 'netvisor', unpaired: 'wait', matchCheckEvery: '1s' }) },
@@ -42,7 +46,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await h?.stop();
+  if (savedRefresh === undefined) delete process.env.SIIRTO_REGISTER_CACHE_REFRESH_S;
+  else process.env.SIIRTO_REGISTER_CACHE_REFRESH_S = savedRefresh;
 });
+
+type Counts = Record<string, number>;
+const stats = async (): Promise<Counts> => (await control(h.urls.netvisor, 'stats')).byPath as Counts;
+const delta = (before: Counts, after: Counts): Counts =>
+  Object.fromEntries(Object.entries(after).flatMap(([k, v]) => (v - (before[k] ?? 0) > 0 ? [[k, v - (before[k] ?? 0)]] : [])));
 
 const lines = (...l: Array<[string, number, string, string?]>): CustomerInvoiceInput['lines'] =>
   l.map(([item_id, quantity, line_price, discount]) => ({ item_id, quantity, line_price, vat_percentage: '25.5', ...(discount ? { discount_percentage: discount } : {}) }));
@@ -104,6 +115,9 @@ describe('invoiceTransfer: Rackbeat → Netvisor', () => {
     const rb = (await h.rackbeat.invoices.view(number))!;
     expect(doc).toMatchObject({ type: 'invoice', customerCode: '1001', ourReference: `rackbeat:${number}`, yourReference: 'PO-77', status: 'open', date: rb.invoiceDate, dueDate: rb.dueDate, currency: 'EUR' });
     expect(Number(String(doc.amount).replace(',', '.'))).toBeCloseTo(Number(rb.totals.gross), 2);
+    // Billed to the Rackbeat customer's name and address.
+    const customer = (await h.rackbeat.customers.get(1001))!;
+    expect(doc.billing).toMatchObject({ name: customer.company_name, street: customer.address_street, postalCode: customer.address_zipcode, city: customer.address_city });
     expect(doc.lines.filter((l: any) => l.type !== 'comment').map((l: any) => [l.productCode, Number(l.quantity), Number(l.unitPrice), Number(l.discountPercent ?? 0), Number(l.vatPercent)])).toEqual([
       ['P1000', 2, 10, 10, 25.5],
       ['P1003', 1, 24.9, 0, 25.5],
@@ -117,6 +131,15 @@ describe('invoiceTransfer: Rackbeat → Netvisor', () => {
     const d = await handle(T, number).describe();
     expect([SiirtoTenant, SiirtoFlow, SiirtoEntity, SiirtoSourceId, SiirtoStatus, SiirtoTargetId].map((k) => d.typedSearchAttributes.get(k))).toEqual([T, 'invoice', 'invoice', `rackbeat/${number}`, 'done', String(number)]);
     expect(d.memo?.summary).toBe(`Rackbeat invoice ${number} → Netvisor sales invoice ${number} for customer 1001, ${rb.totals.gross} EUR`);
+  });
+
+  it("costs one Netvisor call, the document, for a returning customer's invoice with known products (the worker's register cache)", async () => {
+    // The invoice before read both registers into this worker's cache (one call each); customer 1001, P1000 and P1003 are in it.
+    const before = await stats();
+    const number = await bookQuietly(1001, lines(['P1000', 1, '10.00'], ['P1003', 2, '24.90']));
+    await startInvoiceTransfer(h.client, { tenant: T, number, trigger: 'reconcile' }, h.taskQueue);
+    expect(await result(T, number)).toMatchObject({ status: 'done', found: false });
+    expect(delta(before, await stats())).toEqual({ 'POST /salesinvoice.nv': 1 });
   });
 
   it('gives one invoice when the same delivery arrives three times at once and the reconciliation starts it too', async () => {
