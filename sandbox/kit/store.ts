@@ -17,7 +17,7 @@ interface FieldIndex {
   records: SandboxRecord[];
   length: number;
   version: number;
-  byValue: Map<unknown, SandboxRecord>;
+  byValue: Map<unknown, SandboxRecord[]>;
 }
 
 export class SandboxStore {
@@ -74,8 +74,13 @@ export class SandboxStore {
    * the store's back; code that changes an indexed field of a record in place calls `touched(name)` afterwards.
    */
   findBy<T extends SandboxRecord = SandboxRecord>(name: string, field: string, value: unknown): T | undefined {
+    return this.allBy<T>(name, field, value)[0];
+  }
+
+  /** Every record of `name` whose `field` is `value`, in insertion order (`filter`, through the index of `findBy`). */
+  allBy<T extends SandboxRecord = SandboxRecord>(name: string, field: string, value: unknown): T[] {
     const records = this.list(name);
-    if (value === undefined) return records.find((r) => r[field] === undefined) as T | undefined;
+    if (value === undefined) return records.filter((r) => r[field] === undefined) as T[];
     const key = `${name}\u0000${field}`;
     let index = this.indexes.get(key);
     if (!index || index.records !== records || index.length !== records.length || index.version !== this.version(name)) {
@@ -83,11 +88,11 @@ export class SandboxStore {
       for (const record of records) this.addTo(index, record);
       this.indexes.set(key, index);
     }
-    const found = index.byValue.get(value);
-    if (found === undefined || found[field] === value) return found as T | undefined;
+    const found = index.byValue.get(value) ?? [];
+    if (found.every((r) => r[field] === value)) return found.slice() as T[];
     // Changed in place without `touched`: answer as a scan would, and rebuild next time.
     index.version = -1;
-    return records.find((r) => r[field] === value) as T | undefined;
+    return records.filter((r) => r[field] === value) as T[];
   }
 
   /** Records of `name` were changed in place (an indexed field such as a number): indexes over it are rebuilt on next use. */
@@ -101,7 +106,10 @@ export class SandboxStore {
 
   private addTo(index: FieldIndex, record: SandboxRecord): void {
     const value = record[index.field];
-    if (value !== undefined && !index.byValue.has(value)) index.byValue.set(value, record);
+    if (value === undefined) return;
+    const same = index.byValue.get(value);
+    if (same) same.push(record);
+    else index.byValue.set(value, [record]);
   }
 
   /** Monotonic ids per sequence name, starting at `start`. */

@@ -23,6 +23,16 @@ describe('SandboxStore.findBy', () => {
     expect(store.findBy('other', 'number', 'P7')).toBeUndefined();
   });
 
+  it('lists every record with a value, in order, as filter() does', () => {
+    const store = new SandboxStore(['inventory']);
+    for (let i = 0; i < 300; i++) store.insert('inventory', { product: i % 100, warehouse: Math.floor(i / 100) });
+    expect(store.allBy('inventory', 'product', 42)).toEqual(store.list('inventory').filter((r) => r.product === 42));
+    expect(store.allBy('inventory', 'product', 42)).toHaveLength(3);
+    store.remove('inventory', (r) => r.product === 42 && r.warehouse === 1);
+    expect(store.allBy('inventory', 'product', 42).map((r) => r.warehouse)).toEqual([0, 2]);
+    expect(store.allBy('inventory', 'product', 1000)).toEqual([]);
+  });
+
   it('compares exactly: the number 5 is not the text "5"', () => {
     const store = new SandboxStore(['products']);
     store.insert('products', { number: 5 });
