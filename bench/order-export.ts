@@ -21,7 +21,6 @@ import { log } from '../client/log';
 import type { ResolvedTenant } from '../config/load';
 import { OrderExportSettings } from '../config/schema';
 import { startSandboxes } from '../sandbox/registry';
-import type { StartedSandbox } from '../sandbox/kit/server';
 import { EncryptionCodec } from '../worker/payload-codec';
 import { createWorker, installRuntime } from '../worker/worker';
 import { exportOrderWorkflowId } from '../workflows/order-export';
@@ -157,18 +156,6 @@ async function startSiirto(temporal: Awaited<ReturnType<typeof benchTemporal>>, 
   };
 }
 
-/** When each document landed in the Netvisor sandbox, by our reference ("woo:<order number>"). */
-function watchDocuments(netvisor: StartedSandbox): Map<string, number> {
-  const landed = new Map<string, number>();
-  const store = netvisor.ctx.store;
-  const insert = store.insert.bind(store);
-  store.insert = ((name: string, record: Record<string, unknown>) => {
-    if (name === 'salesInvoices' && typeof record.ourReference === 'string') landed.set(record.ourReference, Date.now());
-    return insert(name, record as never);
-  }) as typeof store.insert;
-  return landed;
-}
-
 async function partA(temporal: Awaited<ReturnType<typeof benchTemporal>>, netvisor: { url: string }, woo: { url: string }, sandboxPid: number, orders: BenchOrder[], newOrders: BenchOrder[]): Promise<void> {
   out(`(a) one Netvisor environment, ${orders.length} orders from returning customers (cards and products exist beforehand), burst delivery; the sandboxes in a process of their own, as Netvisor is not in the worker's`);
   out(`  latency: ${await setLatency(netvisor.url, 'netvisor', NETVISOR_LATENCY)}; ${await setLatency(woo.url, 'woocommerce', WOO_LATENCY)}`);
@@ -260,11 +247,10 @@ async function partA(temporal: Awaited<ReturnType<typeof benchTemporal>>, netvis
   }
 }
 
-async function partC(temporal: Awaited<ReturnType<typeof benchTemporal>>, netvisor: StartedSandbox, woo: StartedSandbox, orders: BenchOrder[]): Promise<void> {
-  out(`(c) webhook → document latency, ${orders.length} orders at 1 order/s, returning customers`);
+async function partC(temporal: Awaited<ReturnType<typeof benchTemporal>>, netvisor: { url: string }, woo: { url: string }, landedDocuments: () => Promise<Map<string, number>>, orders: BenchOrder[]): Promise<void> {
+  out(`(c) webhook → document latency, ${orders.length} orders at 1 order/s, returning customers; the sandboxes in a process of their own, the time taken when the sandbox stores the document`);
   await freshNetvisorWithRegisters(netvisor.url, orders);
   out(`  latency: ${await setLatency(netvisor.url, 'netvisor', NETVISOR_LATENCY)}; ${await setLatency(woo.url, 'woocommerce', WOO_LATENCY)}`);
-  const landed = watchDocuments(netvisor);
   const siirto = await startSiirto(temporal, netvisor.url, woo.url);
   const wooStats0 = await sandboxStats(woo.url);
   const nv0 = await sandboxStats(netvisor.url);
@@ -284,6 +270,7 @@ async function partC(temporal: Awaited<ReturnType<typeof benchTemporal>>, netvis
     }
     await Promise.all(sends);
     await Promise.all(orders.map((o) => siirto.client.workflow.getHandle(exportOrderWorkflowId('bench', 'woo', String(o.id))).result()));
+    const landed = await landedDocuments();
     const latencies = [...posted].map(([ref, at]) => (landed.get(ref) ?? NaN) - at).filter(Number.isFinite).sort((a, b) => a - b);
     const wooStats1 = await sandboxStats(woo.url);
     const nv1 = await sandboxStats(netvisor.url);
@@ -337,28 +324,30 @@ async function main(): Promise<void> {
   log.level = 'error'; // deferred webhooks (503 while Temporal is slow) are counted in the report
   installRuntime('ERROR');
   out(`order export, ${new Date().toISOString()}${FULL ? ' (full size)' : ' (CI size; --full for the full run)'}`);
+  // In this process only to describe the latency in force (b); every part's own sandboxes run in a process of their own.
   const [netvisor, woo] = await startSandboxes(['netvisor', 'woocommerce']);
-  await control(woo.url, 'seed', { seed: 11, counts: { products: 60, orders: 0 } });
-  const shop = new WooCommerceClient({ baseUrl: woo.url, ...WOO_CREDENTIALS });
   try {
     if (ONLY.includes('a') || ONLY.includes('c')) {
       const temporal = await benchTemporal();
       try {
-        if (ONLY.includes('a')) {
-          // Netvisor and the shop in a process of their own: their work does not queue behind the worker's on one event loop.
-          const host = await hostSandboxes(['netvisor', 'woocommerce']);
-          try {
-            const [hostedNetvisor, hostedWoo] = host.urls.map((url) => ({ url }));
-            await control(hostedWoo.url, 'seed', { seed: 11, counts: { products: 60, orders: 0 } });
-            const hostedShop = new WooCommerceClient({ baseUrl: hostedWoo.url, ...WOO_CREDENTIALS });
+        // Netvisor and the shop in a process of their own: their work does not queue behind the worker's on one event loop.
+        const host = await hostSandboxes(['netvisor', 'woocommerce']);
+        try {
+          const [hostedNetvisor, hostedWoo] = host.urls.map((url) => ({ url }));
+          await control(hostedWoo.url, 'seed', { seed: 11, counts: { products: 60, orders: 0 } });
+          const hostedShop = new WooCommerceClient({ baseUrl: hostedWoo.url, ...WOO_CREDENTIALS });
+          if (ONLY.includes('a')) {
             const orders = await withoutLatency(hostedWoo, () => makeReturningOrders(hostedShop, ORDERS, 20, 0));
             const fresh = await makeNewCustomerOrders(hostedShop, NEW_CUSTOMERS);
             await partA(temporal, hostedNetvisor, hostedWoo, host.pid, orders, fresh);
-          } finally {
-            await host.stop();
           }
+          if (ONLY.includes('c')) {
+            const orders = await withoutLatency(hostedWoo, () => makeReturningOrders(hostedShop, PACED, 20, 100_000));
+            await partC(temporal, hostedNetvisor, hostedWoo, () => host.landedDocuments(), orders);
+          }
+        } finally {
+          await host.stop();
         }
-        if (ONLY.includes('c')) await partC(temporal, netvisor, woo, await withoutLatency(woo, () => makeReturningOrders(shop, PACED, 20, 100_000)));
       } finally {
         await temporal.stop();
       }

@@ -13,6 +13,11 @@ import { isSandboxSystem, startSandboxes } from '../sandbox/registry';
 export interface HostedSandboxes {
   urls: string[];
   pid: number;
+  /**
+   * When each Netvisor sales document landed in a hosted sandbox (the host's Date.now(), the same clock as ours), by
+   * its our-reference ("woo:<order number>"): for latency figures taken where the document is stored.
+   */
+  landedDocuments(): Promise<Map<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -20,8 +25,8 @@ export interface HostedSandboxes {
 export async function hostSandboxes(systems: readonly SandboxSystem[]): Promise<HostedSandboxes> {
   const child: ChildProcess = spawn(process.execPath, [path.join(__dirname, 'sandbox-host.js'), ...systems], { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const lines = readline.createInterface({ input: child.stdout! });
   const urls = await new Promise<string[]>((resolve, reject) => {
-    const lines = readline.createInterface({ input: child.stdout! });
     lines.once('line', (line) => {
       try {
         resolve((JSON.parse(line) as { urls: string[] }).urls);
@@ -34,6 +39,18 @@ export async function hostSandboxes(systems: readonly SandboxSystem[]): Promise<
   return {
     urls,
     pid: child.pid!,
+    landedDocuments() {
+      return new Promise<Map<string, number>>((resolve, reject) => {
+        lines.once('line', (line) => {
+          try {
+            resolve(new Map(Object.entries((JSON.parse(line) as { landed: Record<string, number> }).landed)));
+          } catch (err) {
+            reject(new Error(`sandbox host said "${line}": ${(err as Error).message}`));
+          }
+        });
+        child.stdin!.write('landed\n');
+      });
+    },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
@@ -49,6 +66,15 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const started = await startSandboxes(systems as SandboxSystem[]);
+  const landed: Record<string, number> = {};
+  for (const sandbox of started.filter((s) => s.system === 'netvisor')) {
+    const store = sandbox.ctx.store;
+    const insert = store.insert.bind(store);
+    store.insert = ((name: string, record: Record<string, unknown>) => {
+      if (name === 'salesInvoices' && typeof record.ourReference === 'string') landed[record.ourReference] = Date.now();
+      return insert(name, record as never);
+    }) as typeof store.insert;
+  }
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -58,7 +84,9 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop());
   process.stdin.on('end', () => void stop());
-  process.stdin.resume();
+  readline.createInterface({ input: process.stdin }).on('line', (line) => {
+    if (line.trim() === 'landed') process.stdout.write(`${JSON.stringify({ landed })}\n`);
+  });
   process.stdout.write(`${JSON.stringify({ urls: started.map((s) => s.url) })}\n`);
 }
 
