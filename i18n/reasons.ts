@@ -63,6 +63,8 @@ const REFUSALS: Array<[RegExp, MessageKey, string[]]> = [
   [/^pair (\S+) has no register "(.*)": use (.*)$/, 'onboarding.refuse.unknownRegister', ['pair', 'register', 'allowed']],
   [/^choose a direction for (\S+): (.*)$/, 'onboarding.refuse.direction', ['register', 'choices']],
   [/^pair (\S+) has no transfer "(.*)" in the tenant file: use (.*)$/, 'onboarding.refuse.unknownTransfer', ['pair', 'transfer', 'allowed']],
+  [/^(\S+) for (\S+) is not live: choose the transfers in the registers step, then go live$/, 'onboarding.refuse.notLive', ['pair', 'tenant']],
+  [/^addTransfers needs the transfers to start, such as \["stock:woo"\]$/, 'onboarding.refuse.noTransfers', []],
 ];
 
 export function localizeText(lang: Lang, text: string | undefined | null): string {

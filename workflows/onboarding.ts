@@ -80,6 +80,8 @@ export const confirmRegistersUpdate = defineUpdate<Step, [RegistersArgs]>('confi
 export const runMigrationsUpdate = defineUpdate<Step, [{ dryRun: boolean }]>('runMigrations');
 export const goLiveUpdate = defineUpdate<GoLiveState, [{ at?: string }]>('goLive');
 export const cancelGoLiveUpdate = defineUpdate<GoLiveState, []>('cancelGoLive');
+/** A live pair: start transfers the tenant file offers (read again, so one added to the file since go-live counts). */
+export const addTransfersUpdate = defineUpdate<GoLiveState, [{ transfers: string[] }]>('addTransfers');
 
 const checks = proxyActivities<Activities>({
   startToCloseTimeout: '2m',
@@ -249,10 +251,7 @@ export async function onboarding(input: OnboardingInput): Promise<void> {
           return step;
         }
         c.transfers = chosen;
-        for (const o of offered) {
-          const on = chosen.includes(o.id);
-          transferLines.push({ system: o.system, ok: true, item: o.kind, message: on ? o.on : o.off, msg: { key: o.msg.key, params: { ...o.msg.params, chosen: on ? 'yes' : 'no' } } });
-        }
+        transferLines.push(...transferLinesOf(offered, chosen));
       }
       return finish(
         step,
@@ -410,6 +409,45 @@ export async function onboarding(input: OnboardingInput): Promise<void> {
     },
   );
 
+  setHandler(
+    addTransfersUpdate,
+    async ({ transfers }) => {
+      // An activity that failed after its retries, or an answer that refuses: the update fails with the reason, the pair stays live.
+      const refuse = (err: unknown): never => {
+        if (err instanceof ActivityFailure) throw ApplicationFailure.nonRetryable(err.cause?.message ?? err.message);
+        throw err;
+      };
+      const plan = await checks.describeOnboarding(input.tenant, input.pair).catch(refuse);
+      if ('problem' in plan) throw ApplicationFailure.nonRetryable(plan.problem);
+      const offered = plan.transfers ?? [];
+      c.transfersAvailable = offered;
+      const unknown = transfers.find((id) => !offered.some((o) => o.id === id));
+      if (unknown !== undefined) throw ApplicationFailure.nonRetryable(unknownTransfer(c, unknown));
+      const chosen = offered.filter((o) => transfers.includes(o.id) || c.transfers?.includes(o.id)).map((o) => o.id);
+      const schedules = await writes.ensureFlowSchedules(input.tenant, input.pair, taskQueue, chosen).catch(refuse);
+      c.transfers = chosen;
+      c.goLive = { status: 'live', at: c.goLive?.at ?? new Date().toISOString(), schedules };
+      const registers = stepOf(c, 'registers');
+      registers.lines = [...registers.lines.filter((l) => l.item !== 'stock' && l.item !== 'invoices'), ...transferLinesOf(offered, chosen)];
+      const goLive = stepOf(c, 'go-live');
+      goLive.lines = [{ system: c.systems[c.systems.length - 1], ok: true, message: `live: ${schedules.join(', ')}` }, ...goLive.lines.filter((l) => l.item === 'webhooks')];
+      goLive.at = new Date().toISOString();
+      publish();
+      return c.goLive;
+    },
+    {
+      validator: ({ transfers }) => {
+        if (c.problem) throw new Error(`onboarding of ${c.pair} for ${c.tenant} cannot go on: ${c.problem}`);
+        if (c.goLive?.status !== 'live' || stepOf(c, 'go-live').status !== 'ok') {
+          throw new Error(`${c.pair} for ${c.tenant} is not live: choose the transfers in the registers step, then go live`);
+        }
+        if (!Array.isArray(transfers) || !transfers.length || transfers.some((x) => typeof x !== 'string')) {
+          throw new Error('addTransfers needs the transfers to start, such as ["stock:woo"]');
+        }
+      },
+    },
+  );
+
   publish();
   if (!described) {
     const plan = await checks.describeOnboarding(input.tenant, input.pair);
@@ -452,6 +490,17 @@ function checkArgs(args: PrerequisitesArgs): void {
   }
 }
 
+const unknownTransfer = (c: OnboardingChecklist, id: string): string =>
+  `pair ${c.pair} has no transfer "${id}" in the tenant file: use ${(c.transfersAvailable ?? []).map((o) => o.id).join(', ') || 'none (no stock or invoice transfer for this pair)'}`;
+
+/** One registers-step line per offered transfer: what it does, chosen or left out. */
+function transferLinesOf(offered: TransferOffer[], chosen: string[]): CheckLine[] {
+  return offered.map((o) => {
+    const on = chosen.includes(o.id);
+    return { system: o.system, ok: true, item: o.kind, message: on ? o.on : o.off, msg: { key: o.msg.key, params: { ...o.msg.params, chosen: on ? 'yes' : 'no' } } };
+  });
+}
+
 /** The transfer ids to go live with: the ones named (each offered by the tenant file), or every offered one when none are named. */
 function resolveTransfers(c: OnboardingChecklist, args: RegistersArgs): string[] {
   if (args?.transfers !== undefined && args.transfers !== null && !Array.isArray(args.transfers)) throw new Error('confirmRegisters takes transfers as a list, such as ["stock:woo", "invoices"]');
@@ -460,9 +509,7 @@ function resolveTransfers(c: OnboardingChecklist, args: RegistersArgs): string[]
   const offered = c.transfersAvailable;
   if (args?.transfers === undefined || args.transfers === null) return offered.map((o) => o.id);
   for (const id of args.transfers) {
-    if (!offered.some((o) => o.id === id)) {
-      throw new Error(`pair ${c.pair} has no transfer "${id}" in the tenant file: use ${offered.map((o) => o.id).join(', ') || 'none (no stock or invoice transfer for this pair)'}`);
-    }
+    if (!offered.some((o) => o.id === id)) throw new Error(unknownTransfer(c, id));
   }
   return offered.filter((o) => args.transfers!.includes(o.id)).map((o) => o.id);
 }

@@ -20,6 +20,7 @@ import {
 import { codecFromEnvironment } from '../../worker/payload-codec';
 import { TASK_QUEUE } from '../../orchestration/task-queue';
 import {
+  addTransfersUpdate,
   cancelGoLiveUpdate,
   checkCredentialsUpdate,
   checkPermissionsUpdate,
@@ -203,7 +204,17 @@ export async function walkOnboarding(handle: OnboardingHandle, opts: Omit<Onboar
       io.print('refused' in r ? `${mark('failed', io.colour)} ${localizeText(lang, r.refused)}\n` : `${t(lang, 'onboard.cancelledAt', { at: r.at })}\n`);
       return { code: 'refused' in r ? EXIT.failed : EXIT.ok, checklist: c };
     }
-    const ok = await stepDone(await update(() => handle.executeUpdate(checkCredentialsUpdate)));
+    // --transfers on a live pair: start the transfers named that are not live yet (the tenant file is read again).
+    const adding = parseTransfers(opts.transfers);
+    let added = true;
+    if (c.goLive?.status === 'live' && adding?.length) {
+      const r = await update(() => handle.executeUpdate(addTransfersUpdate, { args: [{ transfers: adding }] }));
+      added = !('refused' in r);
+      io.print('refused' in r ? `${mark('failed', io.colour)} ${localizeText(lang, r.refused)}\n` : `${mark('ok', io.colour)} ${t(lang, 'onboard.live', { schedules: r.schedules.join(', ') || t(lang, 'onboard.live.none') })}\n`);
+      c = await handle.query(checklistQuery);
+      if (added) io.print(describeStep(stepOf(c, 'registers'), io.colour, lang));
+    }
+    const ok = (await stepDone(await update(() => handle.executeUpdate(checkCredentialsUpdate)))) && added;
     // Live flows whose credentials stopped working wait in needs-attention; say what to do about them.
     for (const line of stepOf(c, 'credentials').lines.filter((l) => !l.ok)) io.print(`${localizeText(lang, credentialsAdvice(c.tenant, line.message))}\n`);
     io.print(describeChecklist(c, io.colour, lang));

@@ -5,7 +5,14 @@ import { listenConsole, type ConsoleAuth } from '../../client/console';
 import { consoleAuthFromEnvironment } from '../../client/console/auth';
 import { startOnboarding } from '../../client/onboarding';
 import { onboardingWorkflowId } from '../../domain/onboarding';
-import { checkCredentialsUpdate, checklistQuery } from '../../workflows/onboarding';
+import {
+  checkCredentialsUpdate,
+  checklistQuery,
+  checkPermissionsUpdate,
+  checkPrerequisitesUpdate,
+  confirmRegistersUpdate,
+  goLiveUpdate,
+} from '../../workflows/onboarding';
 import { launchBrowser, newPage, screenshot } from '../support/browser';
 import { demoLikeTenant, NETVISOR_SANDBOX, startHarness, type Harness } from '../support/order-export-harness';
 import { RACKBEAT_TOKEN } from '../support/register-harness';
@@ -25,6 +32,7 @@ const bad = `onb-page-${run}-bad`;
 const registers = `onb-page-${run}-rb`;
 const stocked = `onb-page-${run}-st`;
 const readOnly = `onb-page-${run}-ro`;
+const late = `onb-page-${run}-lt`;
 const auth: ConsoleAuth = consoleAuthFromEnvironment({
   SIIRTO_CONSOLE_USERS: 'olli:operator:olli-password,riikka:read-only:riikka-password',
   SIIRTO_CONSOLE_SECRET: crypto.randomBytes(32).toString('hex'),
@@ -66,6 +74,7 @@ beforeAll(async () => {
     } as unknown as ResolvedTenant,
     // Stock levels Netvisor → the shop (issue #17), onboarded with shop-netvisor; one with a read-only WooCommerce key.
     { ...demoLikeTenant(stocked, urls), name: 'Varasto Oy', stock: StockSettings.parse({ shops: [{ shop: 'woo', warehouses: ['Päävarasto'] }] }) } as unknown as ResolvedTenant,
+    { ...demoLikeTenant(late, urls), name: 'Myöhemmin Oy', stock: StockSettings.parse({ shops: [{ shop: 'woo', warehouses: ['Päävarasto'] }] }) } as unknown as ResolvedTenant,
     (() => {
       const tn = demoLikeTenant(readOnly, urls);
       return { ...tn, name: 'Lukuavain Oy', shops: tn.shops.map((s) => ({ ...s, consumerKey: 'ck_readonly', consumerSecret: 'cs_readonly' })), stock: StockSettings.parse({ shops: [{ shop: 'woo', warehouses: ['Päävarasto'] }] }) } as unknown as ResolvedTenant;
@@ -286,5 +295,29 @@ test('stock levels with a read-only WooCommerce key: ⚠ with the sentence in En
   await expect(page.getByRole('button', { name: 'Check the prerequisites' }).count()).resolves.toBe(0);
   await page.getByRole('button', { name: 'Norsk (bokmål)' }).click();
   await expect(step(page, 'permissions').locator('li.check[data-system="shop:woo"] .sentence').textContent()).resolves.toMatch(/^REST API-nøkkelen til WooCommerce kan bare lese/);
+  await page.context().close();
+});
+
+test('a live pair whose stock transfer was left out: the page offers it, and starting it creates its Schedule', async () => {
+  // Onboarded to go-live as `siirto onboard --transfers none --go-live now` would.
+  const handle = await startOnboarding(h.client, late, 'shop-netvisor', taskQueue);
+  for (const update of [checkCredentialsUpdate, checkPermissionsUpdate] as const) expect((await handle.executeUpdate(update)).status).toBe('ok');
+  expect((await handle.executeUpdate(checkPrerequisitesUpdate, { args: [{ create: false }] })).status).toBe('ok');
+  await handle.executeUpdate(confirmRegistersUpdate, { args: [{ registers: [], transfers: [] }] });
+  const live = await handle.executeUpdate(goLiveUpdate, { args: [{ at: 'now' }] });
+  schedules.push(...live.schedules);
+  expect(live.schedules).toEqual([`reconcile/${late}/woo`]);
+
+  const page = await signIn(`/onboarding/${late}/shop-netvisor`);
+  await expect(step(page, 'registers').locator('li.check[data-system="shop:woo"] .sentence').textContent()).resolves.toMatch(/^not chosen \(stays off\): stock levels Netvisor → woo/);
+  await page.getByRole('checkbox', { name: /stock levels Netvisor → woo from warehouse Päävarasto/ }).check();
+  await page.getByRole('button', { name: 'Start the chosen transfers' }).click();
+  await page.getByText('Done: Go-live.').waitFor({ timeout: 60_000 });
+  schedules.push(`stock/${late}/woo`);
+  await expect(page.locator('main').textContent()).resolves.toContain(`stock/${late}/woo`);
+  const stock = await h.client.schedule.getHandle(`stock/${late}/woo`).describe();
+  expect(stock.action).toMatchObject({ type: 'startWorkflow', workflowType: 'watchStock' });
+  // Nothing left to start: the offer is gone.
+  await expect(page.getByRole('button', { name: 'Start the chosen transfers' }).count()).resolves.toBe(0);
   await page.context().close();
 });

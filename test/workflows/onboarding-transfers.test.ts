@@ -21,6 +21,7 @@ import {
   checkPrerequisitesUpdate,
   confirmRegistersUpdate,
   goLiveUpdate,
+  addTransfersUpdate,
   type OnboardingChecklist,
 } from '../../workflows/onboarding';
 import { temporalAddress, workflowBundle } from '../support/order-export-harness';
@@ -263,6 +264,10 @@ describe('a Shopify location the shop does not have', () => {
     expect((await h.executeUpdate(checkPermissionsUpdate)).status).toBe('ok');
     const step = await h.executeUpdate(checkPrerequisitesUpdate, { args: [{ create: true }] });
     expect(step.status).toBe('failed');
+    // Not live: transfers are chosen in the registers step, not added.
+    expect(await refusal(h.executeUpdate(addTransfersUpdate, { args: [{ transfers: ['stock:woo'] }] }))).toBe(
+      `shop-netvisor for ${T.location} is not live: choose the transfers in the registers step, then go live`,
+    );
     expect(step.lines.filter((l) => !l.ok)).toEqual([
       {
         system: 'shop:shopify', ok: false, item: 'stock location',
@@ -308,6 +313,19 @@ describe('invoices Rackbeat → Netvisor, with rackbeat-netvisor', () => {
     expect(live.status).toBe('live');
     expect(live.schedules).toEqual([]);
     expect(await scheduleExists(`invoices/${T.off}`)).toBe(false);
+
+    // Live, and the operator starts the invoices after all: only a transfer of this pair's tenant file is taken.
+    expect(await refusal(h.executeUpdate(addTransfersUpdate, { args: [{ transfers: ['stock:woo'] }] }))).toBe(
+      'pair rackbeat-netvisor has no transfer "stock:woo" in the tenant file: use invoices',
+    );
+    const added = await h.executeUpdate(addTransfersUpdate, { args: [{ transfers: ['invoices'] }] });
+    for (const id of added.schedules) schedules.add(id);
+    expect(added).toMatchObject({ status: 'live', at: live.at, schedules: [`invoices/${T.off}`] });
+    expect(await scheduleExists(`invoices/${T.off}`)).toBe(true);
+    const c = await checklist(h);
+    expect(c.transfers).toEqual(['invoices']);
+    expect(stepOf(c, 'registers').lines.map((l) => [l.item, l.msg?.params?.chosen])).toEqual([['invoices', 'yes']]);
+    expect(stepOf(c, 'go-live').lines[0].message).toBe(`live: invoices/${T.off}`);
   });
 
   test('a registered customer_invoice webhook is named; a Netvisor user without Myyntilaskut is refused', async () => {
@@ -405,6 +423,15 @@ describe('siirto onboard with transfers', () => {
     expect(printed).toContain('    ✔ shop:shopify stock: varastosaldot Netvisor → shopify varastosta Päävarasto (varastosaldo), haku 10m välein\n');
     expect(printed).toContain(`    ✔ netvisor   Varasto / inventorybywarehouse.nv: OK (varastosaldot kauppaan woo, shopify)\n`);
     expect(printed).toContain(`stock/${T.walk}/shopify`);
+
+    // Run again on the live pair with --transfers: the one not live yet starts, the credentials are checked again.
+    printed = '';
+    const again = await walkOnboarding(h, { transfers: 'stock:woo' }, io);
+    expect(again.code).toBe(0);
+    for (const id of again.checklist.goLive?.schedules ?? []) schedules.add(id);
+    expect(again.checklist.goLive?.schedules).toEqual([`reconcile/${T.walk}/woo`, `stock/${T.walk}/woo`, `stock/${T.walk}/shopify`]);
+    expect(printed).toContain(`✔ Käyttöönotto: käytössä; ajastukset reconcile/${T.walk}/woo, stock/${T.walk}/woo, stock/${T.walk}/shopify\n`);
+    expect(printed).toContain('    ✔ shop:woo   stock: varastosaldot Netvisor → woo varastosta Päävarasto (varastosaldo), haku 5m välein\n');
     // A transfer the file does not configure is refused in the operator's language.
     expect(localizeText('fi', 'pair shop-netvisor has no transfer "invoices" in the tenant file: use stock:woo')).toBe(
       'parilla shop-netvisor ei ole asiakastiedostossa siirtoa "invoices": käytä stock:woo',

@@ -10,6 +10,7 @@ import { localizeText } from '../../../i18n/reasons';
 import { TASK_QUEUE } from '../../../orchestration/task-queue';
 import {
   type OnboardingChecklist,
+  addTransfersUpdate,
   cancelGoLiveUpdate,
   checkCredentialsUpdate,
   checkPermissionsUpdate,
@@ -49,7 +50,7 @@ export function configuredPairs(tn: ResolvedTenant): OnboardingPair[] {
 
 const Params = z.object({ tenant: z.string().min(1).max(200), pair: z.string().refine(isOnboardingPair, { error: 'not an onboarding pair' }) });
 
-const ACTIONS = ['start', 'credentials', 'permissions', 'prerequisites', 'create', 'registers', 'plan', 'migrate', 'go-live', 'go-live-at', 'cancel-go-live'] as const;
+const ACTIONS = ['start', 'credentials', 'permissions', 'prerequisites', 'create', 'registers', 'plan', 'migrate', 'go-live', 'go-live-at', 'cancel-go-live', 'add-transfers'] as const;
 const Action = z
   .object({
     action: z.enum(ACTIONS),
@@ -118,6 +119,15 @@ function stepActions(req: FastifyRequest, reply: FastifyReply, c: Checklist, ste
   const next = nextStep(c);
   const live = c.goLive?.status === 'live';
   if (step.name === 'credentials') return form(reply, base, 'credentials', t(lang, 'onboardingPage.checkCredentials'), '', next === 'credentials');
+  // A live pair: the tenant file's transfers that are not live yet can still be started.
+  if (live && step.name === 'registers') {
+    const waiting = (c as OnboardingChecklist).transfersAvailable?.filter((o) => !(c as OnboardingChecklist).transfers?.includes(o.id)) ?? [];
+    if (!waiting.length) return html``;
+    const rows = waiting.map(
+      (o) => html`<li><label class="check" data-transfer="${o.id}"><input type="checkbox" name="transfers" value="${o.id}"> <strong>${systemName(lang, o.system)}</strong>: ${tl(lang, { key: o.msg.key, params: { ...o.msg.params, chosen: 'yes' } })}</label></li>`,
+    );
+    return form(reply, base, 'add-transfers', t(lang, 'onboardingPage.addTransfers'), html`<fieldset class="transfers"><legend>${t(lang, 'onboardingPage.moreTransfers')}</legend><ul class="checks">${rows}</ul></fieldset>`);
+  }
   if (live || step.name !== next) return html``;
   switch (step.name) {
     case 'permissions':
@@ -248,6 +258,10 @@ async function act(deps: ConsoleDeps, handle: OnboardingHandle, c: Checklist, bo
     }
     case 'cancel-go-live':
       return handle.executeUpdate(cancelGoLiveUpdate);
+    case 'add-transfers': {
+      const transfers = body.transfers === undefined ? [] : Array.isArray(body.transfers) ? body.transfers : [body.transfers];
+      return handle.executeUpdate(addTransfersUpdate, { args: [{ transfers }] });
+    }
   }
 }
 
@@ -263,6 +277,7 @@ const ACTION_STEP: Record<(typeof ACTIONS)[number], Parameters<typeof stepTitleK
   'go-live': 'go-live',
   'go-live-at': 'go-live',
   'cancel-go-live': 'go-live',
+  'add-transfers': 'go-live',
 };
 
 export const onboardingPage: ConsolePage = {
