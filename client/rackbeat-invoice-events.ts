@@ -1,7 +1,15 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { z } from 'zod';
 import { TASK_QUEUE } from '../orchestration/task-queue';
 import { invoiceTransfer, invoiceTransferWorkflowId, type InvoiceTransferInput, type InvoiceTransferResult } from '../workflows/invoice-transfer';
 import { statusQuery, type TransferState } from '../workflows/transfer';
+
+/** What starts a transfer, checked before anything reaches Temporal. */
+export const InvoiceTransferStart = z.object({
+  tenant: z.string().min(1, 'the tenant is empty'),
+  number: z.number({ message: 'the Rackbeat invoice number must be a number' }).int('the Rackbeat invoice number must be a whole number').positive('the Rackbeat invoice number must be positive'),
+  trigger: z.enum(['webhook', 'reconcile', 'credit-note', 'manual']),
+});
 
 /**
  * Starts the transfer of one Rackbeat invoice or credit note, or joins the one already running: the workflow id is
@@ -9,7 +17,10 @@ import { statusQuery, type TransferState } from '../workflows/transfer';
  * and a finished one is never started again (REJECT_DUPLICATE). The webhook route, the reconciliation poll and a
  * credit note waiting for its invoice all call this; duplicates land on the one workflow.
  */
-export async function startInvoiceTransfer(client: Client, input: InvoiceTransferInput, taskQueue = TASK_QUEUE): Promise<{ workflowId: string; alreadyFinished: boolean }> {
+export async function startInvoiceTransfer(client: Client, raw: InvoiceTransferInput, taskQueue = TASK_QUEUE): Promise<{ workflowId: string; alreadyFinished: boolean }> {
+  const parsed = InvoiceTransferStart.safeParse(raw);
+  if (!parsed.success) throw new Error(`cannot start an invoice transfer: ${parsed.error.issues[0].message}`);
+  const input: InvoiceTransferInput = parsed.data;
   const workflowId = invoiceTransferWorkflowId(input.tenant, input.number);
   try {
     await client.workflow.start(invoiceTransfer, {
