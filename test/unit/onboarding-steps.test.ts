@@ -42,3 +42,36 @@ describe('onboarding step order', () => {
     expect(isCredentialsProblem(undefined)).toBe(false);
   });
 });
+
+describe('the transfers a pair offers (activities/onboarding.ts)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { pairSystems, pairTransfers } = require('../../activities/onboarding') as typeof import('../../activities/onboarding');
+  const { StockSettings } = require('../../config/stock-schema') as typeof import('../../config/stock-schema');
+  const { InvoiceTransferSettings } = require('../../config/invoice-schema') as typeof import('../../config/invoice-schema');
+  const tenant = (over: Record<string, unknown>) =>
+    ({
+      tenant: 'acme',
+      connections: { netvisor: {}, procountor: {}, rackbeat: {}, twentyfourseven: {} },
+      shops: [{ id: 'shop', system: 'shopify', exportTo: 'procountor' }],
+      orderExport: {},
+      ...over,
+    }) as unknown as Parameters<typeof pairSystems>[0];
+
+  test('stock goes with shop-netvisor, also for a shop that exports elsewhere; invoices with the pair of their target', () => {
+    const t = tenant({ stock: StockSettings.parse({ shops: [{ shop: 'shop', warehouses: ['Päävarasto', 'Lahti'], mode: 'sum', quantity: 'available' }] }), invoices: InvoiceTransferSettings.parse({ to: '24so', creditNotes: false }) });
+    expect(pairSystems(t, 'shop-netvisor')).toEqual(['shop:shop', 'netvisor']);
+    expect(pairSystems(t, 'shop-procountor')).toEqual(['shop:shop', 'procountor']);
+    expect(pairTransfers(t, 'shop-netvisor').map((o) => [o.id, o.system, o.schedule, o.on])).toEqual([
+      ['stock:shop', 'shop:shop', 'stock/acme/shop', 'stock levels Netvisor → shop from the sum of warehouses Päävarasto + Lahti (available quantity), polled every 5m'],
+    ]);
+    expect(pairTransfers(t, 'shop-procountor')).toEqual([]);
+    expect(pairTransfers(t, 'rackbeat-netvisor')).toEqual([]);
+    expect(pairTransfers(t, 'rackbeat-24so').map((o) => [o.id, o.system, o.schedule, o.off])).toEqual([
+      ['invoices', '24so', 'invoices/acme', 'not chosen (stays off): invoices booked in Rackbeat → 24SevenOffice, no credit notes; unpaired customers and products synced first; reconciled every 15m'],
+    ]);
+  });
+
+  test('shop-netvisor without a shop exporting to Netvisor or taking its stock from it is refused in the operator\'s words', () => {
+    expect(() => pairSystems(tenant({}), 'shop-netvisor')).toThrow('no shop of tenant "acme" exports to netvisor (shops[].exportTo in config/acme.yaml) or takes its stock from Netvisor (stock.shops)');
+  });
+});
