@@ -25,13 +25,6 @@ import { migrateRegister, migrationWorkflowId, type RegisterMigrationInput } fro
 import { SiirtoEntity, SiirtoFlow, SiirtoStatus, SiirtoTenant } from './search-attributes';
 
 /**
- * `onboarding/<tenant>/<pair>`: a company's onboarding for one pair as a long-lived entity. Its state is the
- * checklist (the `checklist` query); each step is an update the CLI sends (`siirto onboard`), validated so that a
- * step taken out of order is refused with the reason; an operator may stop and come back days later, since the
- * workflow only waits. A later go-live is a durable timer that `cancelGoLive` stops. After go-live the workflow
- * stays, so that `checkCredentials` can confirm a fix when the other side revokes the credentials.
- */
-/**
  * The checklist with the transfers the tenant file configures besides the register sync (stock levels Netvisor →
  * shop with shop-netvisor, invoices Rackbeat → 24SO/Netvisor with the invoice target's pair): offered in the
  * registers-and-directions step, and the ones chosen there get their Schedules at go-live.
@@ -43,6 +36,13 @@ export type OnboardingChecklist = Checklist & {
   transfers?: string[];
 };
 
+/**
+ * `onboarding/<tenant>/<pair>`: a company's onboarding for one pair as a long-lived entity. Its state is the
+ * checklist (the `checklist` query); each step is an update the CLI sends (`siirto onboard`), validated so that a
+ * step taken out of order is refused with the reason; an operator may stop and come back days later, since the
+ * workflow only waits. A later go-live is a durable timer that `cancelGoLive` stops. After go-live the workflow
+ * stays, so that `checkCredentials` can confirm a fix when the other side revokes the credentials.
+ */
 export interface OnboardingInput {
   tenant: string;
   pair: OnboardingPair;
