@@ -12,7 +12,7 @@
  *
  * Calls are read from the sandboxes' GET /__sandbox/stats: the bench prints whatever the code does. Not a test:
  * nothing is asserted. Options: --orders N (a; 60, --full 300), --new-customers N (a; 10, --full 40), --paced N (c; 20, --full 120), --tenants 5,20
- * (b; --full 1,5,10,20), --per-tenant N (b; 5, --full 20), --latency-ms 120, --only a,b,c.
+ * (b; --full 1,5,10,20), --per-tenant N (b; 5, --full 20), --latency-ms 120, --only a,b,c, --warm-registers (the worker reads its register cache at start).
  */
 import crypto from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
@@ -60,6 +60,8 @@ const TENANT_STEPS = option('tenants', FULL ? '1,5,10,20' : '5,20').split(',').m
 const PER_TENANT = numberOption('per-tenant', FULL ? 20 : 5);
 const ONLY = option('only', 'a,b,c').split(',');
 const NEW_CUSTOMERS = numberOption('new-customers', FULL ? 40 : 10);
+/** --warm-registers: the worker reads the register cache when it starts (SIIRTO_REGISTER_CACHE_WARM=on; off by default). */
+const WARM = process.argv.includes('--warm-registers');
 const SECRET = 'sandbox-webhook-secret';
 const NETVISOR_LATENCY = latencyFor('netvisor', numberOption('latency-ms', 120));
 const WOO_LATENCY = latencyFor('woocommerce');
@@ -137,8 +139,9 @@ async function startSiirto(temporal: Awaited<ReturnType<typeof benchTemporal>>, 
   const codec = new EncryptionCodec({ id: 'bench', key: crypto.randomBytes(32) });
   const taskQueue = `bench-order-export-${crypto.randomUUID()}`;
   const client = new Client({ connection: await Connection.connect({ interceptors: connectionInterceptors(), address: temporal.address }), dataConverter: { payloadCodecs: [codec] } });
-  const { worker, close } = await createWorker({ address: temporal.address, tenants, codec, taskQueue });
+  const { worker, close, registersWarm } = await createWorker({ address: temporal.address, tenants, codec, taskQueue, warmRegisters: WARM });
   const running = worker.run();
+  await registersWarm;
   const app = buildHttpServer({ tenants, temporal: client, codec, uiOrigins: [], taskQueue });
   const serverUrl = await listen(app, 0);
   return {
@@ -323,7 +326,7 @@ function partB(runs: TenantRunFigures[]): void {
 async function main(): Promise<void> {
   log.level = 'error'; // deferred webhooks (503 while Temporal is slow) are counted in the report
   installRuntime('ERROR');
-  out(`order export, ${new Date().toISOString()}${FULL ? ' (full size)' : ' (CI size; --full for the full run)'}`);
+  out(`order export, ${new Date().toISOString()}${FULL ? ' (full size)' : ' (CI size; --full for the full run)'}${WARM ? '; the worker reads the register cache when it starts (--warm-registers, SIIRTO_REGISTER_CACHE_WARM=on; not the default)' : ''}`);
   // In this process only to describe the latency in force (b); every part's own sandboxes run in a process of their own.
   const [netvisor, woo] = await startSandboxes(['netvisor', 'woocommerce']);
   try {

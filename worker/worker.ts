@@ -7,6 +7,7 @@ import type { ResolvedTenant } from '../config/load';
 
 import { TASK_QUEUE } from '../orchestration/task-queue';
 import { connectionInterceptors } from '../orchestration/grpc-interceptors';
+import { warmRegisterCaches, warmRegistersFromEnvironment } from './warm-registers';
 
 export { TASK_QUEUE };
 export { watchTenantConfig, registeredWorkers, type ReloadResult } from './reload';
@@ -34,10 +35,14 @@ export interface WorkerSetup {
   codec: PayloadCodec;
   /** Extra options, e.g. a prebuilt bundle in tests. */
   options?: Partial<WorkerOptions>;
+  /** Read the tenants' Netvisor registers into the register cache at start (worker/warm-registers.ts); default SIIRTO_REGISTER_CACHE_WARM=on. */
+  warmRegisters?: boolean;
 }
 
 /** Creates the Siirto worker: every workflow and activity on one task queue, payloads encrypted. */
-export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker; connection: NativeConnection; connections: Connections; close(): Promise<void> }> {
+export async function createWorker(
+  setup: WorkerSetup,
+): Promise<{ worker: Worker; connection: NativeConnection; connections: Connections; registersWarm: Promise<void>; close(): Promise<void> }> {
   const connection = await NativeConnection.connect({ address: setup.address });
   // Activities that start workflows (reconciliation) share one client, made on first use.
   let client: Client | undefined;
@@ -65,10 +70,12 @@ export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker
     stickyQueueScheduleToStartTimeout: '3s',
     ...setup.options,
   });
+  const registersWarm = (setup.warmRegisters ?? warmRegistersFromEnvironment()) ? warmRegisterCaches(connections, setup.tenants) : Promise.resolve();
   return {
     worker,
     connection,
     connections,
+    registersWarm,
     async close() {
       await client?.connection.close();
       await connection.close();
