@@ -124,7 +124,7 @@ function stepActions(req: FastifyRequest, reply: FastifyReply, c: Checklist, ste
     const waiting = (c as OnboardingChecklist).transfersAvailable?.filter((o) => !(c as OnboardingChecklist).transfers?.includes(o.id)) ?? [];
     if (!waiting.length) return html``;
     const rows = waiting.map(
-      (o) => html`<li><label class="check" data-transfer="${o.id}"><input type="checkbox" name="transfers" value="${o.id}"> <strong>${systemName(lang, o.system)}</strong>: ${tl(lang, { key: o.msg.key, params: { ...o.msg.params, chosen: 'yes' } })}</label></li>`,
+      (o) => html`<li><label class="check" data-transfer="${o.id}"><input type="checkbox" name="transfers" value="${o.id}"> <span><strong>${systemName(lang, o.system)}</strong>: ${tl(lang, { key: o.msg.key, params: { ...o.msg.params, chosen: 'yes' } })}</span></label></li>`,
     );
     return form(reply, base, 'add-transfers', t(lang, 'onboardingPage.addTransfers'), html`<fieldset class="transfers"><legend>${t(lang, 'onboardingPage.moreTransfers')}</legend><ul class="checks">${rows}</ul></fieldset>`);
   }
@@ -173,7 +173,7 @@ function transferChoices(lang: Lang, c: OnboardingChecklist): SafeHtml {
   const rows = offers.map((o) => {
     const on = c.transfers ? c.transfers.includes(o.id) : true;
     const what = tl(lang, { key: o.msg.key, params: { ...o.msg.params, chosen: 'yes' } });
-    return html`<li><label class="check" data-transfer="${o.id}"><input type="checkbox" name="transfers" value="${o.id}"${on ? html` checked` : ''}> <strong>${systemName(lang, o.system)}</strong>: ${what}</label></li>`;
+    return html`<li><label class="check" data-transfer="${o.id}"><input type="checkbox" name="transfers" value="${o.id}"${on ? html` checked` : ''}> <span><strong>${systemName(lang, o.system)}</strong>: ${what}</span></label></li>`;
   });
   return html`<fieldset class="transfers"><legend>${t(lang, 'onboardingPage.transfers')}</legend><input type="hidden" name="transfersShown" value="1"><ul class="checks">${rows}</ul></fieldset>`;
 }
