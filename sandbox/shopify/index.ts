@@ -221,6 +221,14 @@ function orderRoutes(app: FastifyInstance, ctx: SandboxContext) {
 
 function webhookRoutes(app: FastifyInstance, ctx: SandboxContext) {
   const hooks = () => ctx.store.list<ShopifyWebhookRecord>('webhooks');
+  // AccessScope (https://shopify.dev/docs/api/admin-rest/latest/resources/accessscope): the scopes granted to the
+  // token, outside the versioned API path. Any valid token may ask; it is not itself scope-checked.
+  app.get('/admin/oauth/access_scopes.json', (request, reply) => {
+    const token = request.headers['x-shopify-access-token'];
+    const found = typeof token === 'string' ? ctx.store.find<AccessToken>('accessTokens', (t) => t.token === token) : undefined;
+    if (!found) return shopifyError(reply, 401, '[API] Invalid API key or access token (unrecognized login or wrong password)');
+    return json(reply, 200, { access_scopes: found.scopes.map((handle) => ({ handle })) });
+  });
   app.get(`${API}/webhooks.json`, (request, reply) => {
     if (!authorize(ctx, request, reply, 'read_orders')) return reply;
     const q = request.query as Record<string, string | undefined>;

@@ -154,22 +154,34 @@ describe('stock levels Netvisor → shops, with shop-netvisor', () => {
     expect(permissions.status).toBe('ok');
     expect(brief(permissions.lines)).toEqual([
       ['shop:woo', 'products (REST API key read/write)', true, 'permissions.woocommerce.stockWrite'],
-      ['shop:shopify', 'read_products', true, 'permissions.ok'],
-      ['shop:shopify', 'read_locations', true, 'permissions.ok'],
-      ['shop:shopify', 'read_inventory', true, 'permissions.ok'],
-      ['shop:shopify', 'write_inventory', true, 'permissions.shopify.writeInventory'],
+      ['shop:shopify', 'read_products', true, 'permissions.shopify.granted'],
+      ['shop:shopify', 'read_locations', true, 'permissions.shopify.granted'],
+      ['shop:shopify', 'read_inventory', true, 'permissions.shopify.granted'],
+      ['shop:shopify', 'write_inventory', true, 'permissions.shopify.granted'],
       ['netvisor', 'Asiakasrekisteri / customerlist.nv', true, 'permissions.ok'],
       ['netvisor', 'Tuoterekisteri / productlist.nv', true, 'permissions.ok'],
       ['netvisor', 'Myyntilaskut / salesinvoicelist.nv', true, 'permissions.ok'],
       ['netvisor', 'Varasto / inventorybywarehouse.nv', true, 'permissions.netvisor.stock'],
     ]);
     expect(permissions.lines.find((l) => l.item === 'Varasto / inventorybywarehouse.nv')!.message).toBe('OK (stock levels to woo, shopify)');
-    // What Shopify cannot tell without a write is said, not claimed.
-    // (The sandbox has no access-scope list, so the read scopes are probed by reading and write_inventory is said to be unchecked.)
-    expect(permissions.lines.find((l) => l.item === 'write_inventory')!.message).toBe(
-      'Not checked: Shopify did not list the access scopes of the app (Shopify has no such access scopes), and reading does not show write_inventory. ' +
-        'Make sure the Siirto app has write_inventory (Shopify admin → Apps → Develop apps → Configuration); if it is missing, the first stock write fails with the reason Shopify gives',
-    );
+    expect(permissions.lines.find((l) => l.item === 'write_inventory')!.message).toBe('OK (granted to the app)');
+    // When Shopify does not list the app's scopes, the read scopes are probed by reading, and what only a write could
+    // show is said, not claimed.
+    await control(urls.shopify, 'faults', { rate: 1, kinds: ['500'], paths: ['/admin/oauth/access_scopes.json'] });
+    try {
+      const probed = await h.executeUpdate(checkPermissionsUpdate);
+      expect(brief(probed.lines.filter((l) => l.system === 'shop:shopify'))).toEqual([
+        ['shop:shopify', 'read_products', true, 'permissions.ok'],
+        ['shop:shopify', 'read_locations', true, 'permissions.ok'],
+        ['shop:shopify', 'read_inventory', true, 'permissions.ok'],
+        ['shop:shopify', 'write_inventory', true, 'permissions.shopify.writeInventory'],
+      ]);
+      expect(probed.lines.find((l) => l.item === 'write_inventory')!.message).toMatch(
+        /^Not checked: Shopify did not list the access scopes of the app \(.+\), and reading does not show write_inventory\. Make sure the Siirto app has write_inventory/,
+      );
+    } finally {
+      await control(urls.shopify, 'faults', { rate: 0 });
+    }
 
     const prerequisites = await h.executeUpdate(checkPrerequisitesUpdate, { args: [{ create: false }] });
     expect(prerequisites.status).toBe('ok');
@@ -236,15 +248,19 @@ describe('stock levels Netvisor → shops, with shop-netvisor', () => {
     expect(step.status).toBe('failed');
     expect(brief(step.lines.filter((l) => !l.ok))).toEqual([
       ['shop:woo', 'products (REST API key read/write)', false, 'permissions.woocommerce.readOnly'],
-      ['shop:shopify', 'read_products', false, 'permissions.shopify.missing'],
-      ['shop:shopify', 'read_locations', false, 'permissions.shopify.missing'],
+      ['shop:shopify', 'read_products', false, 'permissions.shopify.notGranted'],
+      ['shop:shopify', 'read_locations', false, 'permissions.shopify.notGranted'],
+      ['shop:shopify', 'read_inventory', false, 'permissions.shopify.notGranted'],
+      ['shop:shopify', 'write_inventory', false, 'permissions.shopify.notGranted'],
       ['netvisor', 'Varasto / inventorybywarehouse.nv', false, 'permissions.netvisor.missing'],
     ]);
     const woo = step.lines.find((l) => l.system === 'shop:woo')!;
     expect(woo.message).toBe(
       'The WooCommerce REST API key may only read, so stock levels cannot be written: give the key Read/Write permission in WooCommerce → Settings → Advanced → REST API',
     );
-    expect(step.lines.find((l) => l.item === 'read_products')!.message).toMatch(/^Missing Shopify access scope read_products: Shopify refused read_products: \[API\] This action requires merchant approval for read_products scope\./);
+    expect(step.lines.find((l) => l.item === 'write_inventory')!.message).toBe(
+      'Missing Shopify access scope write_inventory: grant it to the Siirto app (Shopify admin → Apps → Develop apps → Configuration) and reinstall the app',
+    );
     expect(step.lines.find((l) => l.item === 'Varasto / inventorybywarehouse.nv')!.message).toMatch(/^Missing Netvisor right: Varasto \/ inventorybywarehouse\.nv\./);
     // In Finnish, the WooCommerce line reads as the operator's own sentence.
     expect(t('fi', woo.msg!.key)).toMatch(/^WooCommercen REST API -avain saa vain lukea/);
