@@ -16,6 +16,8 @@ export interface OrderTiming {
   /** Per activity type: scheduled → started (queue) and started → completed (run). */
   activities: Map<string, { queueMs: number; runMs: number }>;
   startedAt: number;
+  /** Wall-clock times (server) of the workflow's start and of each activity's schedule, start and completion. */
+  events: Array<{ what: string; at: number }>;
 }
 
 const ms = (t: temporal.api.history.v1.IHistoryEvent['eventTime']): number => Number(t?.seconds ?? 0) * 1000 + Math.round((t?.nanos ?? 0) / 1e6);
@@ -25,7 +27,8 @@ export async function orderTiming(client: Client, workflowId: string): Promise<O
   const events = history.events ?? [];
   const at = new Map<number, number>();
   const name = new Map<number, string>();
-  const timing: OrderTiming = { workflowTaskQueueMs: 0, workflowTaskRunMs: 0, workflowTasks: 0, activities: new Map(), startedAt: events.length ? ms(events[0].eventTime) : NaN };
+  const timing: OrderTiming = { workflowTaskQueueMs: 0, workflowTaskRunMs: 0, workflowTasks: 0, activities: new Map(), startedAt: events.length ? ms(events[0].eventTime) : NaN, events: [] };
+  if (events.length) timing.events.push({ what: 'workflow started', at: timing.startedAt });
   for (const e of events) {
     const id = Number(e.eventId);
     const t = ms(e.eventTime);
@@ -40,12 +43,17 @@ export async function orderTiming(client: Client, workflowId: string): Promise<O
         break;
       case E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
         name.set(id, e.activityTaskScheduledEventAttributes?.activityType?.name ?? '?');
+        timing.events.push({ what: `${name.get(id)} scheduled`, at: t });
+        break;
+      case E.EVENT_TYPE_ACTIVITY_TASK_STARTED:
+        timing.events.push({ what: `${name.get(Number(e.activityTaskStartedEventAttributes?.scheduledEventId)) ?? '?'} started`, at: t });
         break;
       case E.EVENT_TYPE_ACTIVITY_TASK_COMPLETED: {
         const a = e.activityTaskCompletedEventAttributes;
         const scheduled = Number(a?.scheduledEventId);
         const started = at.get(Number(a?.startedEventId)) ?? t;
         const type = name.get(scheduled) ?? '?';
+        timing.events.push({ what: `${type} completed`, at: t });
         const entry = timing.activities.get(type) ?? { queueMs: 0, runMs: 0 };
         entry.queueMs += started - (at.get(scheduled) ?? started);
         entry.runMs += t - started;
@@ -70,4 +78,15 @@ export function describeTimings(timings: OrderTiming[], startDelays: number[]): 
     `webhook → workflow started ${mean(startDelays)} ms; ${(timings.reduce((a, t) => a + t.workflowTasks, 0) / n).toFixed(1)} workflow tasks: queued ${mean(timings.map((t) => t.workflowTaskQueueMs))} + ran ${mean(timings.map((t) => t.workflowTaskRunMs))} ms in all; ` +
     `activities (ms): ${acts.join(', ')}`
   );
+}
+
+/** The order whose document call started first, its path from `t0` (wall clock): where a burst's ramp-up goes. */
+export function describeFirstToTarget(timings: OrderTiming[], t0: number, activity: string): string {
+  const startOf = (t: OrderTiming) => t.events.find((e) => e.what === `${activity} started`)?.at ?? Infinity;
+  const first = [...timings].sort((a, b) => startOf(a) - startOf(b))[0];
+  if (!first || !Number.isFinite(startOf(first))) return `no ${activity} started`;
+  return first.events
+    .filter((e) => e.at <= startOf(first))
+    .map((e) => `${e.what} +${Math.round(e.at - t0)}`)
+    .join(', ');
 }

@@ -51,7 +51,7 @@ import {
 } from './support';
 import { connectionInterceptors } from '../orchestration/grpc-interceptors';
 import { resetTurnStats, turnStats, type TurnStats } from '../connectors/kit/limiter';
-import { describeTimings, orderTiming } from './history-timing';
+import { describeFirstToTarget, describeTimings, orderTiming } from './history-timing';
 
 const FULL = fullSize();
 const ORDERS = numberOption('orders', FULL ? 300 : 60);
@@ -182,6 +182,7 @@ async function partA(temporal: Awaited<ReturnType<typeof benchTemporal>>, netvis
     const cpu0 = { worker: processCpuSeconds(siirto.workerPid), temporal: processCpuSeconds(siirto.temporalPid), sandboxes: processCpuSeconds(sandboxPid) };
     const m0 = machineCpu();
     resetTurnStats();
+    const wall0 = Date.now();
     const t0 = performance.now();
     await Promise.all(
       orders.map(async (o, i) => {
@@ -215,6 +216,8 @@ async function partA(temporal: Awaited<ReturnType<typeof benchTemporal>>, netvis
     const busyMs = Object.entries(s1.byPath).reduce((sum, [k, v]) => sum + (v - (s0.byPath[k] ?? 0)) * meanLatency(NETVISOR_LATENCY, k.replace(/^\S+ /, '')), 0);
     out(`  the Netvisor environment was busy ${fmt((100 * busyMs) / (seconds * 1000), 0)} % of the run (calls × mean latency); the rest of the time it waited for Siirto`);
     out(`  ${turnLine}`);
+    const timings = await Promise.all(orders.map((o) => orderTiming(siirto.client, exportOrderWorkflowId('bench', 'woo', String(o.id)))));
+    out(`  the first order to reach Netvisor, ms after the burst began (server times): ${describeFirstToTarget(timings, wall0, 'createSalesDocument')}`);
     const span = turnSpanSeconds();
     if (span > 0) {
       out(`  from Netvisor's first call to its last (the run without the burst's ramp-up, the time its first order takes to reach Netvisor): ${fmt(orders.length / span, 2)} orders/s = ${ratio(orders.length / span, CEILING)} the ceiling`);
