@@ -39,6 +39,13 @@ export const InvoiceTransferSettings = z
      * `invoiced` step on its path) before it finishes anyway.
      */
     lifecycleWaitsFor: Duration.default('720h'),
+    /**
+     * 24SO only: the currency of the 24SevenOffice company's books. Siirto writes no currency on the InvoiceOrder,
+     * so 24SO books the rows in the customer's currency (its CurrencyId) or, for LOCAL, in this one: an invoice in
+     * any other currency parks instead of being booked as if its amounts were this currency's. Default: the
+     * rackbeat-24so pair's `currency` (NOK).
+     */
+    currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code such as NOK').optional(),
   })
   .strict();
 export type InvoiceTransferSettings = z.infer<typeof InvoiceTransferSettings>;

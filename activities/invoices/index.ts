@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { invoiceTransferProgress, startInvoiceTransfer } from '../../client/rackbeat-invoice-events';
 import { INVOICE_PAIR, InvoiceTransferSettings } from '../../config/invoice-schema';
+import { pairSettings } from '../../config/sync-schema';
 import { heartbeatWhile } from '../../connectors/kit/call-context';
 import { durationMs } from '../../domain/duration';
 import type { PairName } from '../../domain/sync';
@@ -15,7 +16,7 @@ import { matchBlocker } from '../../connectors/netvisor/credit-notes';
 import { matchNetvisorCreditNote, writeNetvisorInvoice, type NetvisorInvoiceWritten } from './netvisor';
 import { pairInvoiceParties, unpairedProblem, type PairedParties, type PairingResult } from './pairing';
 import { invoiceSoOrder, writeSoInvoice, type SoCredited, type SoInvoiceWritten } from './twentyfourseven';
-import { describeInvoice, InvoiceView, viewProblem } from './view';
+import { bookedTotalsProblem, describeInvoice, InvoiceView, viewProblem } from './view';
 
 /**
  * Activities of the invoice transfer (workflows/invoice-transfer.ts). Each is idempotent on its own: the writes
@@ -24,7 +25,19 @@ import { describeInvoice, InvoiceView, viewProblem } from './view';
  */
 export type InvoiceSettingsView = InvoiceTransferSettings & { pair: PairName };
 
+/** 24SO: the currency the company books in (invoices.currency, else the rackbeat-24so pair's, NOK by default). */
+const bookCurrencyOf = (tenant: ReturnType<Connections['tenant']>, settings: InvoiceTransferSettings): string =>
+  settings.currency ?? pairSettings(tenant.sync, INVOICE_PAIR['24so']).currency;
+
 const documentKeys = new KeyedLock(10 * 60_000);
+
+/**
+ * How far before its cursor a reconciliation lists again. The cursor is the newest booked_at the previous run saw;
+ * an invoice Rackbeat stamped a little earlier but listed only after that run (a booking still committing, a list
+ * served from a lagging replica) would fall in the gap with a one-second overlap. Invoices seen twice cost one
+ * start each that joins the existing transfer.
+ */
+export const RECONCILE_OVERLAP_MS = 5 * 60_000;
 
 export function createInvoiceActivities(connections: Connections, temporal: () => Client) {
   const settingsOf = (tenant: string): InvoiceSettingsView => {
@@ -50,6 +63,8 @@ export function createInvoiceActivities(connections: Connections, temporal: () =
         const parsed = InvoiceView.safeParse(view);
         if (!parsed.success) throw needsOperator(viewProblem(input.number, parsed.error), 'Siirto.validation');
         if (!parsed.data.booked) throw needsOperator(`${describeInvoice(parsed.data)} is a draft in Rackbeat: only booked invoices are transferred; book it, then retry (or skip)`, 'Siirto.business');
+        const totals = bookedTotalsProblem(parsed.data, settingsOf(input.tenant).to === 'netvisor' ? 'Netvisor' : '24SevenOffice');
+        if (totals) throw needsOperator(totals, 'Siirto.validation');
         return parsed.data;
       });
     },
@@ -113,7 +128,7 @@ export function createInvoiceActivities(connections: Connections, temporal: () =
         const lookFirst = !noEarlierAttempt(input.firstTry);
         return heartbeatWhile(
           documentKeys.run(lockKey(input.tenant, '24so', input.invoice), () =>
-            writeSoInvoice(connections.twentyfourseven(input.tenant), input.invoice, input.parties, lookFirst, input.credited),
+            writeSoInvoice(connections.twentyfourseven(input.tenant), input.invoice, input.parties, lookFirst, input.credited, bookCurrencyOf(connections.tenant(input.tenant), settingsOf(input.tenant))),
           ),
         );
       });
@@ -123,7 +138,9 @@ export function createInvoiceActivities(connections: Connections, temporal: () =
     async invoiceLifecycleOrder(input: { tenant: string; orderId: number; invoice: InvoiceView; parties: PairedParties }): Promise<SoInvoiceWritten> {
       return classified(async () =>
         heartbeatWhile(
-          documentKeys.run(lockKey(input.tenant, '24so', input.invoice), () => invoiceSoOrder(connections.twentyfourseven(input.tenant), input.orderId, input.invoice, input.parties)),
+          documentKeys.run(lockKey(input.tenant, '24so', input.invoice), () =>
+            invoiceSoOrder(connections.twentyfourseven(input.tenant), input.orderId, input.invoice, input.parties, bookCurrencyOf(connections.tenant(input.tenant), settingsOf(input.tenant))),
+          ),
         ),
       );
     },
@@ -159,13 +176,13 @@ export function createInvoiceActivities(connections: Connections, temporal: () =
     /**
      * The reconciliation poll: every invoice and credit note booked since the cursor gets its transfer started (or
      * joined). The cursor is the newest booked_at seen (Rackbeat's clock), returned as the result; the next run of
-     * the Schedule continues from there, with one second of overlap (a second start is harmless).
+     * the Schedule continues from there, with RECONCILE_OVERLAP_MS of overlap (a second start is harmless).
      */
     async reconcileInvoiceList(input: { tenant: string; taskQueue: string; scheduleId?: string; since?: string }) {
       return classified(async () => {
         const settings = settingsOf(input.tenant);
         const since = input.since ?? (await previousCursor(temporal(), input.scheduleId)) ?? new Date(Date.now() - durationMs(settings.firstLookback)).toISOString();
-        const booked = await connections.rackbeat(input.tenant).invoices.listBookedSince(new Date(Date.parse(since) - 1000).toISOString());
+        const booked = await connections.rackbeat(input.tenant).invoices.listBookedSince(new Date(Date.parse(since) - RECONCILE_OVERLAP_MS).toISOString());
         const result = { since, cursor: since, seen: 0, started: 0, alreadyTransferred: 0, creditNotes: 0 };
         for (const b of booked) {
           result.seen++;

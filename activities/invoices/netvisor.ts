@@ -1,3 +1,4 @@
+import Decimal from 'decimal.js';
 import { isConnectorError } from '../../connectors/kit/errors';
 import { vatCodeFor, type NetvisorSalesDocumentInput, type NetvisorSalesLineInput } from '../../connectors/netvisor/sales-documents';
 import type { NetvisorClient } from '../../connectors/netvisor';
@@ -22,7 +23,7 @@ export interface NetvisorInvoiceWritten {
 export function toNetvisorInvoice(invoice: InvoiceView, parties: PairedParties, status: 'unsent' | 'open'): NetvisorSalesDocumentInput {
   const lines: NetvisorSalesLineInput[] = invoice.lines.map((l, i) => {
     if (!l.productNumber) {
-      if (Number(l.lineTotal) !== 0) {
+      if (!new Decimal(l.lineTotal).isZero()) {
         throw needsOperator(`${describeInvoice(invoice)}: line ${i + 1} ("${l.name}", ${l.lineTotal} ${invoice.currency}) has no product; Netvisor bills only product rows: put a product on it in Rackbeat, or skip`, 'Siirto.validation');
       }
       return { type: 'comment', text: l.name };
@@ -36,7 +37,7 @@ export function toNetvisorInvoice(invoice: InvoiceView, parties: PairedParties, 
       vatPercent: l.vatPercent,
       vatCode: vatCodeFor(l.vatPercent),
       quantity: l.quantity,
-      ...(Number(l.discountPercent) !== 0 ? { discountPercent: l.discountPercent } : {}),
+      ...(!new Decimal(l.discountPercent).isZero() ? { discountPercent: l.discountPercent } : {}),
     };
   });
   return {
@@ -65,8 +66,10 @@ export async function findOurNetvisorInvoice(nv: NetvisorClient, invoice: Invoic
   if (!summary) return null;
   const detail = await nv.getSalesDocument('invoice', summary.netvisorKey);
   if (detail?.ourReference !== invoiceStamp(invoice.number)) {
+    // Named by number, date and customer code only: its "our reference" is usually a person's name, and failure
+    // messages sit in workflow history unencrypted.
     throw needsOperator(
-      `Netvisor already has sales invoice ${number} (customer ${summary.customerCode}, reference "${detail?.ourReference ?? ''}") that Siirto did not write: ` +
+      `Netvisor already has sales invoice ${number} (dated ${summary.date}, customer ${summary.customerCode}, not stamped "${invoiceStamp(invoice.number)}") that Siirto did not write: ` +
         `Rackbeat and Netvisor number invoices in one series, so move Netvisor's own invoice numbering out of Rackbeat's range, then retry; or skip`,
       'Siirto.conflict',
     );

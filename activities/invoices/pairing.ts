@@ -35,6 +35,8 @@ export interface PairedParties {
   billing?: NetvisorAddress;
   /** Rackbeat product number → Netvisor product code, or 24SO product id (as a string). */
   products: Record<string, string>;
+  /** 24SO only: the customer's own currency (its CurrencyId), when it is not the company's LOCAL one. */
+  currency?: string;
 }
 
 export interface PairingResult {
@@ -100,8 +102,12 @@ async function pairTwentyFourSeven(connections: Connections, tenant: string, inv
   const unpaired: UnpairedRecord[] = [];
   const number = invoice.customerNumber;
   let customerId = linked(await rb.customers.fieldValues.read(number).catch(() => []), links.customerField);
-  if (customerId !== null && !(await so.getCompany(customerId))) customerId = null;
-  customerId ??= (await so.findCompanyByExternalId(String(number)))?.id ?? null;
+  let company = customerId !== null ? await so.getCompany(customerId) : null;
+  if (!company) {
+    company = await so.findCompanyByExternalId(String(number));
+    customerId = company?.id ?? null;
+  }
+  const currency = company?.currencyId && /^[A-Z]{3}$/.test(company.currencyId) ? company.currencyId : undefined;
   if (customerId === null) unpaired.push({ register: 'customers', sourceId: String(number), label: `customer ${number}` });
   const products: Record<string, string> = {};
   for (const productNumber of productNumbers(invoice)) {
@@ -110,7 +116,7 @@ async function pairTwentyFourSeven(connections: Connections, tenant: string, inv
     if (id === null) unpaired.push({ register: 'products', sourceId: productNumber, label: `product ${productNumber}` });
     else products[productNumber] = String(id);
   }
-  return { paired: unpaired.length || customerId === null ? null : { target: '24so', customer: String(customerId), products }, unpaired };
+  return { paired: unpaired.length || customerId === null ? null : { target: '24so', customer: String(customerId), products, ...(currency ? { currency } : {}) }, unpaired };
 }
 
 /** The needs-attention sentence for records still unpaired, with what syncing them said, if it was tried. */

@@ -31,7 +31,7 @@ function rowOf(invoice: InvoiceView, parties: PairedParties, l: InvoiceLine): In
     quantity: signed(invoice, l.quantity),
     price: l.unitPrice,
     vatRate: l.vatPercent,
-    ...(Number(l.discountPercent) !== 0 ? { discountRate: l.discountPercent } : {}),
+    ...(!new Decimal(l.discountPercent).isZero() ? { discountRate: l.discountPercent } : {}),
   };
 }
 
@@ -66,10 +66,28 @@ export interface SoCredited {
   orderId?: number;
 }
 
-export function toSoInvoice(invoice: InvoiceView, parties: PairedParties, credited?: SoCredited): InvoiceOrderInput {
+/**
+ * The InvoiceOrder carries no currency (the connector writes none), so 24SO books its rows in the customer's
+ * currency (CurrencyId), or the company's own for a LOCAL customer: an invoice in another currency would be booked
+ * with its amounts read as that currency's. It parks instead, naming both.
+ */
+export function currencyProblem(invoice: InvoiceView, parties: PairedParties, bookCurrency: string): Error | null {
+  const books = parties.currency ?? bookCurrency;
+  if (invoice.currency === books) return null;
+  return needsOperator(
+    `${describeInvoice(invoice)} is in ${invoice.currency}, but 24SevenOffice books customer ${parties.customer}'s invoices in ${books}` +
+      `${parties.currency ? ' (the customer\'s currency in 24SevenOffice)' : ' (the company\'s currency: invoices.currency, or the rackbeat-24so pair\'s currency)'}; ` +
+      `Siirto does not convert amounts: set the customer's currency to ${invoice.currency} in 24SevenOffice (or correct invoices.currency), then retry; or skip and enter it by hand`,
+    'Siirto.validation',
+  );
+}
+
+export function toSoInvoice(invoice: InvoiceView, parties: PairedParties, credited?: SoCredited, bookCurrency?: string): InvoiceOrderInput {
   if (invoice.kind === 'credit-note' && credited === undefined) {
     throw needsOperator(`${describeInvoice(invoice)}: the 24SevenOffice invoice it credits is not known; a credit note is never sent detached from its invoice`, 'Siirto.business');
   }
+  const currency = bookCurrency === undefined ? null : currencyProblem(invoice, parties, bookCurrency);
+  if (currency) throw currency;
   return {
     customerId: Number(parties.customer),
     orderStatus: 'Invoiced',
@@ -84,9 +102,16 @@ export function toSoInvoice(invoice: InvoiceView, parties: PairedParties, credit
   };
 }
 
-export async function writeSoInvoice(so: TwentyFourSevenClient, invoice: InvoiceView, parties: PairedParties, lookFirst: boolean, credited?: SoCredited): Promise<SoInvoiceWritten> {
+export async function writeSoInvoice(
+  so: TwentyFourSevenClient,
+  invoice: InvoiceView,
+  parties: PairedParties,
+  lookFirst: boolean,
+  credited?: SoCredited,
+  bookCurrency?: string,
+): Promise<SoInvoiceWritten> {
   const customerId = Number(parties.customer);
-  const body = toSoInvoice(invoice, parties, credited);
+  const body = toSoInvoice(invoice, parties, credited, bookCurrency);
   if (lookFirst) {
     const earlier = await findOurSoInvoice(so, invoice, customerId);
     if (earlier) return earlier;
@@ -104,7 +129,9 @@ export async function writeSoInvoice(so: TwentyFourSevenClient, invoice: Invoice
  * `Invoiced`, in one SaveInvoices call. An order already Invoiced with our stamp is an earlier attempt's work and is
  * reused; one invoiced otherwise (by hand, or by another Rackbeat invoice of the order) parks for the operator.
  */
-export async function invoiceSoOrder(so: TwentyFourSevenClient, orderId: number, invoice: InvoiceView, parties: PairedParties): Promise<SoInvoiceWritten> {
+export async function invoiceSoOrder(so: TwentyFourSevenClient, orderId: number, invoice: InvoiceView, parties: PairedParties, bookCurrency?: string): Promise<SoInvoiceWritten> {
+  const currency = bookCurrency === undefined ? null : currencyProblem(invoice, parties, bookCurrency);
+  if (currency) throw currency;
   const order = await so.getInvoiceOrder(orderId);
   if (!order) throw needsOperator(`${describeInvoice(invoice)} is for 24SO order ${orderId} (through the order lifecycle), which 24SevenOffice no longer has; skip, or invoice it by hand`, 'Siirto.not-found');
   if (order.orderStatus === 'Invoiced') {

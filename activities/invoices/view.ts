@@ -1,4 +1,6 @@
+import Dec from 'decimal.js';
 import { z } from 'zod';
+import { cents, roundTo } from '../../domain/money';
 
 /**
  * The Rackbeat invoice as the invoice transfer reads it: the connector's RackbeatInvoiceView
@@ -59,4 +61,30 @@ export const describeInvoice = (v: Pick<InvoiceView, 'number' | 'kind'>): string
 export function viewProblem(number: number, err: z.ZodError): string {
   const issue = err.issues[0];
   return `Rackbeat invoice ${number} cannot be transferred: ${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`;
+}
+
+/**
+ * Whether the target, computing the invoice from its rows as they are sent (quantity × net unit price × (1 −
+ * discount), rounded to cents per row, VAT per row), arrives at what Rackbeat booked. Netvisor is given Rackbeat's
+ * gross total next to the rows, 24SevenOffice computes its own: when the rows do not add up to the booked totals
+ * (an invoice-level discount or fee the lines do not carry, a discounted unit price Rackbeat rounded first), the
+ * target would hold another amount than the customer was invoiced. Rounding of VAT per rate instead of per row
+ * is allowed for: half a cent per row. Returns the operator's sentence, or null when they agree.
+ */
+export function bookedTotalsProblem(v: InvoiceView, target: string): string | null {
+  let net = new Dec(0);
+  let vat = new Dec(0);
+  for (const l of v.lines) {
+    const row = roundTo(new Dec(l.quantity).times(l.unitPrice).times(new Dec(100).minus(l.discountPercent).div(100)));
+    net = net.plus(row);
+    vat = vat.plus(roundTo(row.times(l.vatPercent).div(100)));
+  }
+  const tolerance = new Dec('0.005').times(Math.max(1, v.lines.length)).plus('0.005');
+  const off = (a: Dec, b: string) => a.minus(b).abs().greaterThan(tolerance);
+  if (!off(net, v.totals.net) && !off(net.plus(vat), v.totals.gross)) return null;
+  return (
+    `${describeInvoice(v)}: its rows add up to ${cents(net)} ${v.currency} net, ${cents(net.plus(vat))} with VAT, but Rackbeat booked ` +
+    `${cents(v.totals.net)} net, ${cents(v.totals.gross)} with VAT; ${target} computes the invoice from the rows and would hold another amount than the customer was invoiced ` +
+    '(an invoice-level discount or fee, or a rounded discounted price?): correct it in Rackbeat (credit it and book it again) and transfer the new one, or skip this one and enter it by hand'
+  );
 }

@@ -1,3 +1,4 @@
+import Decimal from 'decimal.js';
 import { z } from 'zod';
 import { ConnectorError } from '../kit/errors';
 import type { NetvisorConnection } from './connection';
@@ -99,11 +100,15 @@ export interface MatchableDocument {
  * first, which creates its voucher); the other reasons need a person.
  */
 export function matchBlocker(creditNote: MatchableDocument, invoice: MatchableDocument): { waiting: boolean; message: string } | null {
-  const total = (d: MatchableDocument) => Number(d.sum ?? d.amount ?? '0');
-  if (!(total(creditNote) < 0)) {
+  // A list row's sum may carry Netvisor's decimal comma; anything unreadable counts as no total.
+  const total = (d: MatchableDocument) => {
+    const v = (d.sum ?? d.amount ?? '0').trim().replace(',', '.');
+    return /^-?\d+(\.\d+)?$/.test(v) ? new Decimal(v) : new Decimal(0);
+  };
+  if (!total(creditNote).isNegative() || total(creditNote).isZero()) {
     return { waiting: false, message: `Netvisor invoice ${creditNote.number} is not a credit note (its total is not negative), so it cannot be matched to invoice ${invoice.number}.` };
   }
-  if (!(total(invoice) > 0)) {
+  if (!total(invoice).isPositive() || total(invoice).isZero()) {
     return { waiting: false, message: `Netvisor invoice ${invoice.number} has no positive total, so credit note ${creditNote.number} cannot be matched to it.` };
   }
   if (creditNote.currency && invoice.currency && creditNote.currency !== invoice.currency) {

@@ -9,6 +9,7 @@ import type { CustomerInvoiceInput } from '../../connectors/rackbeat/invoices';
 import type { InvoiceOrder, Product as SoProduct } from '../../connectors/twentyfourseven';
 import { invoiceTransferWorkflowId, type InvoiceTransferResult } from '../../workflows/invoice-transfer';
 import { orderLifecycleWorkflowId, stateQuery, type LifecycleState } from '../../workflows/order-lifecycle';
+import { skipUpdate, statusQuery } from '../../workflows/transfer';
 import { SiirtoFlow, SiirtoSourceId, SiirtoStatus } from '../../workflows/search-attributes';
 import { control } from '../support/sandboxes';
 import { eventually, registerTenant, startRegisterHarness, type RegisterHarness } from '../support/register-harness';
@@ -218,5 +219,18 @@ describe('invoiceTransfer: Rackbeat → 24SevenOffice', () => {
     expect(linked).toMatch(/^\d+$/);
     expect(doc.customerId).toBe(Number(linked));
     expect((await h.so.getCompany(Number(linked)))?.externalId).toBe('1006');
+  });
+  it('parks an invoice in another currency than 24SO books the customer in, instead of booking its amounts as NOK', async () => {
+    // Customer 1001 is linked to 24SO company 1, whose currency is the company's own (LOCAL): NOK, the pair's default.
+    const number = (await h.rackbeat.invoices.create({ customer_id: 1001, currency: 'EUR', payment_terms_id: 1, lines: lines(['P1000', 1, '100.00']) })).number;
+    const parked = await eventually(async () => {
+      const s = await handle(number).query(statusQuery);
+      return s.status === 'needs-attention' && s;
+    }, 60_000, `${invoiceTransferWorkflowId(T, number)} to need attention`);
+    expect(parked.step).toBe('document');
+    expect(parked.error?.message).toMatch(new RegExp(`^Rackbeat invoice ${number} is in EUR, but 24SevenOffice books customer 1's invoices in NOK .*Siirto does not convert amounts`));
+    expect(await soDocuments(number)).toHaveLength(0);
+    await handle(number).executeUpdate(skipUpdate, { args: [{ by: 'test', reason: 'entered by hand' }] });
+    expect(await result(number)).toMatchObject({ status: 'skipped' });
   });
 });

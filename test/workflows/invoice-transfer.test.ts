@@ -334,4 +334,39 @@ describe('invoiceTransfer: Rackbeat → Netvisor', () => {
       await schedule.delete();
     }
   });
+  it("parks on a Netvisor invoice under the Rackbeat number that Siirto did not write, naming it without its our-reference (a person's name)", async () => {
+    const number = await bookQuietly(1001, lines(['P1000', 1, '10.00']));
+    // Netvisor's own numbering reached Rackbeat's range: a salesperson's invoice already has this number.
+    await h.netvisor.addSalesDocument({
+      kind: 'invoice', number: String(number), date: '2026-11-30', dueDate: '2026-12-14', status: 'open', currency: 'EUR', customerCode: '1001',
+      billing: { name: 'Someone', street: '', postalCode: '', city: '', country: 'FI' }, ourReference: 'Maija Myyjä',
+      lines: [{ type: 'product', productCode: 'P1000', name: 'P1000', unitPrice: '1.00', priceType: 'net', vatPercent: '25.5', vatCode: 'KOMY', quantity: '1' }],
+    });
+    await startInvoiceTransfer(h.client, { tenant: T_WAIT, number, trigger: 'reconcile' }, h.taskQueue);
+    const parked = await waitForStatus(T_WAIT, number, 'needs-attention');
+    expect(parked.step).toBe('document');
+    expect(parked.error?.message).toMatch(new RegExp(`^Netvisor already has sales invoice ${number} \\(dated 2026-11-30, customer 1001, not stamped "rackbeat:${number}"\\) that Siirto did not write: .*move Netvisor's own invoice numbering out of Rackbeat's range`));
+    // Failure messages are not encrypted in history: the other invoice's our-reference (a person) is not in it.
+    const raw = JSON.stringify(await handle(T_WAIT, number).fetchHistory(), (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v));
+    expect(raw).not.toMatch(/Maija/);
+    expect(await netvisorInvoices(number)).toHaveLength(1);
+    await handle(T_WAIT, number).executeUpdate(skipUpdate, { args: [{ by: 'test', reason: 'number taken in Netvisor' }] });
+    expect(await result(T_WAIT, number)).toMatchObject({ status: 'skipped' });
+  });
+
+  it('reconciles an invoice Rackbeat stamped a little before the previous run\'s cursor but listed only after it (the overlap at the boundary)', async () => {
+    const number = await bookQuietly(1003, lines(['P1003', 1, '24.90']));
+    const bookedAt = (await h.rackbeat.invoices.view(number))!.bookedAt!;
+    // The previous run's cursor is already 2 s past this invoice's booked_at (it was not listed yet when that run read).
+    const since = new Date(Date.parse(bookedAt) + 2000).toISOString();
+    const run = await h.client.workflow.execute(reconcileInvoices, {
+      taskQueue: h.taskQueue,
+      workflowId: `invoices-reconcile/${T}/boundary-${number}`,
+      args: [{ tenant: T, taskQueue: h.taskQueue, since }],
+    });
+    expect(run.since).toBe(since);
+    expect(run.seen).toBeGreaterThanOrEqual(1);
+    expect(await result(T, number)).toMatchObject({ status: 'done', found: false });
+    expect(await netvisorInvoices(number)).toHaveLength(1);
+  });
 });
