@@ -25,6 +25,11 @@ export const InvoiceTransferSettings = z
      * integration's way: Netvisor sends and keeps the books); `open` books it as already sent.
      */
     netvisorStatus: z.enum(['unsent', 'open']).default('unsent'),
+    /**
+     * Netvisor only: the Netvisor product code a Rackbeat line without a product (freight, a fee) is billed under,
+     * with the line's text, price and VAT. Netvisor bills product rows only: without it such an invoice parks.
+     */
+    netvisorTextLineProduct: z.string().min(1).max(50).optional(),
     /** How often the reconciliation poll lists invoices booked in Rackbeat since its cursor. */
     reconcileEvery: Duration.default('15m'),
     /** How far back the very first reconciliation looks (later ones continue from their cursor). */

@@ -94,7 +94,7 @@ export function createInvoiceActivities(connections: Connections, temporal: () =
         const lookFirst = !noEarlierAttempt(input.firstTry);
         return heartbeatWhile(
           documentKeys.run(lockKey(input.tenant, 'netvisor', input.invoice), () =>
-            writeNetvisorInvoice(connections.netvisor(input.tenant), input.invoice, input.parties, settings.netvisorStatus, lookFirst),
+            writeNetvisorInvoice(connections.netvisor(input.tenant), input.invoice, input.parties, settings.netvisorStatus, lookFirst, settings.netvisorTextLineProduct),
           ),
         );
       });

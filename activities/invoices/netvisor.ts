@@ -20,17 +20,24 @@ export interface NetvisorInvoiceWritten {
   found: boolean;
 }
 
-export function toNetvisorInvoice(invoice: InvoiceView, parties: PairedParties, status: 'unsent' | 'open'): NetvisorSalesDocumentInput {
+/**
+ * `textLineProduct`: the Netvisor product code a Rackbeat line without a product (freight, a fee) is billed under,
+ * with the line's own text, price and VAT (invoices.netvisorTextLineProduct). Without one such a line parks: a
+ * booked Rackbeat invoice cannot be given a product any more, so the sentence names the setting.
+ */
+export function toNetvisorInvoice(invoice: InvoiceView, parties: PairedParties, status: 'unsent' | 'open', textLineProduct?: string): NetvisorSalesDocumentInput {
   const lines: NetvisorSalesLineInput[] = invoice.lines.map((l, i) => {
-    if (!l.productNumber) {
-      if (!new Decimal(l.lineTotal).isZero()) {
-        throw needsOperator(`${describeInvoice(invoice)}: line ${i + 1} ("${l.name}", ${l.lineTotal} ${invoice.currency}) has no product; Netvisor bills only product rows: put a product on it in Rackbeat, or skip`, 'Siirto.validation');
-      }
-      return { type: 'comment', text: l.name };
+    if (!l.productNumber && new Decimal(l.lineTotal).isZero()) return { type: 'comment', text: l.name };
+    if (!l.productNumber && !textLineProduct) {
+      throw needsOperator(
+        `${describeInvoice(invoice)}: line ${i + 1} ("${l.name}", ${l.lineTotal} ${invoice.currency}) has no product, and Netvisor bills only product rows: ` +
+          'name a Netvisor product for such lines in the tenant file (invoices.netvisorTextLineProduct, e.g. your freight product), then retry; or skip and enter the invoice by hand',
+        'Siirto.validation',
+      );
     }
     return {
       type: 'product',
-      productCode: parties.products[l.productNumber] ?? l.productNumber,
+      productCode: l.productNumber ? (parties.products[l.productNumber] ?? l.productNumber) : textLineProduct!,
       name: l.name,
       unitPrice: l.unitPrice,
       priceType: 'net',
@@ -77,8 +84,15 @@ export async function findOurNetvisorInvoice(nv: NetvisorClient, invoice: Invoic
   return { netvisorKey: summary.netvisorKey, number, found: true };
 }
 
-export async function writeNetvisorInvoice(nv: NetvisorClient, invoice: InvoiceView, parties: PairedParties, status: 'unsent' | 'open', lookFirst: boolean): Promise<NetvisorInvoiceWritten> {
-  const body = toNetvisorInvoice(invoice, parties, status);
+export async function writeNetvisorInvoice(
+  nv: NetvisorClient,
+  invoice: InvoiceView,
+  parties: PairedParties,
+  status: 'unsent' | 'open',
+  lookFirst: boolean,
+  textLineProduct?: string,
+): Promise<NetvisorInvoiceWritten> {
+  const body = toNetvisorInvoice(invoice, parties, status, textLineProduct);
   if (lookFirst) {
     const earlier = await findOurNetvisorInvoice(nv, invoice);
     if (earlier) return earlier;

@@ -88,3 +88,26 @@ describe('currencyProblem: 24SevenOffice books an invoice only in its own curren
     expect(toNetvisorInvoice(eur, { target: 'netvisor', customer: '1001', products: { P1000: 'P1000' } }, 'unsent')).toMatchObject({ currency: 'EUR', amount: '125.00' });
   });
 });
+
+describe('toNetvisorInvoice: a Rackbeat line without a product (freight, a fee)', () => {
+  const parties = { target: 'netvisor' as const, customer: '1001', products: { P1000: 'P1000' } };
+  const freight = { name: 'Rahti', quantity: '1', unitPrice: '9.90', discountPercent: '0', vatPercent: '25.5', lineTotal: '9.90' };
+  const v = view([line('P1000', '1', '10.00', '25.5', '10.00'), freight], { net: '19.90', vat: '5.08', gross: '24.98' });
+
+  test('without invoices.netvisorTextLineProduct it parks, naming the setting (a booked invoice cannot get a product any more)', () => {
+    expect(() => toNetvisorInvoice(v, parties, 'unsent')).toThrow(
+      'Rackbeat invoice 20123: line 2 ("Rahti", 9.90 EUR) has no product, and Netvisor bills only product rows: ' +
+        'name a Netvisor product for such lines in the tenant file (invoices.netvisorTextLineProduct, e.g. your freight product), then retry; or skip and enter the invoice by hand',
+    );
+  });
+
+  test('with it, the line is billed under that product with its own text, price and VAT; a line without amount stays a comment', () => {
+    const note = { ...freight, name: 'Toimitus 2 erässä', unitPrice: '0', lineTotal: '0' };
+    const body = toNetvisorInvoice({ ...v, lines: [...v.lines, note] }, parties, 'unsent', 'RAHTI');
+    expect(body.lines).toEqual([
+      expect.objectContaining({ type: 'product', productCode: 'P1000' }),
+      { type: 'product', productCode: 'RAHTI', name: 'Rahti', unitPrice: '9.90', priceType: 'net', vatPercent: '25.5', vatCode: 'KOMY', quantity: '1' },
+      { type: 'comment', text: 'Toimitus 2 erässä' },
+    ]);
+  });
+});
