@@ -180,6 +180,14 @@ export function createInvoiceActivities(connections: Connections, temporal: () =
      */
     async reconcileInvoiceList(input: { tenant: string; taskQueue: string; scheduleId?: string; since?: string }) {
       return classified(async () => {
+        if (!connections.tenant(input.tenant).invoices) {
+          // The Schedule outlived the section (schedules of tenants no longer configured are left alone).
+          throw needsOperator(
+            `tenant "${input.tenant}" has no invoices: section in config/${input.tenant}.yaml any more, but its invoice reconciliation still runs: ` +
+              `delete the Schedule ${input.scheduleId ?? `invoices/${input.tenant}`} (temporal schedule delete --schedule-id ${input.scheduleId ?? `invoices/${input.tenant}`}), or add the section back`,
+            'Siirto.config',
+          );
+        }
         const settings = settingsOf(input.tenant);
         const since = input.since ?? (await previousCursor(temporal(), input.scheduleId)) ?? new Date(Date.now() - durationMs(settings.firstLookback)).toISOString();
         const booked = await connections.rackbeat(input.tenant).invoices.listBookedSince(new Date(Date.parse(since) - RECONCILE_OVERLAP_MS).toISOString());

@@ -369,4 +369,17 @@ describe('invoiceTransfer: Rackbeat → Netvisor', () => {
     expect(await result(T, number)).toMatchObject({ status: 'done', found: false });
     expect(await netvisorInvoices(number)).toHaveLength(1);
   });
+  it("tells an operator to delete the reconciliation Schedule of a tenant whose invoices: section is gone", async () => {
+    await expect(
+      h.client.workflow.execute(reconcileInvoices, {
+        taskQueue: h.taskQueue,
+        workflowId: `invoices-reconcile/${T_NONE}/gone`,
+        args: [{ tenant: T_NONE, taskQueue: h.taskQueue, scheduleId: `invoices/${T_NONE}` }],
+      }),
+    ).rejects.toMatchObject({
+      cause: { cause: { message: `tenant "${T_NONE}" has no invoices: section in config/${T_NONE}.yaml any more, but its invoice reconciliation still runs: delete the Schedule invoices/${T_NONE} (temporal schedule delete --schedule-id invoices/${T_NONE}), or add the section back` } },
+    });
+    const d = await h.client.workflow.getHandle(`invoices-reconcile/${T_NONE}/gone`).describe();
+    expect(d.memo?.summary).toMatch(/^invoice reconciliation for inv-none failed: tenant "inv-none" has no invoices: section .* delete the Schedule invoices\/inv-none/);
+  });
 });
