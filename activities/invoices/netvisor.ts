@@ -77,7 +77,8 @@ export async function findOurNetvisorInvoice(nv: NetvisorClient, invoice: Invoic
     // messages sit in workflow history unencrypted.
     throw needsOperator(
       `Netvisor already has sales invoice ${number} (dated ${summary.date}, customer ${summary.customerCode}, not stamped "${invoiceStamp(invoice.number)}") that Siirto did not write: ` +
-        `Rackbeat and Netvisor number invoices in one series, so move Netvisor's own invoice numbering out of Rackbeat's range, then retry; or skip`,
+        `Rackbeat and Netvisor number invoices in one series, so move Netvisor's own invoice numbering out of Rackbeat's range; ` +
+        `this number stays taken: skip this transfer and enter the invoice in Netvisor by hand (or retry once that Netvisor invoice is deleted)`,
       'Siirto.conflict',
     );
   }
