@@ -5,6 +5,7 @@ import { parseDirection, sameContent, type PairName, type PlanEntry, type Regist
 import type { Connections } from '../connections';
 import { classified } from '../failures';
 import { comparable, sourceStream, targetStream, withSourceId, type Candidate, type SourceItem, type StreamContext, type TargetStream } from './streams';
+import type { SourcePage } from './stream-types';
 import { lockKeys, RunMemo, TargetIndex, type IndexQuery } from './target-index';
 
 export interface MigrateBatchInput {
@@ -366,18 +367,36 @@ export function createRegisterMigrationActivities(connections: Connections, memo
           // The first batch of a run on this worker reads its source page and lists the target at the same time
           // (two systems, so neither waits for the other); nothing is written before both are in.
           const indexed = targetSide.listAll && ctx.run;
+          const sourceSide = sourceStream(source, input.register);
           let listed = 0;
+          // The page the previous batch of this run read ahead on this worker, if it did (see below).
+          const ahead = ctx.run ? takeReadAhead(ctx.run, input.cursor, input.batchSize) : undefined;
           const [page, built] = await Promise.all([
-            sourceStream(source, input.register).page(ctx, input.cursor, input.batchSize),
+            ahead ?? sourceSide.page(ctx, input.cursor, input.batchSize),
             indexed && !ctx.run!.get('target') ? buildTargetIndex(ctx, targetSide, () => beat({ listing: (listed += 500) })) : Promise.resolve(undefined),
           ]);
+          // The next page is read while this batch writes (source and target are two systems, so neither waits for
+          // the other), and kept for the next batch of the run on this worker: without it the target sits idle for
+          // one source read between every two batches. Within this attempt, so it heartbeats and is cancelled with it;
+          // a failed read ahead is only a missed shortcut (the next batch reads its page itself).
+          const readAhead =
+            ctx.run && page.next !== undefined
+              ? sourceSide.page(ctx, page.next, input.batchSize).then(
+                  (next) => keepReadAhead(ctx.run!, page.next!, input.batchSize, next),
+                  () => undefined,
+                )
+              : Promise.resolve();
           let entries: PlanEntry[];
-          if (indexed) {
-            if (built) ctx.run!.set('target', built);
-            const index = ctx.run!.get('target') as TargetIndex;
-            entries = await pairAndWriteIndexed(ctx, targetSide, index, page.items, input.dryRun, heartbeat, input.writeConcurrency ?? 4);
-          } else {
-            entries = await pairAndWrite(ctx, targetSide, page.items, input.dryRun, heartbeat);
+          try {
+            if (indexed) {
+              if (built) ctx.run!.set('target', built);
+              const index = ctx.run!.get('target') as TargetIndex;
+              entries = await pairAndWriteIndexed(ctx, targetSide, index, page.items, input.dryRun, heartbeat, input.writeConcurrency ?? 4);
+            } else {
+              entries = await pairAndWrite(ctx, targetSide, page.items, input.dryRun, heartbeat);
+            }
+          } finally {
+            await readAhead;
           }
           return { entries, ...(page.next !== undefined ? { next: page.next } : {}), ...(page.total !== undefined ? { total: page.total } : {}) };
         } catch (err) {
@@ -389,6 +408,19 @@ export function createRegisterMigrationActivities(connections: Connections, memo
     },
   };
 }
+
+/** A source page read ahead by the previous batch, for the batch that starts at `cursor` with the same size; taken once. */
+function takeReadAhead(run: Map<string, unknown>, cursor: string | undefined, size: number): SourcePage | undefined {
+  const kept = run.get(READ_AHEAD) as { cursor: string; size: number; page: SourcePage } | undefined;
+  run.delete(READ_AHEAD);
+  return kept && kept.cursor === cursor && kept.size === size ? kept.page : undefined;
+}
+
+function keepReadAhead(run: Map<string, unknown>, cursor: string, size: number, page: SourcePage): void {
+  run.set(READ_AHEAD, { cursor, size, page });
+}
+
+const READ_AHEAD = 'source read ahead';
 
 function inActivity(): boolean {
   try {
