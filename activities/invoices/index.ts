@@ -7,7 +7,7 @@ import { pairSettings } from '../../config/sync-schema';
 import { heartbeatWhile } from '../../connectors/kit/call-context';
 import { durationMs } from '../../domain/duration';
 import type { PairName } from '../../domain/sync';
-import type { InvoiceTransferResult } from '../../workflows/invoice-transfer';
+import { invoiceTransferWorkflowId, type InvoiceTransferResult } from '../../workflows/invoice-transfer';
 import { noEarlierAttempt } from '../attempts';
 import type { Connections } from '../connections';
 import { classified, needsOperator } from '../failures';
@@ -157,12 +157,20 @@ export function createInvoiceActivities(connections: Connections, temporal: () =
         const progress = await invoiceTransferProgress(client, input.tenant, input.number);
         if (progress.state === 'done') {
           if (progress.result.status === 'done') return { state: 'done', result: progress.result };
+          // A retry cannot help: that transfer is finished for good, and Siirto links a credit note only to a document it wrote.
           throw needsOperator(
-            `the invoice it credits, Rackbeat invoice ${input.number}, was ${progress.result.status === 'skipped' ? 'skipped' : `not transferred (${progress.result.reason ?? ''})`}: a credit note is never sent without its invoice; transfer that invoice by hand, then retry, or skip`,
+            `the invoice it credits, Rackbeat invoice ${input.number}, was ${progress.result.status === 'skipped' ? 'skipped' : `not transferred (${progress.result.reason ?? ''})`}, so Siirto has no document to credit: ` +
+              'a credit note is never sent without its invoice; credit that invoice by hand in the accounting system where it was entered, then skip this one',
             'Siirto.business',
           );
         }
-        if (progress.state === 'closed') throw needsOperator(`the transfer of the invoice it credits, Rackbeat invoice ${input.number}, ended ${progress.how}; run it again, then retry`, 'Siirto.business');
+        if (progress.state === 'closed') {
+          throw needsOperator(
+            `the transfer of the invoice it credits, Rackbeat invoice ${input.number}, ended ${progress.how} and cannot be started again under its id (${invoiceTransferWorkflowId(input.tenant, input.number)}): ` +
+              'check in the accounting system whether that invoice is there; credit it by hand, then skip this one',
+            'Siirto.business',
+          );
+        }
         if (progress.state === 'running' && progress.status?.status === 'needs-attention') {
           throw needsOperator(
             `waits for the invoice it credits, Rackbeat invoice ${input.number}, which needs attention at ${progress.status.step}: ${progress.status.error?.message ?? ''}; resolve that one, then retry`,

@@ -249,6 +249,17 @@ describe('invoiceTransfer: Rackbeat → Netvisor', () => {
     expect(await result(T_WAIT, number)).toMatchObject({ status: 'skipped' });
     expect((await handle(T_WAIT, number).describe()).typedSearchAttributes.get(SiirtoStatus)).toBe('skipped');
     expect(await netvisorInvoices(number)).toHaveLength(0);
+
+    // Its credit note has no document to credit: a retry could not change that, so the sentence does not offer one.
+    const credit = await creditQuietly(number);
+    await startInvoiceTransfer(h.client, { tenant: T_WAIT, number: credit, trigger: 'reconcile' }, h.taskQueue);
+    const creditParked = await waitForStatus(T_WAIT, credit, 'needs-attention');
+    expect(creditParked.error?.message).toBe(
+      `the invoice it credits, Rackbeat invoice ${number}, was skipped, so Siirto has no document to credit: a credit note is never sent without its invoice; ` +
+        'credit that invoice by hand in the accounting system where it was entered, then skip this one',
+    );
+    await handle(T_WAIT, credit).executeUpdate(skipUpdate, { args: [{ by: 'test', reason: 'credited by hand' }] });
+    expect(await netvisorInvoices(credit)).toHaveLength(0);
   });
 
   it('parks naming why syncing did not copy: a product Netvisor is the master of, a customer Netvisor refused; a retry after the fix goes through', async () => {
