@@ -230,7 +230,13 @@ export function createInvoiceActivities(connections: Connections, temporal: () =
 
 const CursorResult = z.object({ cursor: z.string() });
 
-/** The cursor of the Schedule's most recent completed poll (other than this one), if any. */
+/**
+ * The cursor of the Schedule's most recent completed poll (other than this one), if any. The Schedule remembers
+ * its last ten actions only; when none of them completed (ten failed runs in a row, or the Schedule deleted and
+ * created again) the newest completed run it started is looked up in visibility (TemporalScheduledById), so the
+ * poll continues where it stopped instead of from `firstLookback`, which would leave a gap after a long outage.
+ * Runs started by hand (with their own `since`) are never taken as the cursor.
+ */
 async function previousCursor(client: Client, scheduleId: string | undefined): Promise<string | null> {
   if (!scheduleId) return null;
   const self = Context.current().info.workflowExecution?.runId;
@@ -243,5 +249,14 @@ async function previousCursor(client: Client, scheduleId: string | undefined): P
     const parsed = CursorResult.safeParse(await handle.result());
     if (parsed.success) return parsed.data.cursor;
   }
-  return null;
+  if (/['"\\]/.test(scheduleId)) return null;
+  let newest: { workflowId: string; runId: string; startTime: Date } | null = null;
+  let read = 0;
+  for await (const wf of client.workflow.list({ query: `TemporalScheduledById = '${scheduleId}' AND ExecutionStatus = 'Completed'` })) {
+    if (wf.runId !== self && (!newest || wf.startTime > newest.startTime)) newest = { workflowId: wf.workflowId, runId: wf.runId, startTime: wf.startTime };
+    if (++read >= 100) break;
+  }
+  if (!newest) return null;
+  const parsed = CursorResult.safeParse(await client.workflow.getHandle(newest.workflowId, newest.runId).result());
+  return parsed.success ? parsed.data.cursor : null;
 }

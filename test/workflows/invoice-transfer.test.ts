@@ -341,6 +341,15 @@ describe('invoiceTransfer: Rackbeat → Netvisor', () => {
       expect(all[1]).toMatchObject({ started: 0, alreadyTransferred: all[1].seen });
       expect(all[1].seen).toBeGreaterThanOrEqual(1);
       expect(await netvisorInvoices(number)).toHaveLength(1);
+
+      // The Schedule deleted and created again (or ten failed runs in a row) remembers no completed run: the poll
+      // continues from the newest completed run the Schedule started, not from firstLookback.
+      await schedule.delete();
+      await ensureInvoiceSchedule(h.client, h.tenants.get(T)!, h.taskQueue);
+      await schedule.trigger();
+      const [again] = (await eventually(async () => (await runs()).length === 1 && runs(), 30_000, 'the reconciliation after the Schedule was created again')) as Array<Awaited<ReturnType<typeof reconcileInvoices>>>;
+      expect(again.since).toBe(all[1].cursor);
+      expect(again.started).toBe(0);
     } finally {
       await schedule.delete();
     }
