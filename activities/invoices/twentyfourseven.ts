@@ -156,7 +156,7 @@ export async function invoiceSoOrder(so: TwentyFourSevenClient, orderId: number,
 
 const same = (a: string | undefined, b: string | undefined) => new Decimal(a ?? 0).equals(new Decimal(b ?? 0));
 
-/** The row changes that make the 24SO order's rows what Rackbeat invoiced (each line takes the first free row of its product). */
+/** The row changes that make the 24SO order's rows what Rackbeat invoiced: quantity, price, discount and VAT (each line takes the first free row of its product). */
 export function planOrderRows(order: InvoiceOrder, invoice: InvoiceView, parties: PairedParties): InvoiceRowInput[] {
   const free = [...(order.invoiceRows ?? [])].filter((r) => r.rowId !== undefined);
   const changes: InvoiceRowInput[] = [];
@@ -172,7 +172,9 @@ export function planOrderRows(order: InvoiceOrder, invoice: InvoiceView, parties
     if (!same(row.quantity, want.quantity)) edit.quantity = want.quantity;
     if (!same(row.price, want.price)) edit.price = want.price;
     if (!same(row.discountRate, want.discountRate)) edit.discountRate = want.discountRate ?? '0';
-    if (edit.quantity !== undefined || edit.price !== undefined || edit.discountRate !== undefined) changes.push(edit);
+    // The VAT Rackbeat booked (a customer's VAT zone, a product's rate) wins over the order's: 24SO computes the invoice from its rows.
+    if (row.vatRate === undefined || !same(row.vatRate, want.vatRate)) edit.vatRate = want.vatRate;
+    if (edit.quantity !== undefined || edit.price !== undefined || edit.discountRate !== undefined || edit.vatRate !== undefined) changes.push(edit);
   }
   for (const row of free) changes.push({ rowId: row.rowId, changeState: 'Delete' });
   return changes;

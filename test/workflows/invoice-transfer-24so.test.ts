@@ -179,7 +179,8 @@ describe('invoiceTransfer: Rackbeat → 24SevenOffice', () => {
       orderStatus: 'OrderState_Sent',
       invoiceRows: [
         { productId: productId('P1000'), quantity: '3', price: '100' },
-        { productId: productId('P1003'), quantity: '1', price: '49.5' },
+        // The order's row says 15 % VAT; Rackbeat booked 25 %: the invoice carries what Rackbeat booked.
+        { productId: productId('P1003'), quantity: '1', price: '49.5', vatRate: '15' },
         { productId: productId('P1004'), quantity: '2', price: '20' },
       ],
     });
@@ -201,10 +202,10 @@ describe('invoiceTransfer: Rackbeat → 24SevenOffice', () => {
     );
     const so = (await h.so.getInvoiceOrder(order.orderId!))!;
     expect(so).toMatchObject({ orderStatus: 'Invoiced', invoiceId: first.invoiceId, referenceNumber: 'rackbeat:99001' });
-    expect(so.invoiceRows!.map((r) => [r.productId, Number(r.quantity), Number(r.price), Number(r.discountRate ?? 0)])).toEqual([
-      [productId('P1000'), 2, 95, 5],
-      [productId('P1003'), 1, 49.5, 0],
-      [productId('P1006'), 1, 15, 0],
+    expect(so.invoiceRows!.map((r) => [r.productId, Number(r.quantity), Number(r.price), Number(r.discountRate ?? 0), Number(r.vatRate)])).toEqual([
+      [productId('P1000'), 2, 95, 5, 25],
+      [productId('P1003'), 1, 49.5, 0, 25],
+      [productId('P1006'), 1, 15, 0, 25],
     ]);
   });
 
