@@ -60,7 +60,10 @@ export const describeInvoice = (v: Pick<InvoiceView, 'number' | 'kind'>): string
 /** The first zod problem, in a sentence naming the invoice. */
 export function viewProblem(number: number, err: z.ZodError): string {
   const issue = err.issues[0];
-  return `Rackbeat invoice ${number} cannot be transferred: ${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`;
+  return (
+    `Rackbeat invoice ${number} cannot be transferred: ${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}; ` +
+    'a booked invoice cannot be changed in Rackbeat: skip this transfer and enter it by hand (or retry if Rackbeat shows it otherwise now)'
+  );
 }
 
 /**

@@ -1,6 +1,6 @@
 import { toNetvisorInvoice } from '../../activities/invoices/netvisor';
 import { currencyProblem, toSoInvoice } from '../../activities/invoices/twentyfourseven';
-import { bookedTotalsProblem, type InvoiceView } from '../../activities/invoices/view';
+import { bookedTotalsProblem, InvoiceView, viewProblem } from '../../activities/invoices/view';
 
 /**
  * The invoice transfer's checks before anything is written (no servers): the rows a target computes its invoice
@@ -109,5 +109,16 @@ describe('toNetvisorInvoice: a Rackbeat line without a product (freight, a fee)'
       { type: 'product', productCode: 'RAHTI', name: 'Rahti', unitPrice: '9.90', priceType: 'net', vatPercent: '25.5', vatCode: 'KOMY', quantity: '1' },
       { type: 'comment', text: 'Toimitus 2 erässä' },
     ]);
+  });
+});
+
+describe('viewProblem: a Rackbeat invoice the transfer cannot read', () => {
+  test('names the field and says what the operator can do with a booked invoice', () => {
+    const parsed = InvoiceView.safeParse({ ...view([line('P1000', '1', '10.00', '25.5', '10.00')], { net: '10.00', vat: '2.55', gross: '12.55' }), kind: 'credit-note' });
+    expect(parsed.success).toBe(false);
+    expect(viewProblem(20123, (parsed as { error: import('zod').ZodError }).error)).toBe(
+      'Rackbeat invoice 20123 cannot be transferred: credits: credit note 20123 does not say which invoice it credits; ' +
+        'a booked invoice cannot be changed in Rackbeat: skip this transfer and enter it by hand (or retry if Rackbeat shows it otherwise now)',
+    );
   });
 });
