@@ -17,7 +17,11 @@ export const InvoiceTransferStart = z.object({
  * and a finished one is never started again (REJECT_DUPLICATE). The webhook route, the reconciliation poll and a
  * credit note waiting for its invoice all call this; duplicates land on the one workflow.
  */
-export async function startInvoiceTransfer(client: Client, raw: InvoiceTransferInput, taskQueue = TASK_QUEUE): Promise<{ workflowId: string; alreadyFinished: boolean }> {
+export async function startInvoiceTransfer(
+  client: Client,
+  raw: InvoiceTransferInput,
+  taskQueue = TASK_QUEUE,
+): Promise<{ workflowId: string; alreadyFinished: boolean; /** Closed without completing (terminated, timed out …): never started again, and not transferred. */ ended?: string }> {
   const parsed = InvoiceTransferStart.safeParse(raw);
   if (!parsed.success) throw new Error(`cannot start an invoice transfer: ${parsed.error.issues[0].message}`);
   const input: InvoiceTransferInput = parsed.data;
@@ -32,8 +36,11 @@ export async function startInvoiceTransfer(client: Client, raw: InvoiceTransferI
     });
     return { workflowId, alreadyFinished: false };
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, alreadyFinished: true };
-    throw err;
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    // Closed for good (REJECT_DUPLICATE). Completed is "already transferred"; a terminated or timed-out one is not,
+    // and must not pass for it: the caller says so.
+    const status = (await client.workflow.getHandle(workflowId).describe()).status.name;
+    return { workflowId, alreadyFinished: true, ...(status !== 'COMPLETED' ? { ended: status.toLowerCase().replace(/_/g, ' ') } : {}) };
   }
 }
 

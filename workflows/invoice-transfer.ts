@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, getExternalWorkflowHandle, proxyActivities, sleep, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, getExternalWorkflowHandle, patched, proxyActivities, sleep, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { InvoiceView } from '../activities/invoices/view';
@@ -252,7 +252,13 @@ export async function reconcileInvoices(input: ReconcileInvoicesInput) {
   ]);
   try {
     const result = await reconcileInvoiceList({ ...input, taskQueue: input.taskQueue ?? workflowInfo().taskQueue });
-    upsertMemo({ summary: `invoices booked in Rackbeat since ${result.since}: ${result.seen} seen, ${result.started} started, ${result.alreadyTransferred} already transferred` });
+    const ended = (result as { ended?: Array<{ number: number; how: string }> }).ended ?? [];
+    // Transfers that ended without completing (terminated, timed out) are never started again: the memo names them.
+    const endedNote =
+      ended.length && patched('invoice-reconcile-names-ended')
+        ? `; ${ended.length} ended without a document and not started again (${ended.map((e) => `Rackbeat ${e.number}: ${e.how}`).join(', ')}): transfer them by hand`
+        : '';
+    upsertMemo({ summary: `invoices booked in Rackbeat since ${result.since}: ${result.seen} seen, ${result.started} started, ${result.alreadyTransferred} already transferred${endedNote}` });
     return result;
   } catch (err) {
     const message = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause.message : (err as Error).message;

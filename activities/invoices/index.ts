@@ -199,12 +199,13 @@ export function createInvoiceActivities(connections: Connections, temporal: () =
         const settings = settingsOf(input.tenant);
         const since = input.since ?? (await previousCursor(temporal(), input.scheduleId)) ?? new Date(Date.now() - durationMs(settings.firstLookback)).toISOString();
         const booked = await connections.rackbeat(input.tenant).invoices.listBookedSince(new Date(Date.parse(since) - RECONCILE_OVERLAP_MS).toISOString());
-        const result = { since, cursor: since, seen: 0, started: 0, alreadyTransferred: 0, creditNotes: 0 };
+        const result = { since, cursor: since, seen: 0, started: 0, alreadyTransferred: 0, creditNotes: 0, ended: [] as Array<{ number: number; how: string }> };
         for (const b of booked) {
           result.seen++;
           if (b.kind === 'credit-note') result.creditNotes++;
-          const { alreadyFinished } = await startInvoiceTransfer(temporal(), { tenant: input.tenant, number: b.number, trigger: 'reconcile' }, input.taskQueue);
-          if (alreadyFinished) result.alreadyTransferred++;
+          const { alreadyFinished, ended } = await startInvoiceTransfer(temporal(), { tenant: input.tenant, number: b.number, trigger: 'reconcile' }, input.taskQueue);
+          if (ended) result.ended.push({ number: b.number, how: ended });
+          else if (alreadyFinished) result.alreadyTransferred++;
           else result.started++;
           if (Date.parse(b.bookedAt) > Date.parse(result.cursor)) result.cursor = new Date(b.bookedAt).toISOString();
           heartbeat(result);

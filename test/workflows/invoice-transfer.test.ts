@@ -402,4 +402,19 @@ describe('invoiceTransfer: Rackbeat → Netvisor', () => {
     const d = await h.client.workflow.getHandle(`invoices-reconcile/${T_NONE}/gone`).describe();
     expect(d.memo?.summary).toMatch(/^invoice reconciliation for inv-none failed: tenant "inv-none" has no invoices: section .* delete the Schedule invoices\/inv-none/);
   });
+  it('names a transfer that ended without a document (terminated) instead of counting it as already transferred', async () => {
+    const { number } = await h.rackbeat.invoices.createDraft({ customer_id: 1001, currency: 'EUR', payment_terms_id: 1, lines: lines(['P1000', 1, '10.00']) });
+    // Started while still a draft (it parks), then terminated by someone in the Temporal UI.
+    await startInvoiceTransfer(h.client, { tenant: T_WAIT, number, trigger: 'manual' }, h.taskQueue);
+    expect((await waitForStatus(T_WAIT, number, 'needs-attention')).error?.message).toMatch(/is a draft in Rackbeat/);
+    await handle(T_WAIT, number).terminate('test');
+    await h.rackbeat.api.call('POST', `customer-invoices/${number}/book`, { resource: `invoice ${number}`, body: { suppress_webhooks: true } });
+    const bookedAt = (await h.rackbeat.invoices.view(number))!.bookedAt!;
+    const workflowId = `invoices-reconcile/${T_WAIT}/ended-${number}`;
+    const run = await h.client.workflow.execute(reconcileInvoices, { taskQueue: h.taskQueue, workflowId, args: [{ tenant: T_WAIT, taskQueue: h.taskQueue, since: bookedAt }] });
+    expect((run as { ended?: unknown }).ended).toEqual([{ number, how: 'terminated' }]);
+    expect(run.alreadyTransferred + run.started).toBe(run.seen - 1);
+    expect((await h.client.workflow.getHandle(workflowId).describe()).memo?.summary).toMatch(new RegExp(`1 ended without a document and not started again \\(Rackbeat ${number}: terminated\\): transfer them by hand$`));
+    expect(await netvisorInvoices(number)).toHaveLength(0);
+  });
 });
