@@ -37,16 +37,22 @@ function rowOf(invoice: InvoiceView, parties: PairedParties, l: InvoiceLine): In
 
 const ANY_DAY_BEFORE_MS = 2 * 86_400_000;
 
+/** The customer's InvoiceOrders stamped with this invoice's stamp. */
+async function stampedDocuments(so: TwentyFourSevenClient, invoice: InvoiceView, customerId: number): Promise<InvoiceOrder[]> {
+  const stamp = invoiceStamp(invoice.number);
+  const since = new Date(Math.min(Date.parse(`${invoice.invoiceDate}T00:00:00Z`), Date.now()) - ANY_DAY_BEFORE_MS);
+  return (await so.getInvoices({ customerIds: [customerId], changedAfter: since }, { order: ['orderId', 'orderStatus', 'invoiceId', 'referenceNumber'], rows: ['rowId'] })).filter(
+    (o) => o.referenceNumber === stamp,
+  );
+}
+
 /** Our earlier write: an Invoiced InvoiceOrder of this customer stamped with this invoice's stamp. */
 export async function findOurSoInvoice(so: TwentyFourSevenClient, invoice: InvoiceView, customerId: number): Promise<SoInvoiceWritten | null> {
   const stamp = invoiceStamp(invoice.number);
-  const since = new Date(Math.min(Date.parse(`${invoice.invoiceDate}T00:00:00Z`), Date.now()) - ANY_DAY_BEFORE_MS);
-  const hits = (await so.getInvoices({ customerIds: [customerId], changedAfter: since }, { order: ['orderId', 'orderStatus', 'invoiceId', 'referenceNumber'], rows: ['rowId'] })).filter(
-    (o) => o.referenceNumber === stamp,
-  );
+  const hits = await stampedDocuments(so, invoice, customerId);
   if (hits.length > 1) {
     throw needsOperator(
-      `24SevenOffice has ${hits.length} documents stamped "${stamp}" (orders ${hits.map((o) => o.orderId).join(', ')}); credit the extra ones by hand, then skip or retry`,
+      `24SevenOffice has ${hits.length} documents stamped "${stamp}" (orders ${hits.map((o) => o.orderId).join(', ')}); credit the extra ones by hand and change their ReferenceNumber (UpdateInvoices may still change it on an invoice), then retry; or skip`,
       'Siirto.conflict',
     );
   }
@@ -120,6 +126,17 @@ export async function writeSoInvoice(
   if (saved.orderId === undefined) throw new Error(`24SevenOffice saved ${describeInvoice(invoice)} but returned no OrderId`);
   const invoiceId = saved.invoiceId ?? (await so.getInvoiceOrder(saved.orderId, { order: ['invoiceId'] }))?.invoiceId;
   if (invoiceId === undefined) throw new Error(`24SevenOffice saved ${describeInvoice(invoice)} as order ${saved.orderId} but gave it no InvoiceId`);
+  // 24SO does not refuse a second document: an attempt that outlived its timeout on another worker (without the
+  // cluster-wide lock) may have written too. Such a twin cannot be deleted once invoiced; it is named at once instead
+  // of staying unnoticed.
+  const twins = (await stampedDocuments(so, invoice, customerId)).filter((o) => o.orderId !== saved.orderId);
+  if (twins.length) {
+    throw needsOperator(
+      `24SevenOffice has ${twins.length + 1} documents stamped "${invoiceStamp(invoice.number)}" (orders ${[saved.orderId, ...twins.map((o) => o.orderId)].join(', ')}): ` +
+        'two attempts wrote at once (more than one worker without the cluster-wide limits, SIIRTO_POSTGRES_URL?); credit the extra ones by hand and change their ReferenceNumber (UpdateInvoices may still change it on an invoice), then retry; or skip',
+      'Siirto.conflict',
+    );
+  }
   return { orderId: saved.orderId, invoiceId, found: false };
 }
 

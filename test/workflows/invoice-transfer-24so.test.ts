@@ -1,6 +1,7 @@
 import { Connections } from '../../activities/connections';
 import { createInvoiceActivities } from '../../activities/invoices';
 import type { InvoiceView } from '../../activities/invoices/view';
+import { writeSoInvoice } from '../../activities/invoices/twentyfourseven';
 import { manualGet } from '../../client/order-lifecycle';
 import { startInvoiceTransfer } from '../../client/rackbeat-invoice-events';
 import { InvoiceTransferSettings } from '../../config/invoice-schema';
@@ -233,5 +234,19 @@ describe('invoiceTransfer: Rackbeat → 24SevenOffice', () => {
     expect(await soDocuments(number)).toHaveLength(0);
     await handle(number).executeUpdate(skipUpdate, { args: [{ by: 'test', reason: 'entered by hand' }] });
     expect(await result(number)).toMatchObject({ status: 'skipped' });
+  });
+  it('names a twin document at once when two attempts wrote the same invoice (two workers without the cluster-wide lock)', async () => {
+    const line = { productNumber: 'P1000', name: 'P1000', quantity: '1', unitPrice: '100', discountPercent: '0', vatPercent: '25', lineTotal: '100' };
+    const invoice: InvoiceView = {
+      number: 99101, kind: 'invoice', booked: true, customerNumber: 1001, customerName: 'Test', invoiceDate: '2026-12-01', dueDate: '2026-12-15', currency: 'NOK',
+      lines: [line], totals: { net: '100', vat: '25', gross: '125' },
+    };
+    const parties = { target: '24so' as const, customer: '1', products: { P1000: String(productId('P1000')) } };
+    // Both attempts believe they are the first (no look before writing), as two workers can after a timeout.
+    const first = await writeSoInvoice(h.so, invoice, parties, false, undefined, 'NOK');
+    await expect(writeSoInvoice(h.so, invoice, parties, false, undefined, 'NOK')).rejects.toThrow(
+      new RegExp(`^24SevenOffice has 2 documents stamped "rackbeat:99101" \\(orders \\d+, ${first.orderId}\\): two attempts wrote at once`),
+    );
+    expect(await soDocuments(99101)).toHaveLength(2);
   });
 });
