@@ -239,6 +239,8 @@ export interface ReconcileInvoicesInput {
   scheduleId?: string;
   /** Explicit start of the window (tests, operators); otherwise the previous run's cursor, else invoices.firstLookback. */
   since?: string;
+  /** At most this many transfers started in one run (the rest is left to the next run; tests). */
+  maxStarts?: number;
 }
 
 /**

@@ -39,6 +39,9 @@ const documentKeys = new KeyedLock(10 * 60_000);
  */
 export const RECONCILE_OVERLAP_MS = 5 * 60_000;
 
+/** How long one reconciliation run starts transfers before it leaves the rest to the next run (pagingCall: 5 min an attempt). */
+export const RECONCILE_RUN_MS = 3 * 60_000;
+
 export function createInvoiceActivities(connections: Connections, temporal: () => Client) {
   const settingsOf = (tenant: string): InvoiceSettingsView => {
     const raw = connections.tenant(tenant).invoices;
@@ -186,7 +189,7 @@ export function createInvoiceActivities(connections: Connections, temporal: () =
      * joined). The cursor is the newest booked_at seen (Rackbeat's clock), returned as the result; the next run of
      * the Schedule continues from there, with RECONCILE_OVERLAP_MS of overlap (a second start is harmless).
      */
-    async reconcileInvoiceList(input: { tenant: string; taskQueue: string; scheduleId?: string; since?: string }) {
+    async reconcileInvoiceList(input: { tenant: string; taskQueue: string; scheduleId?: string; since?: string; maxStarts?: number }) {
       return classified(async () => {
         if (!connections.tenant(input.tenant).invoices) {
           // The Schedule outlived the section (schedules of tenants no longer configured are left alone).
@@ -199,8 +202,17 @@ export function createInvoiceActivities(connections: Connections, temporal: () =
         const settings = settingsOf(input.tenant);
         const since = input.since ?? (await previousCursor(temporal(), input.scheduleId)) ?? new Date(Date.now() - durationMs(settings.firstLookback)).toISOString();
         const booked = await connections.rackbeat(input.tenant).invoices.listBookedSince(new Date(Date.parse(since) - RECONCILE_OVERLAP_MS).toISOString());
-        const result = { since, cursor: since, seen: 0, started: 0, alreadyTransferred: 0, creditNotes: 0, ended: [] as Array<{ number: number; how: string }> };
-        for (const b of booked) {
+        const result = { since, cursor: since, seen: 0, started: 0, alreadyTransferred: 0, creditNotes: 0, ended: [] as Array<{ number: number; how: string }>, left: 0 };
+        // A backlog (a cursor days old after an outage or a paused Schedule) is worked off over several runs, oldest
+        // first: the cursor only moves past what was started, so a run that would outlive its timeout (and be retried
+        // from the start, for ever) stops early instead and the next run continues from there.
+        const stopAt = Date.now() + RECONCILE_RUN_MS;
+        const maxStarts = input.maxStarts ?? Number.POSITIVE_INFINITY;
+        for (const [i, b] of booked.entries()) {
+          if (result.seen >= maxStarts || Date.now() > stopAt) {
+            result.left = booked.length - i;
+            break;
+          }
           result.seen++;
           if (b.kind === 'credit-note') result.creditNotes++;
           const { alreadyFinished, ended } = await startInvoiceTransfer(temporal(), { tenant: input.tenant, number: b.number, trigger: 'reconcile' }, input.taskQueue);

@@ -417,4 +417,23 @@ describe('invoiceTransfer: Rackbeat → Netvisor', () => {
     expect((await h.client.workflow.getHandle(workflowId).describe()).memo?.summary).toMatch(new RegExp(`1 ended without a document and not started again \\(Rackbeat ${number}: terminated\\): transfer them by hand$`));
     expect(await netvisorInvoices(number)).toHaveLength(0);
   });
+  it('works off a backlog over several runs: a run that stops early moves its cursor only past what it started', async () => {
+    const a = await bookQuietly(1002, lines(['P1000', 1, '10.00']));
+    const aAt = (await h.rackbeat.invoices.view(a))!.bookedAt!;
+    await new Promise((r) => setTimeout(r, 1100));
+    const b = await bookQuietly(1002, lines(['P1000', 2, '10.00']));
+    const bAt = (await h.rackbeat.invoices.view(b))!.bookedAt!;
+    expect(Date.parse(bAt)).toBeGreaterThan(Date.parse(aAt));
+    const run = (args: Parameters<typeof reconcileInvoices>[0], id: string) => h.client.workflow.execute(reconcileInvoices, { taskQueue: h.taskQueue, workflowId: `invoices-reconcile/${T}/${id}`, args: [args] });
+    // One start only (a run near its time budget): the oldest in the window is started, b is left for the next run.
+    const first = await run({ tenant: T, taskQueue: h.taskQueue, since: aAt, maxStarts: 1 }, `backlog-${a}-1`);
+    expect(first).toMatchObject({ seen: 1 });
+    expect((first as { left?: number }).left).toBeGreaterThanOrEqual(1);
+    expect(Date.parse(first.cursor)).toBeLessThan(Date.parse(bAt));
+    const second = await run({ tenant: T, taskQueue: h.taskQueue, since: first.cursor }, `backlog-${a}-2`);
+    expect((second as { left?: number }).left).toBe(0);
+    expect(second.cursor).toBe(bAt);
+    expect(await result(T, b)).toMatchObject({ status: 'done' });
+    expect(await netvisorInvoices(b)).toHaveLength(1);
+  });
 });
