@@ -156,6 +156,8 @@ async function demoInvoice(tenant: ResolvedTenant, temporal: Client): Promise<{ 
     const booked = await rackbeat.invoices.create({
       customer_id: Number(customer.number),
       heading: DEMO_INVOICE_HEADING,
+      // The demo's Netvisor keeps Finnish books.
+      currency: 'EUR',
       lines: [{ item_id: String(product.number), quantity: 2 }],
     });
     number = Number(booked.number);

@@ -1,6 +1,7 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { TASK_QUEUE } from '../orchestration/task-queue';
+import { startOnce } from '../orchestration/temporal';
 import { invoiceTransfer, invoiceTransferWorkflowId, type InvoiceTransferInput, type InvoiceTransferResult } from '../workflows/invoice-transfer';
 import { statusQuery, type TransferState } from '../workflows/transfer';
 
@@ -26,22 +27,11 @@ export async function startInvoiceTransfer(
   if (!parsed.success) throw new Error(`cannot start an invoice transfer: ${parsed.error.issues[0].message}`);
   const input: InvoiceTransferInput = parsed.data;
   const workflowId = invoiceTransferWorkflowId(input.tenant, input.number);
-  try {
-    await client.workflow.start(invoiceTransfer, {
-      taskQueue,
-      workflowId,
-      args: [input],
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-    });
-    return { workflowId, alreadyFinished: false };
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    // Closed for good (REJECT_DUPLICATE). Completed is "already transferred"; a terminated or timed-out one is not,
-    // and must not pass for it: the caller says so.
-    const status = (await client.workflow.getHandle(workflowId).describe()).status.name;
-    return { workflowId, alreadyFinished: true, ...(status !== 'COMPLETED' ? { ended: status.toLowerCase().replace(/_/g, ' ') } : {}) };
-  }
+  if (await startOnce(client, invoiceTransfer, { workflowId, taskQueue, args: [input] })) return { workflowId, alreadyFinished: false };
+  // Closed for good (REJECT_DUPLICATE). Completed is "already transferred"; a terminated or timed-out one is not,
+  // and must not pass for it: the caller says so.
+  const status = (await client.workflow.getHandle(workflowId).describe()).status.name;
+  return { workflowId, alreadyFinished: true, ...(status !== 'COMPLETED' ? { ended: status.toLowerCase().replace(/_/g, ' ') } : {}) };
 }
 
 /** Where an invoice's transfer stands: its result once finished, its transfer state while running. */

@@ -5,8 +5,9 @@ import {
   WorkflowIdReusePolicy,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
+  type WorkflowStartOptions,
 } from '@temporalio/client';
-import type { PayloadCodec } from '@temporalio/common';
+import type { PayloadCodec, Workflow } from '@temporalio/common';
 import { exportOrder, exportOrderWorkflowId, type ExportOrderInput } from '../workflows/order-export';
 import { SiirtoStatus } from '../workflows/search-attributes';
 import { TASK_QUEUE } from './task-queue';
@@ -89,19 +90,32 @@ export interface StartedExport {
  */
 export async function startOrderExport(client: Client, input: ExportOrderInput, taskQueue = TASK_QUEUE, opts: { deadlineMs?: number } = {}): Promise<StartedExport> {
   const workflowId = exportOrderWorkflowId(input.tenant, input.shop, input.orderId);
+  const started = await startOnce(client, exportOrder, { workflowId, taskQueue, args: [input] }, opts.deadlineMs);
+  return { workflowId, alreadyFinished: !started };
+}
+
+/**
+ * The one start of a workflow whose id is its work's natural key: a running execution is joined (USE_EXISTING) and
+ * a closed one is never started again (REJECT_DUPLICATE). Resolves false when that id had already closed. Order
+ * exports and invoice transfers start through this, so duplicate webhooks and polls land on one workflow.
+ */
+export async function startOnce<W extends Workflow>(
+  client: Client,
+  workflow: W,
+  options: WorkflowStartOptions<W>,
+  deadlineMs?: number,
+): Promise<boolean> {
   try {
-    await bounded(client, opts.deadlineMs, () =>
-      client.workflow.start(exportOrder, {
-        taskQueue,
-        workflowId,
-        args: [input],
+    await bounded(client, deadlineMs, () =>
+      client.workflow.start(workflow, {
+        ...options,
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       }),
     );
-    return { workflowId, alreadyFinished: false };
+    return true;
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, alreadyFinished: true };
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
     throw err;
   }
 }

@@ -71,7 +71,7 @@ export function registerHistoryCommands(program: Command): void {
       .command('history')
       .description('list transfers (order exports, syncs, lifecycle steps) with their status and error')
       .option('--tenant <id>')
-      .option('--flow <flow>', 'e.g. order-export, reconcile, register-sync')
+      .option('--flow <flow>', 'e.g. order-export, order-lifecycle, register-sync, stock, invoice, reconcile')
       .option('--entity <entity>', 'e.g. order, customer, product')
       .option('--status <status>', 'running | done | needs-attention | skipped')
       .option('--source <id>', 'source id, e.g. woo/1234')
