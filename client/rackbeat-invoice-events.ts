@@ -10,6 +10,7 @@ export const InvoiceTransferStart = z.object({
   tenant: z.string().min(1, 'the tenant is empty'),
   number: z.number({ message: 'the Rackbeat invoice number must be a number' }).int('the Rackbeat invoice number must be a whole number').positive('the Rackbeat invoice number must be positive'),
   trigger: z.enum(['webhook', 'reconcile', 'credit-note', 'manual']),
+  historyBudget: z.number().int().positive().optional(),
 });
 
 /**

@@ -1,4 +1,15 @@
-import { ActivityFailure, ApplicationFailure, getExternalWorkflowHandle, patched, proxyActivities, sleep, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  patched,
+  proxyActivities,
+  sleep,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { InvoiceView } from '../activities/invoices/view';
@@ -31,6 +42,25 @@ export interface InvoiceTransferInput {
   /** The Rackbeat customer invoice (or credit note) number. */
   number: number;
   trigger: 'webhook' | 'reconcile' | 'credit-note' | 'manual';
+  /**
+   * History length (events) after which a transfer that waits (a credit note for its invoice, or for Netvisor to send
+   * both) continues as new even before the server suggests it. Default 10,000.
+   */
+  historyBudget?: number;
+}
+
+/**
+ * A transfer that waits looks again and again; its history must not grow without end. Continuing as new starts the
+ * transfer over from the top, which is safe: every step is idempotent, and a run that is not the first looks for its
+ * own earlier document before writing. Called only while waiting, with no decision pending.
+ */
+async function continueIfHistoryIsLong(input: InvoiceTransferInput, waitedInThisRun: boolean): Promise<void> {
+  // A run goes on as new only after it has waited once itself: the steps before the wait never loop into new runs.
+  if (!waitedInThisRun) return;
+  const info = workflowInfo();
+  if (!(info.continueAsNewSuggested || info.historyLength > (input.historyBudget ?? 10_000))) return;
+  if (!patched('invoice-wait-continues-as-new')) return;
+  await continueAsNew<typeof invoiceTransfer>(input);
 }
 
 export interface InvoiceTransferResult {
@@ -103,13 +133,14 @@ export async function invoiceTransfer(input: InvoiceTransferInput): Promise<Invo
     let original: InvoiceTransferResult | undefined;
     if (invoice.kind === 'credit-note') {
       transfer.step(`original invoice ${invoice.credits}`);
-      for (let wait = ORIGINAL_FIRST_WAIT_MS; ; wait = Math.min(ORIGINAL_MAX_WAIT_MS, wait * 2)) {
+      for (let wait = ORIGINAL_FIRST_WAIT_MS, looks = 0; ; wait = Math.min(ORIGINAL_MAX_WAIT_MS, wait * 2), looks++) {
         const progress = await originalInvoiceTransfer({ tenant: input.tenant, number: invoice.credits!, taskQueue: workflowInfo().taskQueue });
         if (progress.state === 'done') {
           original = progress.result;
           break;
         }
         transfer.step(`original invoice ${invoice.credits}: ${progress.message}`);
+        await continueIfHistoryIsLong(input, looks > 0);
         await sleep(wait);
       }
     }
@@ -132,7 +163,7 @@ export async function invoiceTransfer(input: InvoiceTransferInput): Promise<Invo
       Object.assign(result, { netvisorKey: written.netvisorKey, found: written.found });
       transfer.target(written.number);
       if (invoice.kind === 'credit-note' && credits) {
-        await matchInNetvisor(input.tenant, written.netvisorKey, credits.netvisorKey, invoice.credits!, settings, transfer);
+        await matchInNetvisor(input, written.netvisorKey, credits.netvisorKey, invoice.credits!, settings, transfer);
         result.matched = true;
       }
       return;
@@ -197,13 +228,15 @@ async function pairedParties(tenant: string, invoice: InvoiceView, settings: Inv
 }
 
 /** Matches the Netvisor credit note to its invoice; while Netvisor cannot match yet (a document unsent), checks again later. */
-async function matchInNetvisor(tenant: string, creditNoteKey: string, invoiceKey: string, credits: number, settings: InvoiceSettingsView, transfer: Transfer): Promise<void> {
-  for (;;) {
+async function matchInNetvisor(input: InvoiceTransferInput, creditNoteKey: string, invoiceKey: string, credits: number, settings: InvoiceSettingsView, transfer: Transfer): Promise<void> {
+  const tenant = input.tenant;
+  for (let looks = 0; ; looks++) {
     transfer.step(`match credit note to invoice ${credits}`);
     const match = await matchCreditNoteInNetvisor({ tenant, creditNoteKey, invoiceKey });
     if (match.matched) return;
     transfer.step(`match credit note to invoice ${credits}: waiting (${match.waiting}); next look in ${settings.matchCheckEvery}`);
     upsertMemo({ summary: `Rackbeat credit note → Netvisor: written, waiting to be matched to invoice ${credits}: ${match.waiting}` });
+    await continueIfHistoryIsLong(input, looks > 0);
     await sleep(settings.matchCheckEvery as Duration);
   }
 }

@@ -316,6 +316,25 @@ describe('invoiceTransfer: Rackbeat → Netvisor', () => {
     expect(await netvisorInvoices(number)).toHaveLength(1);
   });
 
+  it('a credit note waiting for Netvisor to send both continues as new instead of growing its history, and is written and matched once', async () => {
+    const number = await bookQuietly(1005, lines(['P1004', 2, '7.00']));
+    await startInvoiceTransfer(h.client, { tenant: T_WAIT, number, trigger: 'reconcile' }, h.taskQueue);
+    expect(await result(T_WAIT, number)).toMatchObject({ status: 'done', kind: 'invoice' });
+    const credit = await creditQuietly(number);
+    await startInvoiceTransfer(h.client, { tenant: T_WAIT, number: credit, trigger: 'reconcile', historyBudget: 40 }, h.taskQueue);
+    const firstRun = (await handle(T_WAIT, credit).describe()).runId;
+    // matchCheckEvery is 1 s for T_WAIT: a few looks pass the budget, and the transfer goes on in a new run.
+    await eventually(async () => (await h.client.workflow.getHandle(invoiceTransferWorkflowId(T_WAIT, credit)).describe()).runId !== firstRun, 60_000, 'the waiting credit note to continue as new');
+    await eventually(async () => /waiting/.test((await handle(T_WAIT, credit).query(statusQuery)).step), 30_000, 'the new run to wait again');
+    const [original] = await netvisorInvoices(number);
+    const notes = await netvisorInvoices(credit);
+    expect(notes).toHaveLength(1);
+    await h.netvisor.updateSalesInvoiceStatus([String(original.netvisorKey), String(notes[0].netvisorKey)], 'open');
+    expect(await h.client.workflow.getHandle(invoiceTransferWorkflowId(T_WAIT, credit)).result()).toMatchObject({ status: 'done', matched: true, credits: number, found: true });
+    expect(await netvisorInvoices(credit)).toHaveLength(1);
+    expect((await netvisorInvoices(credit))[0].creditedInvoiceNetvisorKey).toBe(original.netvisorKey);
+  });
+
   it('the reconciliation Schedule starts what no webhook brought, and continues from its cursor', async () => {
     const number = await bookQuietly(1002, lines(['P1000', 1, '10.00']));
     const scheduleId = (await ensureInvoiceSchedule(h.client, h.tenants.get(T)!, h.taskQueue))!;
