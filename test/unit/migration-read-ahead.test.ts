@@ -1,6 +1,6 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { Connections } from '../../activities/connections';
-import { createRegisterMigrationActivities } from '../../activities/registers/engine';
+import { createRegisterMigrationActivities, type MigrateBatchResult } from '../../activities/registers/engine';
 import type { StartedSandbox } from '../../sandbox/kit/server';
 import { registerTenant } from '../support/register-harness';
 import { control, startTestSandboxes } from '../support/sandboxes';
@@ -29,13 +29,13 @@ it("reads the next page during a batch's writes; the next batch takes it and rea
   const input = { tenant: tenant.tenant, pair: 'rackbeat-netvisor' as const, register: 'products' as const, direction: 'netvisor-to-rackbeat', dryRun: false, batchSize: 10 };
 
   const reads0 = await pageReads();
-  const first = await env().run(migrateBatch, input);
+  const first: MigrateBatchResult = await env().run(migrateBatch, input);
   // Its own page and the next one.
   expect(await pageReads()).toBe(reads0 + 2);
-  const second = await env().run(migrateBatch, { ...input, cursor: first.next });
+  const second: MigrateBatchResult = await env().run(migrateBatch, { ...input, cursor: first.next });
   // The second batch's page was already read; it read the third.
   expect(await pageReads()).toBe(reads0 + 3);
-  const third = await env().run(migrateBatch, { ...input, cursor: second.next });
+  const third: MigrateBatchResult = await env().run(migrateBatch, { ...input, cursor: second.next });
   expect(third.next).toBeUndefined();
   // The last page has no next one to read: each of the three pages was read once.
   expect(await pageReads()).toBe(reads0 + 3);
