@@ -42,7 +42,7 @@ export const productList: Handler = (req) => {
 };
 
 function productXml(req: NvRequest, p: ProductRecord): string {
-  const stock = req.store.list<InventoryRecord>('inventory').filter((i) => i.productNetvisorKey === p.netvisorKey);
+  const stock = req.store.allBy<InventoryRecord>('inventory', 'productNetvisorKey', p.netvisorKey);
   const total = stock.reduce((a, i) => a.plus(i.inventoryAmount), new Decimal(0));
   const reserved = stock.reduce((a, i) => a.plus(i.reservedAmount), new Decimal(0));
   const ordered = stock.reduce((a, i) => a.plus(i.orderedAmount), new Decimal(0));
@@ -76,7 +76,12 @@ function productXml(req: NvRequest, p: ProductRecord): string {
 
 export const getProduct: Handler = (req) => {
   const q = req.query;
-  const byKey = (id: string) => products(req).find((p) => String(p.netvisorKey) === id.trim());
+  // Through the store's index: a batch of 400 keys over 50,000 products would otherwise scan the register per key.
+  const byKey = (id: string) => {
+    const k = id.trim();
+    if (!/^\d+$/.test(k)) return products(req).find((p) => String(p.netvisorKey) === k);
+    return req.store.findBy<ProductRecord>('products', 'netvisorKey', Number(k)) ?? req.store.findBy<ProductRecord>('products', 'netvisorKey', k);
+  };
   const byCode = (code: string) => products(req).find((p) => p.code.toLowerCase() === code.trim().toLowerCase());
   if (q.idlist !== undefined || q.codelist !== undefined) {
     const found = q.idlist !== undefined ? q.idlist.split(',').map(byKey) : q.codelist.split(',').map(byCode);

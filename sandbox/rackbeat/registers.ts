@@ -19,7 +19,9 @@ const inUse = (field: string, what: string): Errors => ({ [field]: [`The ${what}
 export function registerRoutes(app: FastifyInstance, ctx: SandboxContext, fire: Fire): void {
   const list = (c: string) => ctx.store.list<Json>(c);
   const exists = (c: string) => (v: unknown) => list(c).some((r) => r.number === Number(v));
-  const uniqueIn = (c: string, existing: Json | undefined) => (v: unknown) => list(c).some((r) => r !== existing && String(r.number) === String(v));
+  // Numbers are stored as numbers (customers, groups) or strings (products): both forms, through the store's index.
+  const uniqueIn = (c: string, existing: Json | undefined) => (v: unknown) =>
+    [...ctx.store.allBy<Json>(c, 'number', String(v)), ...(v !== '' && Number.isFinite(Number(v)) ? ctx.store.allBy<Json>(c, 'number', Number(v)) : [])].some((r) => r !== existing);
   const fieldValue = (owner: string) => (record: Json, fieldId: number) =>
     ctx.store.find<Json>('fieldValues', (v) => v.owner === owner && v.key === String(record.number) && v.field_id === fieldId)?.value;
 
