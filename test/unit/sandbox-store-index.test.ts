@@ -53,4 +53,27 @@ describe('SandboxStore.findBy', () => {
     store.touched('products');
     expect(store.findBy('products', 'number', 'A2')).toBe(a);
   });
+
+  it('answers as find() and filter() through a long random mix of inserts, removals, pushes and renames', () => {
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    const store = new SandboxStore(['products']);
+    for (let step = 0; step < 5000; step++) {
+      const op = rnd(10);
+      const key = `P${rnd(200)}`;
+      if (op < 5) store.insert('products', { number: key, step });
+      else if (op === 5) store.remove('products', (r) => r.number === key);
+      else if (op === 6) store.list('products').push({ number: key, step });
+      else if (op === 7) {
+        const r = store.list('products')[rnd(Math.max(1, store.list('products').length))];
+        if (r) {
+          r.number = `P${rnd(200)}`;
+          store.touched('products');
+        }
+      }
+      const probe = `P${rnd(200)}`;
+      expect(store.findBy('products', 'number', probe)).toBe(store.list('products').find((r) => r.number === probe));
+      expect(store.allBy('products', 'number', probe)).toEqual(store.list('products').filter((r) => r.number === probe));
+    }
+  });
 });
