@@ -36,15 +36,18 @@ export function crudRoutes(app: FastifyInstance, ctx: SandboxContext, spec: Crud
   const records = () => ctx.store.list<Json>(spec.collection);
   const lookup = (request: FastifyRequest) => {
     const key = parseKey((request.params as { key: string }).key, spec.keyType);
-    return key === undefined ? undefined : records().find((r) => r.number === key);
+    // By the store's index, not a scan: a register of 50,000 products answers as fast as one of 50.
+    return key === undefined ? undefined : ctx.store.findBy<Json>(spec.collection, 'number', key);
   };
   const base = `/api/${spec.path}`;
 
   app.get(base, async (request, reply) => {
     const list = applyFilters(records(), request.query as Record<string, unknown>, spec.filters);
-    const sorted = [...list].sort((a, b) => (String(a.number) < String(b.number) ? -1 : 1));
-    if (spec.keyType === 'int') sorted.sort((a, b) => Number(a.number) - Number(b.number));
-    return sendPage(reply, request, spec.plural, sorted.map(spec.render));
+    // Sorted by number (numerically for integer keys, ties by text), each key computed once.
+    const keyed = list.map((r) => ({ r, text: String(r.number), n: Number(r.number) }));
+    keyed.sort((a, b) => (spec.keyType === 'int' && a.n !== b.n ? a.n - b.n : a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+    // Only the page that is sent is rendered (when the reply is serialised), not the whole register.
+    return sendPage(reply, request, spec.plural, keyed.map(({ r }) => ({ toJSON: () => spec.render(r) })));
   });
 
   app.post(base, async (request, reply) => {
@@ -77,6 +80,7 @@ export function crudRoutes(app: FastifyInstance, ctx: SandboxContext, spec: Crud
     const previousKey = record.number;
     Object.assign(record, pick(body, spec.writable), { updated_at: stamp() });
     spec.afterWrite?.(record, previousKey);
+    if (record.number !== previousKey) ctx.store.touched(spec.collection);
     if (spec.events) fire(`${spec.events}.updated`, 'number', record.number as string | number);
     return sendOne(reply, 200, spec.singular, spec.render(record));
   });
