@@ -111,7 +111,7 @@ export async function startSandbox(
 
   const isControl = (request: FastifyRequest) => request.url.startsWith('/__sandbox/');
   // Requests to the API itself, by method and path: benchmarks report API calls per record from these.
-  const stats = { requests: 0, byPath: {} as Record<string, number> };
+  const stats = { requests: 0, byPath: {} as Record<string, number>, byStatus: {} as Record<string, Record<string, number>> };
   const commitThenFail = new WeakSet<FastifyRequest>();
 
   app.addHook('onRequest', async (request, reply) => {
@@ -141,6 +141,17 @@ export async function startSandbox(
     }
   });
 
+  // Replies by method, path and status, as they leave the handler (before a commit-then-fail rewrites them): a
+  // request that arrived but never reached its handler (its caller died while it waited, so its body never came)
+  // has none, so a benchmark can tell writes that were made or refused from requests that were only received.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (isControl(request)) return payload;
+    const key = `${request.method} ${request.url.split('?')[0]}`;
+    const byStatus = (stats.byStatus[key] ??= {});
+    byStatus[String(reply.statusCode)] = (byStatus[String(reply.statusCode)] ?? 0) + 1;
+    return payload;
+  });
+
   // "Commit then fail": the handler ran and stored the write; the caller sees an error instead of the reply.
   app.addHook('onSend', async (request, reply, payload) => {
     if (!commitThenFail.has(request) || reply.statusCode >= 400) return payload;
@@ -156,6 +167,7 @@ export async function startSandbox(
     store.reset();
     stats.requests = 0;
     stats.byPath = {};
+    stats.byStatus = {};
     rate?.reset();
     def.resetStats?.();
     ctx.faults.configure(FaultConfig.parse({ rate: 0 }), ctx.seed);

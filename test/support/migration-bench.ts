@@ -64,7 +64,7 @@ export interface MigrationBenchReport {
   /** Products in Rackbeat afterwards, and how many distinct numbers. */
   inRackbeat: number;
   distinctInRackbeat: number;
-  /** Rackbeat product creates sent (POST /api/products) that were not refused by the rate limit. */
+  /** Rackbeat product creates Rackbeat handled (POST /api/products answered 201, or 422 for a number already taken). */
   creates: number;
   kill?: { pid: number; atDone: number; atSecond: number; restartSeconds: number };
   /** Peak RSS per worker process (MiB), from /proc (VmHWM while alive, sampled VmRSS otherwise). */
@@ -292,7 +292,6 @@ export async function runMigrationBench(o: MigrationBenchOptions): Promise<Migra
     const delta = (a: Record<string, number>, b: Record<string, number>) => Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v - (b[k] ?? 0)]).filter(([, v]) => (v as number) > 0));
     const products = ((await get(`${rbUrl}/__sandbox/state`)).products as Array<{ number: string }>).map((p) => p.number);
     const rbPaths = delta(after.rb.byPath ?? {}, before.rb.byPath ?? {});
-    const refused = (after.rb.rateLimit?.refused ?? 0) - (before.rb.rateLimit?.refused ?? 0);
     return {
       options: o,
       ...report,
@@ -304,8 +303,10 @@ export async function runMigrationBench(o: MigrationBenchOptions): Promise<Migra
       rackbeatRate: after.rb.rateLimit ?? { limit: o.rackbeatLimit, windowMs, busiestWindow: 0, refused: 0 },
       inRackbeat: products.length,
       distinctInRackbeat: new Set(products).size,
-      // A create refused by the rate limit never reached the register; the rest were writes.
-      creates: (rbPaths['POST /api/products'] ?? 0) - refused,
+      // Creates Rackbeat handled: made (201) or refused as a number already taken (422). A create refused by the rate
+      // limit never reached the register, and one whose worker was SIGKILLed before its body arrived never reached
+      // the handler (it is counted as received, but has no reply): neither is a write.
+      creates: ['201', '422'].reduce((n, status) => n + (after.rb.byStatus?.['POST /api/products']?.[status] ?? 0) - (before.rb.byStatus?.['POST /api/products']?.[status] ?? 0), 0),
       workerPeakRssMiB: workers.map((w) => w.peakRss() / 1024),
     } as MigrationBenchReport;
   } finally {
