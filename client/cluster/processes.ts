@@ -69,12 +69,19 @@ export const WORKER_NODE_OPTIONS = '--max-semi-space-size=2 --max-old-space-size
  * says otherwise ("" for V8's defaults) or NODE_OPTIONS already sets the heap size.
  */
 export function workerEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  // Most of a worker's RSS under a large migration is native memory: glibc's malloc arenas, one per thread of the
+  // Temporal core's thread pool, not the JS heap (41 MiB live at 17,400 records). Two arenas are enough for a
+  // worker; glibc reads this at start, so it is set for the child (unless the environment says otherwise).
+  const arenas = env.MALLOC_ARENA_MAX === undefined ? { MALLOC_ARENA_MAX: WORKER_MALLOC_ARENA_MAX } : {};
   const own = env.NODE_OPTIONS ?? '';
-  if (/--max-old-space-size\b/.test(own)) return env;
+  if (/--max-old-space-size\b/.test(own)) return { ...env, ...arenas };
   const extra = env.SIIRTO_WORKER_NODE_OPTIONS ?? WORKER_NODE_OPTIONS;
   const options = [own, extra].filter((s) => s.trim() !== '').join(' ');
-  return options ? { ...env, NODE_OPTIONS: options } : env;
+  return options ? { ...env, ...arenas, NODE_OPTIONS: options } : { ...env, ...arenas };
 }
+
+/** glibc malloc arenas for a worker process (see workerEnv); the same on the siirto-worker service in docker-compose.yml. */
+export const WORKER_MALLOC_ARENA_MAX = '2';
 
 /** Starts `siirto <args>` as its own process and resolves once it printed its ready line. */
 export function spawnSiirto(o: SpawnSiirtoOptions): Promise<SiirtoProcess> {

@@ -7,6 +7,7 @@ import readline from 'node:readline';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { startMigration } from '../../client/migrations';
+import { WORKER_MALLOC_ARENA_MAX } from '../../client/cluster/processes';
 import type { LatencyConfig } from '../../sandbox/kit/latency';
 import { codecFromEnvironment } from '../../worker/payload-codec';
 import { CLI } from './chaos-processes';
@@ -215,7 +216,7 @@ export async function runMigrationBench(o: MigrationBenchOptions): Promise<Migra
     SIIRTO_PACE_RACKBEAT: pace,
     SIIRTO_LIMITS: 'process',
     SIIRTO_POSTGRES_URL: '',
-    ...(o.workerNodeOptions ? { NODE_OPTIONS: o.workerNodeOptions } : {}),
+    ...(o.workerNodeOptions ? { NODE_OPTIONS: o.workerNodeOptions, MALLOC_ARENA_MAX: WORKER_MALLOC_ARENA_MAX } : {}),
   };
   const sandboxes = await startSandboxProcess();
   const workers: WorkerProc[] = [];
@@ -339,7 +340,7 @@ export function formatMigrationBench(r: MigrationBenchReport, profileNote = ''):
     `  throughput: ${rate.toFixed(1)} records/s over ${r.seconds.toFixed(1)} s, the SIGKILL and restart included (${windows.toFixed(0)} windows; busiest window ${r.rackbeatRate.busiestWindow}/${r.rackbeatRate.limit}, ${r.rackbeatRate.refused} refused) = ${((100 * rate) / ceiling).toFixed(1)} % of the ceiling (${ceiling.toFixed(1)} records/s: ${o.rackbeatLimit} per ${r.windowMs} ms at the minimum of 1 Rackbeat call per record)`,
     `  API calls per record: ${perRecord(r.calls.netvisor + r.calls.rackbeat)} (Netvisor ${perRecord(r.calls.netvisor)}: ${Object.entries(r.byPath.netvisor).map(([k, v]) => `${k} ${v}`).join(', ')}; Rackbeat ${perRecord(r.calls.rackbeat)}: ${Object.entries(r.byPath.rackbeat).map(([k, v]) => `${k} ${v}`).join(', ')})`,
     `  projected at the real limit (${o.rackbeatLimit}/min): ${((o.records * (r.calls.rackbeat / o.records)) / (o.rackbeatLimit / 60) / 3600).toFixed(2)} h for ${o.records} products`,
-    `  peak worker RSS: ${r.workerPeakRssMiB.map((m) => `${m.toFixed(0)} MiB`).join(', ')} (${r.workerPeakRssMiB.length > 1 ? 'killed worker, then its replacement' : 'one worker'}; worker NODE_OPTIONS ${o.workerNodeOptions ? `"${o.workerNodeOptions}"` : 'none'})`,
+    `  peak worker RSS: ${r.workerPeakRssMiB.map((m) => `${m.toFixed(0)} MiB`).join(', ')} (${r.workerPeakRssMiB.length > 1 ? "killed worker, then its replacement" : "one worker"}; worker NODE_OPTIONS ${o.workerNodeOptions ? `"${o.workerNodeOptions}", MALLOC_ARENA_MAX=${WORKER_MALLOC_ARENA_MAX}` : "none"})`,
     `  SIGKILL: ${r.kill ? `worker ${r.kill.pid} at ${r.kill.atDone} records (${r.kill.atSecond.toFixed(1)} s in), replacement polling after ${r.kill.restartSeconds.toFixed(1)} s` : 'none'}; records written twice: ${writtenTwice(r)} (${r.creates} creates for ${r.distinctInRackbeat} products)`,
   ];
 }
