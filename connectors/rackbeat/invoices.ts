@@ -8,6 +8,7 @@ import { orNull } from './lookups';
 import type { Amount } from './products';
 import { ReadRegister } from './register';
 import { Customer, CustomerInvoice, PaymentTerm } from './schemas';
+import type { OrderLineInput } from './orders';
 
 /**
  * Customer invoices and credit notes (wire facts: docs/wire/rackbeat.md, "Customer invoices").
@@ -68,16 +69,8 @@ export interface BookedInvoiceRef {
   bookedAt: string;
 }
 
-export interface CustomerInvoiceLineInput {
-  /** The product number. */
-  item_id: string;
-  quantity: Amount;
-  name?: string;
-  /** Unit price excl. VAT; the product's sales price when absent. */
-  line_price?: Amount;
-  discount_percentage?: Amount;
-  vat_percentage?: Amount;
-}
+/** A customer invoice's line is written as an order's is: the product number, quantity, and optionally name, unit price excl. VAT, discount and VAT. */
+export type CustomerInvoiceLineInput = OrderLineInput;
 
 /** Body of `POST customer-invoices` / `POST customer-invoices/drafts` [R-SWAG CustomerInvoiceForm, plus the order keys]. */
 export interface CustomerInvoiceInput {

@@ -230,17 +230,10 @@ export type OrderShipment = z.infer<typeof OrderShipment>;
 export const ConvertedToInvoice = z.object({ invoice_id: z.number().int() });
 
 /** An invoice line: an order line's keys [R-SWAG CustomerInvoiceLine]; a text or freight line has no product (child_id null). */
-export const CustomerInvoiceLine = z.object({
-  id: z.number().int(),
+/** An order's line, as a customer invoice carries it (a text line has neither child type nor child). */
+export const CustomerInvoiceLine = OrderLine.extend({
   child_type: Nullable(z.string()),
   child_id: Nullable(z.union([z.string(), z.number()]).transform(String)),
-  item: Nullable(z.object({ number: z.string(), barcode: Nullable(z.string()) })),
-  name: Nullable(z.string()),
-  quantity: Amount,
-  line_price: Amount,
-  discount_percentage: Nullable(Amount),
-  vat_percentage: Nullable(Amount),
-  line_total: Nullable(Amount),
 });
 export type CustomerInvoiceLine = z.infer<typeof CustomerInvoiceLine>;
 
