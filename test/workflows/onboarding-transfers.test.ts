@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { choosePair, parseTransfers, walkOnboarding, type OnboardIo } from '../../client/commands/onboard';
 import { readChecklist, startOnboarding, updateRefusal, type OnboardingHandle } from '../../client/onboarding';
@@ -12,7 +12,7 @@ import { emptyChecklist, stepOf, type CheckLine, type OnboardingPair } from '../
 import { t } from '../../i18n';
 import { localizeText } from '../../i18n/reasons';
 import { EncryptionCodec } from '../../worker/payload-codec';
-import { createWorker, installRuntime } from '../../worker/worker';
+import { installRuntime } from '../../worker/worker';
 import {
   cancelGoLiveUpdate,
   checkCredentialsUpdate,
@@ -24,9 +24,9 @@ import {
   addTransfersUpdate,
   type OnboardingChecklist,
 } from '../../workflows/onboarding';
-import { temporalAddress, workflowBundle } from '../support/order-export-harness';
+import { workflowBundle } from '../support/order-export-harness';
+import { startTestWorker, type TestWorker } from '../support/onboarding-worker';
 import { control, startTestSandboxes } from '../support/sandboxes';
-import { connectionInterceptors } from '../../orchestration/grpc-interceptors';
 
 /**
  * Onboarding with the transfers besides the register sync (issue #17): the stock levels Netvisor → shops go live
@@ -42,10 +42,7 @@ const OY = '1d000000-0000-4000-8000-000000024002';
 type Urls = Record<'netvisor' | 'rackbeat' | '24so' | 'woocommerce' | 'procountor' | 'shopify', string>;
 let urls: Urls;
 let client: Client;
-let connection: Connection;
-let worker: Worker;
-let running: Promise<void>;
-let closeWorker: () => Promise<void>;
+let testWorker: TestWorker;
 let stopSandboxes: () => Promise<void>;
 const taskQueue = `onboarding-transfers-${run}`;
 const schedules = new Set<string>();
@@ -113,21 +110,13 @@ beforeAll(async () => {
       tenant(T.location, urls, { location: 'Turku' }),
     ].map((x) => [x.tenant, x]),
   );
-  const address = temporalAddress();
-  connection = await Connection.connect({ interceptors: connectionInterceptors(), address });
-  client = new Client({ connection, dataConverter: { payloadCodecs: [codec] } });
-  const w = await createWorker({ address, tenants, codec, taskQueue, options: { workflowBundle: await workflowBundle(), shutdownGraceTime: '100ms' } });
-  worker = w.worker;
-  closeWorker = w.close;
-  running = worker.run();
+  testWorker = await startTestWorker(tenants, taskQueue, codec);
+  client = testWorker.client;
 }, 120_000);
 
 afterAll(async () => {
   for (const id of schedules) await client?.schedule.getHandle(id).delete().catch(() => undefined);
-  worker?.shutdown();
-  await running?.catch(() => undefined);
-  await closeWorker?.();
-  await connection?.close();
+  await testWorker?.stop();
   await stopSandboxes?.();
 });
 

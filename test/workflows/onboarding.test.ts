@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { walkOnboarding, type OnboardIo } from '../../client/commands/onboard';
 import { readChecklist, startOnboarding, updateRefusal, type OnboardingHandle } from '../../client/onboarding';
@@ -12,7 +12,7 @@ import { startOrderExport } from '../../orchestration/temporal';
 import { migrateRegister } from '../../workflows/register-migration';
 import { statusQuery, type TransferState } from '../../workflows/transfer';
 import { EncryptionCodec } from '../../worker/payload-codec';
-import { createWorker, installRuntime } from '../../worker/worker';
+import { installRuntime } from '../../worker/worker';
 import {
   cancelGoLiveUpdate,
   checkCredentialsUpdate,
@@ -25,9 +25,9 @@ import {
 } from '../../workflows/onboarding';
 import { USERS } from '../../sandbox/twentyfourseven/state';
 import { SiirtoEntity, SiirtoFlow, SiirtoStatus, SiirtoTenant } from '../../workflows/search-attributes';
-import { temporalAddress, workflowBundle } from '../support/order-export-harness';
+import { workflowBundle } from '../support/order-export-harness';
+import { startTestWorker, type TestWorker } from '../support/onboarding-worker';
 import { control, startTestSandboxes } from '../support/sandboxes';
-import { connectionInterceptors } from '../../orchestration/grpc-interceptors';
 
 /**
  * The onboarding workflow against the sandboxes on the shared dev server: real credentials checks, Netvisor's
@@ -43,10 +43,7 @@ const OY = '1d000000-0000-4000-8000-000000024002';
 type Urls = Record<'netvisor' | 'rackbeat' | 'severa' | '24so' | 'woocommerce' | 'procountor' | 'shopify', string>;
 let urls: Urls;
 let client: Client;
-let connection: Connection;
-let worker: Worker;
-let running: Promise<void>;
-let closeWorker: () => Promise<void>;
+let testWorker: TestWorker;
 let stopSandboxes: () => Promise<void>;
 const taskQueue = `onboarding-${run}`;
 const schedules: string[] = [];
@@ -98,21 +95,13 @@ beforeAll(async () => {
       tenant(T.range, urls, { numbering: { offset: 1000, max: 1999 } }),
     ].map((t) => [t.tenant, t]),
   );
-  const address = temporalAddress();
-  connection = await Connection.connect({ interceptors: connectionInterceptors(), address });
-  client = new Client({ connection, dataConverter: { payloadCodecs: [codec] } });
-  const w = await createWorker({ address, tenants, codec, taskQueue, options: { workflowBundle: await workflowBundle(), shutdownGraceTime: '100ms' } });
-  worker = w.worker;
-  closeWorker = w.close;
-  running = worker.run();
+  testWorker = await startTestWorker(tenants, taskQueue, codec);
+  client = testWorker.client;
 }, 120_000);
 
 afterAll(async () => {
   for (const id of schedules) await client?.schedule.getHandle(id).delete().catch(() => undefined);
-  worker?.shutdown();
-  await running?.catch(() => undefined);
-  await closeWorker?.();
-  await connection?.close();
+  await testWorker?.stop();
   await stopSandboxes?.();
 });
 
