@@ -11,7 +11,7 @@ import { parseTenantFile, sandboxUrlVariable } from '../../config/load';
 import { connectClient } from '../../orchestration/temporal';
 import { codecFromEnvironment } from '../../worker/payload-codec';
 import { retryUpdate, statusQuery } from '../../workflows/transfer';
-import { freePort, portIsFree, temporalCliPath } from '../../client/dev-server';
+import { portIsFree, temporalCliPath } from '../../client/dev-server';
 import { startSandboxes } from '../../sandbox/registry';
 import type { StartedSandbox } from '../../sandbox/kit/server';
 
@@ -39,6 +39,14 @@ function listenRecordingCli(dir: string): { cli: string; listening: () => number
       .filter((f) => f[3] === '0A') // TCP_LISTEN
       .map((f) => parseInt(f[1].split(':').pop()!, 16));
   return { cli, listening };
+}
+
+/** A free port from 20000–31999, outside the range the OS picks port-0 listeners from. */
+async function fixedFreePort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await portIsFree(port)) return port;
+  }
 }
 
 /** Starts `siirto stack --json` and resolves once it printed its demo line. */
@@ -86,7 +94,11 @@ describe('siirto stack --json', () => {
 
   it('starts every service, runs the demo into the Netvisor sandbox, stops everything on SIGINT, and does it again', async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'siirto-stack-'));
-    const [temporalPort, uiPort] = [await freePort(), await freePort()];
+    // Below Linux's ephemeral range (32768 and up): a port the OS hands out for port 0 could otherwise go to one of
+    // the stack's own listeners, bound before the dev server takes these two.
+    const temporalPort = await fixedFreePort();
+    let uiPort = await fixedFreePort();
+    while (uiPort === temporalPort) uiPort = await fixedFreePort();
     const recorder = listenRecordingCli(dataDir);
     const first = await startStack(dataDir, temporalPort, uiPort, { TEMPORAL_CLI: recorder.cli });
     runs.push(first);
