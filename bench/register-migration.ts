@@ -11,7 +11,7 @@
  * test/chaos/register-migration-chaos.test.ts).
  *
  * Usage: node dist/bench/register-migration.js [--records 50000] [--time-factor 20] [--concurrency 40] [--batch 200] [--no-kill]
- *        [--worker-node-options "<V8 flags>"]  ("" for none)  [--heartbeat-timeout 10s]  (how soon a killed batch is retried)
+ *        [--worker-node-options "<V8 flags>"]  ("" for none)  [--heartbeat-timeout 3s]  (how soon a killed batch is retried; default 30 s ÷ the time factor, at least 3 s)
  */
 import { describeLatency, latencyFor, LATENCY_PROFILES, PUBLISHED_LIMITS } from './latency-profiles';
 import { benchTemporal } from './support';
@@ -37,6 +37,15 @@ const positive = (name: string, fallback: number): number => {
 // docker-compose.yml). Without them V8 lets a busy worker's heap grow lazily (young generation 3 × 16 MiB, old space
 // collected late): measured 390 MiB RSS at 10,000 records with a baseline of 192 MiB.
 
+/**
+ * The batch activity's heartbeat timeout, scaled with everything else: production's (workflows/profiles.ts
+ * migrationBatch, 30 s) divided by the time factor, but never under 3 s, so that a live worker on a loaded machine
+ * (it heartbeats at least every second while it waits) is not taken for a dead one.
+ */
+function scaledHeartbeatTimeout(timeFactor: number): string {
+  return `${Math.max(3, Math.round(30 / timeFactor))}s`;
+}
+
 async function main(): Promise<void> {
   const records = Math.round(positive('records', 50_000));
   const timeFactor = positive('time-factor', 20);
@@ -58,7 +67,7 @@ async function main(): Promise<void> {
       temporalAddress: temporal.address,
       timeoutMs: Math.max(900_000, (records / rate) * 8000),
       workerNodeOptions: flag('worker-node-options') ?? WORKER_NODE_OPTIONS,
-      heartbeatTimeout: flag('heartbeat-timeout') ?? '10s',
+      heartbeatTimeout: flag('heartbeat-timeout') ?? scaledHeartbeatTimeout(timeFactor),
       progress: (l) => process.stderr.write(`${l}\n`),
     });
     const note = `${describeLatency('netvisor', latency.netvisor)}; ${describeLatency('rackbeat', latency.rackbeat)} (${LATENCY_PROFILES.rackbeat.source.split(' (')[0]}); Rackbeat limit: ${PUBLISHED_LIMITS.rackbeat?.text}`;

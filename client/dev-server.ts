@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import YAML from 'yaml';
+import { deployDir } from './cluster/tools';
 // The flags register attributes when the namespace is created; a database file from an older version may lack
 // newer ones, so they are added again on every start (already-present ones are left alone).
 import { registerSearchAttributes, SEARCH_ATTRIBUTE_FLAGS } from '../worker/search-attributes';
@@ -39,6 +41,19 @@ export function temporalCliPath(root = path.resolve(__dirname, '../..')): string
   throw new Error('the Temporal CLI is not installed yet: run "npm start" or "node scripts/bootstrap.js" once');
 }
 
+/**
+ * The dynamic configuration the production server reads (deploy/temporal/dynamicconfig.yaml), as the dev server's
+ * `--dynamic-config-value KEY=JSON` flags: one definition, so tests, `siirto stack` and the benches run with what
+ * production runs. Only unconstrained values apply (the dev server's flags cannot scope one to a namespace).
+ */
+export function dynamicConfigFlags(file = path.join(deployDir(), 'temporal', 'dynamicconfig.yaml')): string[] {
+  const parsed = (YAML.parse(fs.readFileSync(file, 'utf8')) ?? {}) as Record<string, Array<{ value: unknown; constraints?: Record<string, unknown> }>>;
+  return Object.entries(parsed).flatMap(([key, entries]) => {
+    const unconstrained = entries.find((e) => !e.constraints || Object.keys(e.constraints).length === 0);
+    return unconstrained ? ['--dynamic-config-value', `${key}=${JSON.stringify(unconstrained.value)}`] : [];
+  });
+}
+
 export interface DevServerOptions {
   port?: number;
   /** UI port; no UI when absent. */
@@ -60,7 +75,7 @@ export interface DevServer {
  */
 export async function startDevServer(cliPath: string, options: DevServerOptions = {}): Promise<DevServer> {
   const port = options.port ?? (await freePort());
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error', ...SEARCH_ATTRIBUTE_FLAGS];
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error', ...SEARCH_ATTRIBUTE_FLAGS, ...dynamicConfigFlags()];
   if (options.dbFile) {
     fs.mkdirSync(path.dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', options.dbFile);

@@ -7,6 +7,9 @@ import { Transfer } from './transfer';
 /** activities/sales-documents.ts REGISTER_STALE; a literal here so that the workflow bundle does not import activity code. */
 const REGISTER_STALE = 'Siirto.register-stale';
 
+/** Histories from before it asked for the customer first and the products after; they replay as they ran. */
+const REGISTERS_AT_ONCE = 'siirto-customer-and-products-at-once';
+
 const { fetchShopOrder, resolveCustomer, ensureProducts, createSalesDocument, registerPayment } = proxyActivities<Activities>(apiCall);
 
 export interface ExportOrderInput {
@@ -57,19 +60,26 @@ export async function exportOrder(input: ExportOrderInput): Promise<ExportOrderR
     result.number = prepared.number;
 
     const registers = async (verify: boolean) => {
-      transfer.step('customer');
-      const customer = await resolveCustomer({
+      const customerInput = {
         tenant: input.tenant,
         shop: input.shop,
         customer: prepared.document.customer,
         fallbackCode: prepared.number,
         channel: prepared.document.channel,
         ...(verify ? { verify } : {}),
-      });
+      };
+      const productsInput = { tenant: input.tenant, shop: input.shop, lines: prepared.document.lines, ...(firstTry && !verify ? { firstTry } : {}), ...(verify ? { verify } : {}) };
+      if (patched(REGISTERS_AT_ONCE)) {
+        const customer = await customerAndProducts(transfer, resolveCustomer(customerInput), ensureProducts(productsInput));
+        result.customerCode = customer.code;
+        return customer;
+      }
+      transfer.step('customer');
+      const customer = await resolveCustomer(customerInput);
       result.customerCode = customer.code;
 
       transfer.step('products');
-      await ensureProducts({ tenant: input.tenant, shop: input.shop, lines: prepared.document.lines, ...(firstTry && !verify ? { firstTry } : {}), ...(verify ? { verify } : {}) });
+      await ensureProducts(productsInput);
       return customer;
     };
     let customer = await registers(false);
@@ -100,6 +110,40 @@ export async function exportOrder(input: ExportOrderInput): Promise<ExportOrderR
   if (!completed) return { ...result, status: 'skipped' };
   transfer.done(`order ${input.orderId} from ${input.shop} → ${describeResult(result)}`);
   return result;
+}
+
+/**
+ * The customer and the products are independent of each other, so both activities are scheduled in one workflow
+ * task, and the document follows one task after the later of the two (a burst of orders reaches the ERP a round trip
+ * sooner per order). The step names what is still running; when one fails, the other is waited for, so that a retry
+ * never runs beside a still-running attempt, and the step names the one that failed (the customer first).
+ */
+async function customerAndProducts<C>(transfer: Transfer, customer: Promise<C>, products: Promise<unknown>): Promise<C> {
+  transfer.step('customer and products');
+  let customerDone = false;
+  let productsDone = false;
+  const settle = <T>(p: Promise<T>, done: () => void) =>
+    p.then(
+      (value) => {
+        done();
+        if (!(customerDone && productsDone)) transfer.step(customerDone ? 'products' : 'customer');
+        return { ok: true as const, value };
+      },
+      (error: unknown) => {
+        done();
+        return { ok: false as const, error };
+      },
+    );
+  const [c, p] = await Promise.all([settle(customer, () => (customerDone = true)), settle(products, () => (productsDone = true))]);
+  if (!c.ok) {
+    transfer.step('customer');
+    throw c.error;
+  }
+  if (!p.ok) {
+    transfer.step('products');
+    throw p.error;
+  }
+  return c.value;
 }
 
 const describeResult = (r: ExportOrderResult): string => `document ${r.number} (customer ${r.customerCode})`;

@@ -135,7 +135,7 @@ export async function migrateRegister(input: RegisterMigrationInput): Promise<Re
   const completed = await transfer.runUntilDone(async () => {
     for (;;) {
       transfer.step(`batch ${cp.batches + 1}${cp.cursor ? ` (cursor ${cp.cursor})` : ''}`);
-      const result = await migrateBatch({ tenant: input.tenant, pair: input.pair, register: input.register, direction: input.direction, dryRun, cursor: cp.cursor, batchSize, ...(input.writeConcurrency ? { writeConcurrency: input.writeConcurrency } : {}) });
+      const result = await migrateBatch({ tenant: input.tenant, pair: input.pair, register: input.register, direction: input.direction, dryRun, cursor: cp.cursor, batchSize, ...(input.writeConcurrency ? { writeConcurrency: input.writeConcurrency } : {}), chain: workflowInfo().firstExecutionRunId });
       const counts = emptyCounts();
       for (const e of result.entries) {
         countEntry(counts, e);

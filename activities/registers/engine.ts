@@ -21,6 +21,12 @@ export interface MigrateBatchInput {
    * time (Rackbeat); the client's pacing still holds. Netvisor's client sends one request at a time whatever this says.
    */
   writeConcurrency?: number;
+  /**
+   * The first run of the migration's chain of runs (Temporal's firstExecutionRunId): what the worker learnt of the
+   * target (its index) is kept for the whole chain, so a continue-as-new does not list the target again. Absent
+   * (batches scheduled before it was passed): the run's own id, as then.
+   */
+  chain?: string;
 }
 
 export interface MigrateBatchResult {
@@ -344,9 +350,9 @@ export function createRegisterMigrationActivities(connections: Connections, memo
         const targetSide = targetStream(target, input.register, input.pair);
         const info = inActivity() ? activityInfo() : undefined;
         const run = info?.workflowExecution;
-        // The run's memory in this worker: the target listed once per run (and again by any attempt after a failed
-        // one, or by another worker, e.g. after a kill: it then finds what the earlier attempt wrote).
-        const runKey = run ? `${run.workflowId}\u0000${run.runId}\u0000${input.direction}` : undefined;
+        // The run's memory in this worker: the target listed once per chain of runs (continue-as-new keeps it; any
+        // attempt after a failed one, or another worker, e.g. after a kill, lists again and finds what was written).
+        const runKey = run ? `${run.workflowId}\u0000${input.chain ?? run.runId}\u0000${input.direction}` : undefined;
         if (runKey && info) {
           memo.dropOthers(`${run!.workflowId}\u0000`, runKey);
           if (info.attempt > 1) memo.drop(runKey);

@@ -40,6 +40,12 @@ const partyCandidate = (targetKey: string, p: Party): Candidate => ({
 
 /** Rackbeat list pages for the run's index: the largest page Rackbeat serves (1000, per kg-bot/laravel-rackbeat; open point: docs/wire/open-points.md). */
 export const RACKBEAT_LIST_PAGE = 1000;
+/**
+ * Pages of a whole-register list read at once after the first: a migration's listing of the target (at its start,
+ * and again by the attempt after a killed one) is on the critical path, and 50 pages one after another are ~10 s of
+ * a run whose writes wait for them. The pages take their turns in the rate limit like every other request.
+ */
+export const RACKBEAT_LIST_AHEAD = 4;
 
 // ---- Rackbeat ---------------------------------------------------------------------------------------------------
 
@@ -100,7 +106,7 @@ const rackbeatPartyTarget = (kind: PartyKind): TargetStream<Party> => {
       return [...found.values()];
     },
     async *listAll(ctx): AsyncIterable<ListedRecord> {
-      for await (const c of register(ctx).iterate({}, RACKBEAT_LIST_PAGE)) {
+      for await (const c of register(ctx).iterate({}, RACKBEAT_LIST_PAGE, RACKBEAT_LIST_AHEAD)) {
         const record = toCanonical(c);
         yield { candidate: partyCandidate(String(c.number), record), content: record };
       }
@@ -141,7 +147,7 @@ const rackbeatProductTarget: TargetStream<Product> = {
     return out;
   },
   async *listAll(ctx): AsyncIterable<ListedRecord> {
-    for await (const p of ctx.connections.rackbeat(ctx.tenant).products.iterate({}, RACKBEAT_LIST_PAGE)) {
+    for await (const p of ctx.connections.rackbeat(ctx.tenant).products.iterate({}, RACKBEAT_LIST_PAGE, RACKBEAT_LIST_AHEAD)) {
       const m = rackbeatProductToCanonical(p);
       yield { candidate: { targetKey: p.number, code: p.number, name: p.name }, ...('record' in m ? { content: m.record } : {}) };
     }

@@ -110,12 +110,35 @@ export class RackbeatApi {
     return { items: parsed[plural], total: parsed.total, pages: parsed.pages, limit: parsed.limit, page: parsed.page };
   }
 
-  /** Walks every page of a list, `pageSize` records at a time (Rackbeat's own SDK uses 200). */
-  async *all<S extends z.ZodType>(path: string, plural: string, schema: S, options: CallOptions, pageSize = 200): AsyncGenerator<z.infer<S>> {
-    for (let page = 1; ; page++) {
-      const p = await this.page(path, plural, schema, { ...options, query: { ...options.query, page, limit: pageSize } });
-      yield* p.items;
-      if (page >= p.pages || p.items.length === 0) return;
+  /**
+   * Walks every page of a list, `pageSize` records at a time (Rackbeat's own SDK uses 200), in page order. With
+   * `ahead` > 1, once the first page has said how many there are, up to that many of the following pages are read at
+   * once (each request still takes its turn in the rate limit): a whole register in a fraction of the sequential time.
+   */
+  async *all<S extends z.ZodType>(path: string, plural: string, schema: S, options: CallOptions, pageSize = 200, ahead = 1): AsyncGenerator<z.infer<S>> {
+    const read = (page: number) => this.page(path, plural, schema, { ...options, query: { ...options.query, page, limit: pageSize } });
+    const first = await read(1);
+    yield* first.items;
+    if (first.pages <= 1 || first.items.length === 0) return;
+    const queued: Array<Promise<Page<z.infer<S>>>> = [];
+    let next = 2;
+    const fill = () => {
+      while (next <= first.pages && queued.length < Math.max(1, ahead)) {
+        const pending = read(next++);
+        // Awaited in order below; until then a failure must not count as unhandled.
+        pending.catch(() => undefined);
+        queued.push(pending);
+      }
+    };
+    try {
+      for (fill(); queued.length; fill()) {
+        const p = await queued.shift()!;
+        yield* p.items;
+        if (p.items.length === 0) return;
+      }
+    } finally {
+      // A walk stopped early (an error, or the caller had enough) leaves no read unobserved.
+      await Promise.allSettled(queued);
     }
   }
 }

@@ -38,8 +38,9 @@ export class ReadRegister<S extends z.ZodType, Key extends string | number> {
     return this.api.page(this.spec.path, this.spec.plural, this.spec.schema, { resource: `${this.spec.noun} list`, query });
   }
 
-  iterate(query: ListQuery = {}, pageSize = 200): AsyncGenerator<z.infer<S>> {
-    return this.api.all(this.spec.path, this.spec.plural, this.spec.schema, { resource: `${this.spec.noun} list`, query }, pageSize);
+  /** Every record, page by page; `ahead` pages read at once after the first (RackbeatApi.all). */
+  iterate(query: ListQuery = {}, pageSize = 200, ahead = 1): AsyncGenerator<z.infer<S>> {
+    return this.api.all(this.spec.path, this.spec.plural, this.spec.schema, { resource: `${this.spec.noun} list`, query }, pageSize, ahead);
   }
 
   get(key: Key): Promise<z.infer<S>> {

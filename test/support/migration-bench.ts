@@ -70,9 +70,46 @@ export interface MigrationBenchReport {
   kill?: { pid: number; atDone: number; atSecond: number; restartSeconds: number };
   /** Peak RSS per worker process (MiB), from /proc (VmHWM while alive, sampled VmRSS otherwise). */
   workerPeakRssMiB: number[];
+  /** When Rackbeat made the products (its own created_at, whole seconds), counted from the migration's start. */
+  timeline?: WriteTimeline;
+}
+
+/**
+ * Where a run's time went, from Rackbeat's created_at stamps: before its first product, the seconds in which it made
+ * none (the kill's gap among them), and the rate in the seconds it was writing.
+ */
+export interface WriteTimeline {
+  firstSecond: number;
+  lastSecond: number;
+  /** Whole seconds between the first and the last with no product made. */
+  emptySeconds: number;
+  /** The longest run of such seconds and where it began. */
+  longestGap: { seconds: number; at: number };
+}
+
+export function writeTimeline(createdAt: readonly string[], startedAtMs: number): WriteTimeline | undefined {
+  const seconds = createdAt.map((c) => Math.floor((Date.parse(c) - Math.floor(startedAtMs / 1000) * 1000) / 1000)).filter(Number.isFinite);
+  if (!seconds.length) return undefined;
+  const used = new Set(seconds);
+  const first = Math.min(...seconds);
+  const last = Math.max(...seconds);
+  let empty = 0;
+  let run = 0;
+  let longest = { seconds: 0, at: first };
+  for (let s = first; s <= last; s++) {
+    if (used.has(s)) {
+      run = 0;
+      continue;
+    }
+    empty++;
+    run++;
+    if (run > longest.seconds) longest = { seconds: run, at: s - run + 1 };
+  }
+  return { firstSecond: first, lastSecond: last, emptySeconds: empty, longestGap: longest };
 }
 
 const TOKEN = 'sandbox-rackbeat-token';
+const DEFAULT_HEARTBEAT_TIMEOUT = '10s';
 
 const post = async (url: string, body: unknown): Promise<any> => {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -242,6 +279,7 @@ export async function runMigrationBench(o: MigrationBenchOptions): Promise<Migra
     connection = await Connection.connect({ interceptors: connectionInterceptors(), address: o.temporalAddress });
     const client = new Client({ connection, dataConverter: { payloadCodecs: [codecFromEnvironment(path.join(dir, 'data'), env)] } });
     const before = { nv: await get(`${nvUrl}/__sandbox/stats`), rb: await get(`${rbUrl}/__sandbox/stats`) };
+    const startedAt = Date.now();
     const t0 = performance.now();
     const handle = await startMigration(
       client,
@@ -252,7 +290,7 @@ export async function runMigrationBench(o: MigrationBenchOptions): Promise<Migra
         direction: 'netvisor-to-rackbeat',
         batchSize: o.batchSize,
         writeConcurrency: o.writeConcurrency,
-        tuning: { heartbeatTimeout: o.heartbeatTimeout ?? '10s', retryInterval: '200ms' },
+        tuning: { heartbeatTimeout: o.heartbeatTimeout ?? DEFAULT_HEARTBEAT_TIMEOUT, retryInterval: '200ms' },
       },
       taskQueue,
     );
@@ -291,7 +329,8 @@ export async function runMigrationBench(o: MigrationBenchOptions): Promise<Migra
     const seconds = (performance.now() - t0) / 1000;
     const after = { nv: await get(`${nvUrl}/__sandbox/stats`), rb: await get(`${rbUrl}/__sandbox/stats`) };
     const delta = (a: Record<string, number>, b: Record<string, number>) => Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v - (b[k] ?? 0)]).filter(([, v]) => (v as number) > 0));
-    const products = ((await get(`${rbUrl}/__sandbox/state`)).products as Array<{ number: string }>).map((p) => p.number);
+    const made = (await get(`${rbUrl}/__sandbox/state`)).products as Array<{ number: string; created_at: string }>;
+    const products = made.map((p) => p.number);
     const rbPaths = delta(after.rb.byPath ?? {}, before.rb.byPath ?? {});
     return {
       options: o,
@@ -309,6 +348,7 @@ export async function runMigrationBench(o: MigrationBenchOptions): Promise<Migra
       // the handler (it is counted as received, but has no reply): neither is a write.
       creates: ['201', '422'].reduce((n, status) => n + (after.rb.byStatus?.['POST /api/products']?.[status] ?? 0) - (before.rb.byStatus?.['POST /api/products']?.[status] ?? 0), 0),
       workerPeakRssMiB: workers.map((w) => w.peakRss() / 1024),
+      timeline: writeTimeline(made.map((p) => p.created_at), startedAt),
     } as MigrationBenchReport;
   } finally {
     await connection?.close().catch(() => undefined);
@@ -341,6 +381,13 @@ export function formatMigrationBench(r: MigrationBenchReport, profileNote = ''):
     `  API calls per record: ${perRecord(r.calls.netvisor + r.calls.rackbeat)} (Netvisor ${perRecord(r.calls.netvisor)}: ${Object.entries(r.byPath.netvisor).map(([k, v]) => `${k} ${v}`).join(', ')}; Rackbeat ${perRecord(r.calls.rackbeat)}: ${Object.entries(r.byPath.rackbeat).map(([k, v]) => `${k} ${v}`).join(', ')})`,
     `  projected at the real limit (${o.rackbeatLimit}/min): ${((o.records * (r.calls.rackbeat / o.records)) / (o.rackbeatLimit / 60) / 3600).toFixed(2)} h for ${o.records} products`,
     `  peak worker RSS: ${r.workerPeakRssMiB.map((m) => `${m.toFixed(0)} MiB`).join(', ')} (${r.workerPeakRssMiB.length > 1 ? "killed worker, then its replacement" : "one worker"}; worker NODE_OPTIONS ${o.workerNodeOptions ? `"${o.workerNodeOptions}", MALLOC_ARENA_MAX=${WORKER_MALLOC_ARENA_MAX}` : "none"})`,
-    `  SIGKILL: ${r.kill ? `worker ${r.kill.pid} at ${r.kill.atDone} records (${r.kill.atSecond.toFixed(1)} s in), replacement polling after ${r.kill.restartSeconds.toFixed(1)} s` : 'none'}; records written twice: ${writtenTwice(r)} (${r.creates} creates for ${r.distinctInRackbeat} products)`,
+    ...(r.timeline
+      ? [
+          `  where the time went (Rackbeat's created_at, whole seconds from the start): first product in second ${r.timeline.firstSecond}, last in second ${r.timeline.lastSecond}; ` +
+            `${r.timeline.emptySeconds} seconds in between with none made (longest ${r.timeline.longestGap.seconds} s, from second ${r.timeline.longestGap.at}); ` +
+            `${(read / Math.max(1, r.timeline.lastSecond - r.timeline.firstSecond + 1 - r.timeline.emptySeconds)).toFixed(1)} records/s in the seconds it wrote = ${((100 * read) / Math.max(1, r.timeline.lastSecond - r.timeline.firstSecond + 1 - r.timeline.emptySeconds) / ceiling).toFixed(1)} % of the ceiling`,
+        ]
+      : []),
+    `  SIGKILL: ${r.kill ? `worker ${r.kill.pid} at ${r.kill.atDone} records (${r.kill.atSecond.toFixed(1)} s in), replacement polling after ${r.kill.restartSeconds.toFixed(1)} s; the killed batch retried after the heartbeat timeout (${o.heartbeatTimeout ?? DEFAULT_HEARTBEAT_TIMEOUT})` : 'none'}; records written twice: ${writtenTwice(r)} (${r.creates} creates for ${r.distinctInRackbeat} products)`,
   ];
 }

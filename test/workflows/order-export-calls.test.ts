@@ -112,6 +112,22 @@ describe('order export: Netvisor calls per order', () => {
     }
   });
 
+  it('the customer and the products are asked for in one workflow task, and the document in the next (a round trip less per order)', async () => {
+    const { workflowId } = await place('calls', wooOrder(RETURNING.name, RETURNING.bid, ['P1002', 'P1003']));
+    const handle = h.client.workflow.getHandle(workflowId);
+    await handle.result();
+    const events = (await handle.fetchHistory()).events ?? [];
+    const scheduled = new Map<string, string>();
+    for (const e of events) {
+      const a = e.activityTaskScheduledEventAttributes;
+      if (a?.activityType?.name) scheduled.set(a.activityType.name, String(a.workflowTaskCompletedEventId));
+    }
+    expect(scheduled.get('resolveCustomer')).toBeDefined();
+    // Before: resolveCustomer, then ensureProducts a workflow task later.
+    expect(scheduled.get('ensureProducts')).toBe(scheduled.get('resolveCustomer'));
+    expect(scheduled.get('createSalesDocument')).not.toBe(scheduled.get('resolveCustomer'));
+  });
+
   it('a new customer adds one check of the customer register and its own write; their next order costs one call again', async () => {
     const bid = businessId('4300002');
     const first = await callsOf('calls', wooOrder('Uusiasiakas Oy', bid, ['P1001']));

@@ -61,6 +61,20 @@ it('Netvisor products → Rackbeat: ≤ 1.1 calls per record; the second run ≤
   expect(again.calls / N).toBeLessThanOrEqual(0.05);
 });
 
+it('the target is listed once per migration, not once per run: a continue-as-new keeps what the worker knows of it', async () => {
+  await control(h.urls.netvisor, 'seed', { seed: 35, counts: { products: 120, customers: 0, salesInvoices: 0 } });
+  await control(h.urls.rackbeat, 'seed', { seed: 35, counts: { products: 0, customers: 0, suppliers: 0, orders: 0 } });
+  const listCalls = async () => ((await control(h.urls.rackbeat, 'stats')).byPath as Record<string, number>)['GET /api/products'] ?? 0;
+  const before = await listCalls();
+  const result = await migrate('t-calls', { pair: 'rackbeat-netvisor', register: 'products', direction: 'netvisor-to-rackbeat', batchSize: 30, batchesPerRun: 1 });
+  expect(result.counts).toMatchObject({ read: 120, create: 120, conflict: 0 });
+  expect(result.runs).toBe(4);
+  // Before: one listing per run (4).
+  expect((await listCalls()) - before).toBe(1);
+  const numbers = (await state(h.urls.rackbeat)).products.map((p) => p.number);
+  expect(new Set(numbers).size).toBe(120);
+});
+
 it('Rackbeat customers → Netvisor: ≤ 1.1 calls per record', async () => {
   await control(h.urls.rackbeat, 'seed', { seed: 32, counts: { products: 0, customers: N, suppliers: 0, orders: 0 } });
   await control(h.urls.netvisor, 'seed', { seed: 32, counts: { customers: 0, products: 0, salesInvoices: 0 } });
