@@ -16,7 +16,7 @@ export interface OrderTiming {
   /** Per activity type: scheduled → started (queue) and started → completed (run). */
   activities: Map<string, { queueMs: number; runMs: number }>;
   startedAt: number;
-  /** Wall-clock times (server) of the workflow's start and of each activity's schedule, start and completion. */
+  /** Wall-clock times (server) of the workflow's start, of each workflow task's start and completion, and of each activity's schedule, start and completion. */
   events: Array<{ what: string; at: number }>;
 }
 
@@ -37,9 +37,11 @@ export async function orderTiming(client: Client, workflowId: string): Promise<O
       case E.EVENT_TYPE_WORKFLOW_TASK_STARTED:
         timing.workflowTaskQueueMs += t - (at.get(Number(e.workflowTaskStartedEventAttributes?.scheduledEventId)) ?? t);
         timing.workflowTasks++;
+        timing.events.push({ what: `workflow task ${timing.workflowTasks} started`, at: t });
         break;
       case E.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
         timing.workflowTaskRunMs += t - (at.get(Number(e.workflowTaskCompletedEventAttributes?.startedEventId)) ?? t);
+        timing.events.push({ what: `workflow task ${timing.workflowTasks} completed`, at: t });
         break;
       case E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
         name.set(id, e.activityTaskScheduledEventAttributes?.activityType?.name ?? '?');

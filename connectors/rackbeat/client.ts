@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ConnectorError, isConnectorError } from '../kit/errors';
 import { createHttpTransport, type HttpRequest, type HttpTransport } from '../kit/http';
-import { sharedLimiter, type WindowLimiter } from '../kit/limiter';
+import { currentCall } from '../kit/call-context';
+import { sharedLimiter, sleepHeartbeating, type WindowLimiter } from '../kit/limiter';
 import { parseJson, parseResponse } from '../kit/parse';
 import { classifyResponse, SYSTEM } from './errors';
 import { PageCounters, Self, type Page } from './schemas';
@@ -35,7 +36,21 @@ export interface RackbeatClientOptions {
   pacing?: { limit: number; windowMs: number };
   /** Replaces the HTTP transport (tests of the parsers). */
   transport?: HttpTransport;
+  /**
+   * A 429 whose Retry-After is at most this long is waited out here and the request sent again (0: never), at most
+   * RATE_LIMIT_RESENDS times. Default RATE_LIMIT_RESEND_MS.
+   */
+  rateLimitResendMs?: number;
 }
+
+/**
+ * Rackbeat answers 429 before it handles the request (nothing was written), so sending it again is safe, and a
+ * short wait is better spent here than by failing the whole activity: a batch of 200 writes with one refused would
+ * otherwise start over, and list the target again. Longer waits (Rackbeat's minute window, when it gives no
+ * Retry-After) go back to the caller as rate-limit failures, for the activity's or the workflow's own wait.
+ */
+export const RATE_LIMIT_RESEND_MS = 5_000;
+export const RATE_LIMIT_RESENDS = 2;
 
 /** `https://app.rackbeat.com` and `https://app.rackbeat.com/api/` both mean `https://app.rackbeat.com/api`. */
 export function apiRoot(baseUrl: string): string {
@@ -62,11 +77,13 @@ export class RackbeatApi {
   private readonly transport: HttpTransport;
   private readonly limiter: WindowLimiter;
   private readonly headers: Record<string, string>;
+  private readonly resendWithinMs: number;
 
   constructor(credentials: RackbeatCredentials, options: RackbeatClientOptions = {}) {
     const creds = RackbeatCredentials.parse(credentials);
     this.transport = options.transport ?? createHttpTransport(SYSTEM, apiRoot(creds.baseUrl), options.timeoutMs ?? 30_000);
     const pacing = options.pacing ?? DEFAULT_PACING;
+    this.resendWithinMs = options.rateLimitResendMs ?? RATE_LIMIT_RESEND_MS;
     // Keyed by a digest so the token itself is not kept as a map key for the life of the process.
     const tokenKey = createHash('sha256').update(creds.apiToken).digest('hex').slice(0, 16);
     this.limiter = sharedLimiter(`rackbeat:${tokenKey}:${pacing.limit}/${pacing.windowMs}`, pacing.limit, pacing.windowMs);
@@ -80,17 +97,23 @@ export class RackbeatApi {
 
   /** One request; a 2xx reply's JSON body (null when empty), anything else thrown as a classified ConnectorError. */
   async call(method: HttpRequest['method'], path: string, options: CallOptions): Promise<{ status: number; data: unknown }> {
-    await this.limiter.acquire();
     const hasBody = options.body !== undefined;
-    const res = await this.transport.request({
-      method,
-      url: path,
-      headers: hasBody ? { ...this.headers, 'content-type': 'application/json; charset=utf8' } : this.headers,
-      searchParams: options.query,
-      body: hasBody ? JSON.stringify(options.body) : undefined,
-    });
-    if (res.status >= 200 && res.status < 300) return { status: res.status, data: parseJson(SYSTEM, options.resource, res.body) };
-    throw classifyResponse(res, { method, path, resource: options.resource });
+    for (let resent = 0; ; resent++) {
+      await this.limiter.acquire();
+      const res = await this.transport.request({
+        method,
+        url: path,
+        headers: hasBody ? { ...this.headers, 'content-type': 'application/json; charset=utf8' } : this.headers,
+        searchParams: options.query,
+        body: hasBody ? JSON.stringify(options.body) : undefined,
+      });
+      if (res.status >= 200 && res.status < 300) return { status: res.status, data: parseJson(SYSTEM, options.resource, res.body) };
+      const err = classifyResponse(res, { method, path, resource: options.resource });
+      const wait = err.errorClass === 'rate-limit' ? err.retryAfterMs : undefined;
+      if (wait === undefined || wait > this.resendWithinMs || resent >= RATE_LIMIT_RESENDS) throw err;
+      // Refused unhandled: wait as asked (heartbeating, so an activity stays alive and can be cancelled) and resend.
+      await sleepHeartbeating(wait, currentCall());
+    }
   }
 
   /** A single record, unwrapped from its singular key (`{"product": {...}}`). */

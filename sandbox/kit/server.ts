@@ -119,6 +119,11 @@ export async function startSandbox(
     const key = `${request.method} ${request.url.split('?')[0]}`;
     stats.requests++;
     stats.byPath[key] = (stats.byPath[key] ?? 0) + 1;
+    // The limit counts a request when it arrives, as a throttle in front of the API does; the latency (the API's
+    // work and the way back) follows, refusals included. Counting after the latency would move requests across a
+    // window's edge by the latency's jitter, and refuse callers that kept the limit.
+    const rateKey = rate && def.rateLimit ? def.rateLimit.key(request) : null;
+    const retryAfter = rate && rateKey !== null ? rate.hit(rateKey) : null;
     await latency.wait(request.url);
     const fault: FaultKind | null = ctx.faults.draw(request.url, request.method);
     if (fault === 'reset') {
@@ -132,13 +137,7 @@ export async function startSandbox(
     }
     if (fault === 'timeout') await new Promise((r) => setTimeout(r, ctx.faults.settings.timeoutMs));
     if (fault === 'commit-then-fail') commitThenFail.add(request);
-    if (rate && def.rateLimit) {
-      const key = def.rateLimit.key(request);
-      if (key !== null) {
-        const retryAfter = rate.hit(key);
-        if (retryAfter !== null) return send(reply, def.faultReply('rate-limit', retryAfter, request));
-      }
-    }
+    if (retryAfter !== null) return send(reply, def.faultReply('rate-limit', retryAfter, request));
   });
 
   // Replies by method, path and status, as they leave the handler (before a commit-then-fail rewrites them): a

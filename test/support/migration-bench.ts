@@ -85,6 +85,8 @@ export interface WriteTimeline {
   emptySeconds: number;
   /** The longest run of such seconds and where it began. */
   longestGap: { seconds: number; at: number };
+  /** Every run of such seconds, in order. */
+  gaps: Array<{ seconds: number; at: number }>;
 }
 
 export function writeTimeline(createdAt: readonly string[], startedAtMs: number): WriteTimeline | undefined {
@@ -96,8 +98,10 @@ export function writeTimeline(createdAt: readonly string[], startedAtMs: number)
   let empty = 0;
   let run = 0;
   let longest = { seconds: 0, at: first };
+  const gaps: WriteTimeline['gaps'] = [];
   for (let s = first; s <= last; s++) {
     if (used.has(s)) {
+      if (run) gaps.push({ seconds: run, at: s - run });
       run = 0;
       continue;
     }
@@ -105,7 +109,7 @@ export function writeTimeline(createdAt: readonly string[], startedAtMs: number)
     run++;
     if (run > longest.seconds) longest = { seconds: run, at: s - run + 1 };
   }
-  return { firstSecond: first, lastSecond: last, emptySeconds: empty, longestGap: longest };
+  return { firstSecond: first, lastSecond: last, emptySeconds: empty, longestGap: longest, gaps };
 }
 
 const TOKEN = 'sandbox-rackbeat-token';
@@ -384,7 +388,7 @@ export function formatMigrationBench(r: MigrationBenchReport, profileNote = ''):
     ...(r.timeline
       ? [
           `  where the time went (Rackbeat's created_at, whole seconds from the start): first product in second ${r.timeline.firstSecond}, last in second ${r.timeline.lastSecond}; ` +
-            `${r.timeline.emptySeconds} seconds in between with none made (longest ${r.timeline.longestGap.seconds} s, from second ${r.timeline.longestGap.at}); ` +
+            `${r.timeline.emptySeconds} seconds in between with none made (${r.timeline.gaps.map((g) => `${g.seconds} s from second ${g.at}`).join(', ') || 'none'}); ` +
             `${(read / Math.max(1, r.timeline.lastSecond - r.timeline.firstSecond + 1 - r.timeline.emptySeconds)).toFixed(1)} records/s in the seconds it wrote = ${((100 * read) / Math.max(1, r.timeline.lastSecond - r.timeline.firstSecond + 1 - r.timeline.emptySeconds) / ceiling).toFixed(1)} % of the ceiling`,
         ]
       : []),

@@ -74,7 +74,7 @@ describe('auth, envelopes, status codes', () => {
     }
     expect(limited).toBeDefined();
     expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThan(0);
-    const err = await failure(env.client({ pacing: { limit: 1000, windowMs: 1000 } }).paymentTerms.find(1));
+    const err = await failure(env.client({ pacing: { limit: 1000, windowMs: 1000 }, rateLimitResendMs: 0 }).paymentTerms.find(1));
     expect(err).toMatchObject({ errorClass: 'rate-limit', retryable: true });
     expect(err.retryAfterMs).toBeGreaterThan(0);
   });

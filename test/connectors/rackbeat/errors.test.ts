@@ -56,7 +56,8 @@ describe('Rackbeat error classes', () => {
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(raw.headers.get('x-ratelimit-remaining')).toBe('0');
-    const err = await failure(rb.paymentTerms.list());
+    // Not resent (the window's end may be within the client's resend wait, then the resend would pass).
+    const err = await failure(env.client({ rateLimitResendMs: 0 }).paymentTerms.list());
     expect(err).toMatchObject({ errorClass: 'rate-limit', code: '429' });
     expect(err.retryAfterMs).toBeGreaterThanOrEqual(1000);
     expect(err.retryAfterMs).toBeLessThanOrEqual(60_000);
@@ -66,6 +67,27 @@ describe('Rackbeat error classes', () => {
   test('an injected 429 carries its Retry-After into retryAfterMs', async () => {
     await control(env.url, 'faults', { rate: 1, kinds: ['429'], retryAfterSeconds: 7 });
     expect(await failure(rb.customers.list())).toMatchObject({ errorClass: 'rate-limit', retryAfterMs: 7000 });
+  });
+
+  test('a 429 with a short Retry-After is waited out and the write sent again: every record written once, none failed', async () => {
+    // The server's window is smaller than the client's pacing, as when two processes share a token.
+    await control(env.url, 'limits', { limit: 3, windowMs: 1000 });
+    const eager = env.client({ pacing: { limit: 100, windowMs: 1000 } });
+    const before = (await control(env.url, 'stats')).rateLimit as { refused: number };
+    const numbers = ['RL/1', 'RL/2', 'RL/3', 'RL/4', 'RL/5'];
+    const made = await Promise.all(numbers.map((number) => eager.products.create({ number, name: `Rate ${number}`, group: 1 })));
+    expect(made.map((p) => p.number)).toEqual(numbers);
+    const after = (await control(env.url, 'stats')).rateLimit as { refused: number };
+    expect(after.refused - before.refused).toBeGreaterThanOrEqual(2);
+    for (const number of numbers) expect((await rb.products.findByNumber(number))?.name).toBe(`Rate ${number}`);
+  });
+
+  test('a 429 that goes on is resent twice, then reported as rate-limit', async () => {
+    await control(env.url, 'faults', { rate: 1, kinds: ['429'], retryAfterSeconds: 1, paths: ['/api/customers'] });
+    const before = (await control(env.url, 'stats')).byPath as Record<string, number>;
+    expect(await failure(rb.customers.list())).toMatchObject({ errorClass: 'rate-limit', retryAfterMs: 1000 });
+    const after = (await control(env.url, 'stats')).byPath as Record<string, number>;
+    expect((after['GET /api/customers'] ?? 0) - (before['GET /api/customers'] ?? 0)).toBe(3);
   });
 
   test('5xx → transient', async () => {
