@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { z } from 'zod';
 import { normalizeBusinessId } from '../domain/business-id';
 import { normalizeName } from '../domain/matching';
@@ -110,6 +111,17 @@ export class RegisterCache {
     return this.readAt !== null;
   }
 
+  /**
+   * Starts `ready()` and does not wait for it: for a step that knows the next one will ask (an order's shop read,
+   * before its customer and products), so that the read runs beside the shop's instead of after it. It runs outside
+   * the calling activity, so that activity's end or cancellation does not cut the read the next step shares; a failed
+   * read is the next `ready()`'s to retry.
+   */
+  prefetch(): void {
+    if (!this.settings.enabled) return;
+    outsideActivities.runInAsyncScope(() => void this.ready().catch(() => undefined));
+  }
+
   private async read(): Promise<void> {
     const began = this.now();
     if (this.readAt === null) {
@@ -220,6 +232,9 @@ export class RegisterCache {
     this.byName.remove(normalizeName(old.name), id);
   }
 }
+
+/** The async context this module was loaded in: no activity's (connectors/kit/call-context.ts reads it). */
+const outsideActivities = new AsyncResource('siirto.register-cache');
 
 /** One cache per worker (its Connections), tenant and ERP environment. */
 const caches = new WeakMap<object, Map<string, RegisterCache>>();

@@ -1,3 +1,5 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { currentCall } from '../../connectors/kit/call-context';
 import { matchCustomer } from '../../domain/matching';
 import { RegisterCache, registerCacheSettings, type RegisterSource } from '../../activities/register-cache';
 import type { TargetCustomer } from '../../activities/targets';
@@ -142,5 +144,37 @@ describe('RegisterCache', () => {
     expect(await off.ready()).toBe(false);
     expect(registerCacheSettings({ SIIRTO_REGISTER_CACHE_REFRESH_S: '5' }).refreshMs).toBe(5000);
     expect(() => registerCacheSettings({ SIIRTO_REGISTER_CACHE_REFRESH_S: 'soon' })).toThrow(/positive number of seconds/);
+  });
+
+  it("prefetch starts the read without waiting, outside the calling activity, and the next ready() shares it", async () => {
+    const source = new MemoryRegister();
+    source.products.push({ code: 'P1', changedAt: 0 });
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const contexts: Array<AbortSignal | undefined> = [];
+    const read = source.allCustomers.bind(source);
+    source.allCustomers = async () => {
+      // What a connector would see: the activity's signal if the read ran inside it.
+      contexts.push(currentCall().signal);
+      await held;
+      return read();
+    };
+    const cache = new RegisterCache(source, settings);
+    const env = new MockActivityEnvironment();
+    // The activity (a shop read) ends, cancelled even, while the read it started goes on.
+    await env.run(async () => cache.prefetch());
+    env.cancel();
+    expect(source.asked).toEqual([]);
+    expect(contexts).toEqual([undefined]);
+    const ready = cache.ready();
+    release();
+    expect(await ready).toBe(true);
+    expect(source.asked).toEqual(['customers', 'products']);
+    expect(cache.hasProduct('P1')).toBe(true);
+    // Off: nothing is read.
+    const offSource = new MemoryRegister();
+    new RegisterCache(offSource, { ...settings, enabled: false }).prefetch();
+    await new Promise((r) => setImmediate(r));
+    expect(offSource.asked).toEqual([]);
   });
 });

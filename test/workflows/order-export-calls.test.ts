@@ -85,6 +85,7 @@ beforeAll(async () => {
   h = await startHarness(taskQueue, (urls) => [
     demoLikeTenant('calls', urls),
     demoLikeTenant('calls-strict', urls, { products: { createMissing: false }, numbering: { offset: 700000, max: 799999 } }),
+    demoLikeTenant('calls-prefetch', urls, { numbering: { offset: 600000, max: 699999 } }),
   ]);
   await control(h.wooUrl, 'seed', { seed: 1, counts: { products: 30 } });
   // A customer card made by hand before Siirto ever ran, under a number of its own.
@@ -126,6 +127,30 @@ describe('order export: Netvisor calls per order', () => {
     // Before: resolveCustomer, then ensureProducts a workflow task later.
     expect(scheduled.get('ensureProducts')).toBe(scheduled.get('resolveCustomer'));
     expect(scheduled.get('createSalesDocument')).not.toBe(scheduled.get('resolveCustomer'));
+  });
+
+  it("the registers are read while the shop's order is (the shop read starts the register cache's read), and not again", async () => {
+    // A tenant whose registers this worker has not read yet; its shop refuses the order read for now.
+    const created = await h.woo.createOrder(wooOrder(RETURNING.name, RETURNING.bid, ['P1001']));
+    const body = JSON.stringify(await h.woo.getOrder(created.id));
+    const before = await stats();
+    await control(h.wooUrl, 'faults', { rate: 1, kinds: ['500'], paths: [`/orders/${created.id}`] });
+    try {
+      expect((await postWooWebhook(h.serverUrl, 'calls-prefetch', body)).status).toBe(202);
+      // Before: nothing until the shop read succeeded.
+      const deadline = Date.now() + 15_000;
+      let read: Counts = {};
+      while (Date.now() < deadline && !(read['GET /customerlist.nv'] && read['GET /productlist.nv'])) {
+        await new Promise((r) => setTimeout(r, 100));
+        read = delta(before, await stats());
+      }
+      expect(read).toEqual({ 'GET /customerlist.nv': 1, 'GET /productlist.nv': 1 });
+    } finally {
+      await control(h.wooUrl, 'faults', { rate: 0 });
+    }
+    const result: ExportOrderResult = await h.client.workflow.getHandle(exportOrderWorkflowId('calls-prefetch', 'woo', String(created.id))).result();
+    expect(result).toMatchObject({ status: 'done', customerCode: RETURNING.code });
+    expect(delta(before, await stats())).toEqual({ 'GET /customerlist.nv': 1, 'GET /productlist.nv': 1, 'POST /salesinvoice.nv': 1 });
   });
 
   it('a new customer adds one check of the customer register and its own write; their next order costs one call again', async () => {
