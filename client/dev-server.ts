@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import YAML from 'yaml';
-import { deployDir } from './cluster/tools';
+import { dynamicConfigFile } from './cluster/tools';
 // The flags register attributes when the namespace is created; a database file from an older version may lack
 // newer ones, so they are added again on every start (already-present ones are left alone).
 import { registerSearchAttributes, SEARCH_ATTRIBUTE_FLAGS } from '../worker/search-attributes';
@@ -46,7 +46,7 @@ export function temporalCliPath(root = path.resolve(__dirname, '../..')): string
  * `--dynamic-config-value KEY=JSON` flags: one definition, so tests, `siirto stack` and the benches run with what
  * production runs. Only unconstrained values apply (the dev server's flags cannot scope one to a namespace).
  */
-export function dynamicConfigFlags(file = path.join(deployDir(), 'temporal', 'dynamicconfig.yaml')): string[] {
+export function dynamicConfigFlags(file = dynamicConfigFile()): string[] {
   const parsed = (YAML.parse(fs.readFileSync(file, 'utf8')) ?? {}) as Record<string, Array<{ value: unknown; constraints?: Record<string, unknown> }>>;
   return Object.entries(parsed).flatMap(([key, entries]) => {
     const unconstrained = entries.find((e) => !e.constraints || Object.keys(e.constraints).length === 0);

@@ -7,7 +7,7 @@ import { EVERY_SEARCH_ATTRIBUTE_QUERY, registerSearchAttributes } from '../../wo
 import { freePort, portIsFree } from '../dev-server';
 import type { Postgres, TemporalDatabases } from './postgres';
 import { reapOnExit } from './processes';
-import { deployDir, type ClusterTools } from './tools';
+import { deployDir, dynamicConfigFile, type ClusterTools } from './tools';
 import { connectionInterceptors } from '../../orchestration/grpc-interceptors';
 
 /** The ports one Temporal server process listens on (all four services run in it). */
@@ -94,7 +94,7 @@ export function temporalServerEnvironment(o: Pick<TemporalServerOptions, 'postgr
     TEMPORAL_BIND_IP: o.bindIp ?? '127.0.0.1',
     TEMPORAL_BROADCAST_ADDRESS: '127.0.0.1',
     TEMPORAL_LOG_LEVEL: o.logLevel ?? 'warn',
-    TEMPORAL_DYNAMIC_CONFIG: path.join(deployDir(root), 'temporal', 'dynamicconfig.yaml'),
+    TEMPORAL_DYNAMIC_CONFIG: dynamicConfigFile(root),
     TEMPORAL_FRONTEND_PORT: String(ports.frontend),
     TEMPORAL_FRONTEND_HTTP_PORT: String(ports.frontendHttp),
     TEMPORAL_HISTORY_PORT: String(ports.history),

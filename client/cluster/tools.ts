@@ -44,3 +44,5 @@ export function clusterTools(root = projectRoot()): ClusterTools {
 
 /** The deploy/ folder with the Temporal server's and UI's configuration templates. */
 export const deployDir = (root = projectRoot()): string => path.join(root, 'deploy');
+/** The Temporal server's dynamic configuration: the cluster's server reads it, the dev server gets it as flags. */
+export const dynamicConfigFile = (root = projectRoot()): string => path.join(deployDir(root), 'temporal', 'dynamicconfig.yaml');

@@ -83,8 +83,6 @@ export interface WriteTimeline {
   lastSecond: number;
   /** Whole seconds between the first and the last with no product made. */
   emptySeconds: number;
-  /** The longest run of such seconds and where it began. */
-  longestGap: { seconds: number; at: number };
   /** Every run of such seconds, in order. */
   gaps: Array<{ seconds: number; at: number }>;
 }
@@ -97,7 +95,6 @@ export function writeTimeline(createdAt: readonly string[], startedAtMs: number)
   const last = Math.max(...seconds);
   let empty = 0;
   let run = 0;
-  let longest = { seconds: 0, at: first };
   const gaps: WriteTimeline['gaps'] = [];
   for (let s = first; s <= last; s++) {
     if (used.has(s)) {
@@ -107,9 +104,8 @@ export function writeTimeline(createdAt: readonly string[], startedAtMs: number)
     }
     empty++;
     run++;
-    if (run > longest.seconds) longest = { seconds: run, at: s - run + 1 };
   }
-  return { firstSecond: first, lastSecond: last, emptySeconds: empty, longestGap: longest, gaps };
+  return { firstSecond: first, lastSecond: last, emptySeconds: empty, gaps };
 }
 
 const TOKEN = 'sandbox-rackbeat-token';
@@ -385,13 +381,17 @@ export function formatMigrationBench(r: MigrationBenchReport, profileNote = ''):
     `  API calls per record: ${perRecord(r.calls.netvisor + r.calls.rackbeat)} (Netvisor ${perRecord(r.calls.netvisor)}: ${Object.entries(r.byPath.netvisor).map(([k, v]) => `${k} ${v}`).join(', ')}; Rackbeat ${perRecord(r.calls.rackbeat)}: ${Object.entries(r.byPath.rackbeat).map(([k, v]) => `${k} ${v}`).join(', ')})`,
     `  projected at the real limit (${o.rackbeatLimit}/min): ${((o.records * (r.calls.rackbeat / o.records)) / (o.rackbeatLimit / 60) / 3600).toFixed(2)} h for ${o.records} products`,
     `  peak worker RSS: ${r.workerPeakRssMiB.map((m) => `${m.toFixed(0)} MiB`).join(', ')} (${r.workerPeakRssMiB.length > 1 ? "killed worker, then its replacement" : "one worker"}; worker NODE_OPTIONS ${o.workerNodeOptions ? `"${o.workerNodeOptions}", MALLOC_ARENA_MAX=${WORKER_MALLOC_ARENA_MAX}` : "none"})`,
-    ...(r.timeline
-      ? [
-          `  where the time went (Rackbeat's created_at, whole seconds from the start): first product in second ${r.timeline.firstSecond}, last in second ${r.timeline.lastSecond}; ` +
-            `${r.timeline.emptySeconds} seconds in between with none made (${r.timeline.gaps.map((g) => `${g.seconds} s from second ${g.at}`).join(', ') || 'none'}); ` +
-            `${(read / Math.max(1, r.timeline.lastSecond - r.timeline.firstSecond + 1 - r.timeline.emptySeconds)).toFixed(1)} records/s in the seconds it wrote = ${((100 * read) / Math.max(1, r.timeline.lastSecond - r.timeline.firstSecond + 1 - r.timeline.emptySeconds) / ceiling).toFixed(1)} % of the ceiling`,
-        ]
-      : []),
+    ...(r.timeline ? [describeTimeline(r.timeline, read, ceiling)] : []),
     `  SIGKILL: ${r.kill ? `worker ${r.kill.pid} at ${r.kill.atDone} records (${r.kill.atSecond.toFixed(1)} s in), replacement polling after ${r.kill.restartSeconds.toFixed(1)} s; the killed batch retried after the heartbeat timeout (${o.heartbeatTimeout ?? DEFAULT_HEARTBEAT_TIMEOUT})` : 'none'}; records written twice: ${writtenTwice(r)} (${r.creates} creates for ${r.distinctInRackbeat} products)`,
   ];
+}
+
+/** The "where the time went" line: the seconds with writes, the gaps between, and the rate while writing. */
+function describeTimeline(t: WriteTimeline, read: number, ceiling: number): string {
+  const writing = Math.max(1, t.lastSecond - t.firstSecond + 1 - t.emptySeconds);
+  return (
+    `  where the time went (Rackbeat's created_at, whole seconds from the start): first product in second ${t.firstSecond}, last in second ${t.lastSecond}; ` +
+    `${t.emptySeconds} seconds in between with none made (${t.gaps.map((g) => `${g.seconds} s from second ${g.at}`).join(', ') || 'none'}); ` +
+    `${(read / writing).toFixed(1)} records/s in the seconds it wrote = ${((100 * read) / writing / ceiling).toFixed(1)} % of the ceiling`
+  );
 }
