@@ -18,6 +18,8 @@ import { Transfer } from './transfer';
 export interface MigrationCheckpoint {
   /** The source cursor of the next batch; absent before the first. */
   cursor?: string;
+  /** The next batch's source keys as the previous batch saw them (Netvisor sources), handed to it. */
+  keys?: string[];
   counts: MigrationCounts;
   total?: number;
   batches: number;
@@ -135,7 +137,7 @@ export async function migrateRegister(input: RegisterMigrationInput): Promise<Re
   const completed = await transfer.runUntilDone(async () => {
     for (;;) {
       transfer.step(`batch ${cp.batches + 1}${cp.cursor ? ` (cursor ${cp.cursor})` : ''}`);
-      const result = await migrateBatch({ tenant: input.tenant, pair: input.pair, register: input.register, direction: input.direction, dryRun, cursor: cp.cursor, batchSize, ...(input.writeConcurrency ? { writeConcurrency: input.writeConcurrency } : {}), chain: workflowInfo().firstExecutionRunId });
+      const result = await migrateBatch({ tenant: input.tenant, pair: input.pair, register: input.register, direction: input.direction, dryRun, cursor: cp.cursor, ...(cp.keys ? { keys: cp.keys } : {}), batchSize, ...(input.writeConcurrency ? { writeConcurrency: input.writeConcurrency } : {}), chain: workflowInfo().firstExecutionRunId });
       const counts = emptyCounts();
       for (const e of result.entries) {
         countEntry(counts, e);
@@ -150,6 +152,7 @@ export async function migrateRegister(input: RegisterMigrationInput): Promise<Re
       cp.batches++;
       batchesThisRun++;
       cp.cursor = result.next;
+      cp.keys = result.nextKeys;
       publish();
       if (result.next === undefined) return;
       if (batchesThisRun >= batchesPerRun || workflowInfo().continueAsNewSuggested) {

@@ -5,7 +5,7 @@ import { parseDirection, sameContent, type PairName, type PlanEntry, type Regist
 import type { Connections } from '../connections';
 import { classified } from '../failures';
 import { comparable, sourceStream, targetStream, withSourceId, type Candidate, type SourceItem, type StreamContext, type TargetStream } from './streams';
-import type { SourcePage } from './stream-types';
+import type { PageEnd, SourcePage } from './stream-types';
 import { lockKeys, RunMemo, TargetIndex, type IndexQuery } from './target-index';
 
 export interface MigrateBatchInput {
@@ -27,12 +27,20 @@ export interface MigrateBatchInput {
    * (batches scheduled before it was passed): the run's own id, as then.
    */
   chain?: string;
+  /**
+   * This batch's source keys as the previous batch saw them (its result's `nextKeys`), where the source pages by a
+   * key list it reads whole (Netvisor): a worker without that list (the attempt after a killed one, another worker)
+   * reads these records first and the list while it writes them, instead of before.
+   */
+  keys?: string[];
 }
 
 export interface MigrateBatchResult {
   entries: PlanEntry[];
   /** Where the next batch starts; absent after the last page. */
   next?: string;
+  /** The next batch's source keys, for its `keys` (Netvisor sources; at most 500). */
+  nextKeys?: string[];
   total?: number;
 }
 
@@ -378,20 +386,21 @@ export function createRegisterMigrationActivities(connections: Connections, memo
           // The page the previous batch of this run read ahead on this worker, if it did (see below).
           const ahead = ctx.run ? takeReadAhead(ctx.run, input.cursor, input.batchSize) : undefined;
           const [page, built] = await Promise.all([
-            ahead ?? sourceSide.page(ctx, input.cursor, input.batchSize),
+            ahead ?? sourceSide.page(ctx, input.cursor, input.batchSize, input.keys),
             indexed && !ctx.run!.get('target') ? buildTargetIndex(ctx, targetSide, () => beat({ listing: (listed += 500) })) : Promise.resolve(undefined),
           ]);
           // The next page is read while this batch writes (source and target are two systems, so neither waits for
           // the other), and kept for the next batch of the run on this worker: without it the target sits idle for
           // one source read between every two batches. Within this attempt, so it heartbeats and is cancelled with it;
-          // a failed read ahead is only a missed shortcut (the next batch reads its page itself).
-          const readAhead =
-            ctx.run && page.next !== undefined
-              ? sourceSide.page(ctx, page.next, input.batchSize).then(
-                  (next) => keepReadAhead(ctx.run!, page.next!, input.batchSize, next),
-                  () => undefined,
-                )
-              : Promise.resolve();
+          // a failed read ahead is only a missed shortcut (the next batch reads its page itself). A page read from the
+          // keys the previous batch handed over learns where it ends (the source's whole key list) while this batch
+          // writes, so the read ahead follows that.
+          const end: Promise<PageEnd> = page.end ?? Promise.resolve(page);
+          const readAhead = ctx.run
+            ? end
+                .then((e) => (e.next === undefined ? undefined : sourceSide.page(ctx, e.next, input.batchSize, e.nextKeys).then((next) => keepReadAhead(ctx.run!, e.next!, input.batchSize, next))))
+                .catch(() => undefined)
+            : Promise.resolve();
           let entries: PlanEntry[];
           try {
             if (indexed) {
@@ -404,7 +413,8 @@ export function createRegisterMigrationActivities(connections: Connections, memo
           } finally {
             await readAhead;
           }
-          return { entries, ...(page.next !== undefined ? { next: page.next } : {}), ...(page.total !== undefined ? { total: page.total } : {}) };
+          const { next, total, nextKeys } = await end;
+          return { entries, ...(next !== undefined ? { next, ...(nextKeys?.length ? { nextKeys } : {}) } : {}), ...(total !== undefined ? { total } : {}) };
         } catch (err) {
           // Whatever this attempt wrote last is not certain: the next attempt lists the target again.
           if (runKey) memo.drop(runKey);

@@ -23,15 +23,30 @@ export interface SourceItem {
   changedAt?: string;
 }
 
-export interface SourcePage {
-  items: SourceItem[];
-  /** Absent on the last page. */
+/** Where a source page ends: the next page's cursor (absent on the last page) and, where the source knows it, the total. */
+export interface PageEnd {
   next?: string;
   total?: number;
+  /**
+   * The source keys of the page after this one, where the source pages by a key list it reads whole (Netvisor): a
+   * batch hands them to the next, so that batch can read its records before the whole list is read again (after a
+   * worker was killed, or on another worker). Absent elsewhere.
+   */
+  nextKeys?: string[];
+}
+
+export interface SourcePage extends PageEnd {
+  items: SourceItem[];
+  /**
+   * Set when the page was read from handed-over keys while the source's key list is still being read: where the
+   * page ends is known once the list is in (then `next`, `total` and `nextKeys` above are absent).
+   */
+  end?: Promise<PageEnd>;
 }
 
 export interface SourceStream {
-  page(ctx: StreamContext, cursor: string | undefined, size: number): Promise<SourcePage>;
+  /** `keys`: the page's source keys as the previous batch saw them (PageEnd.nextKeys), where the source uses them. */
+  page(ctx: StreamContext, cursor: string | undefined, size: number, keys?: readonly string[]): Promise<SourcePage>;
   /** Records changed at or after `since` (ISO instant); absent where the system pushes changes instead (Rackbeat). */
   changedSince?(ctx: StreamContext, since: string): Promise<SourceItem[]>;
   /**

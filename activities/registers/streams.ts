@@ -21,7 +21,7 @@ import { NETVISOR_DIMENSION_KEYS, severaCostCenterToCanonical, severaCustomerToC
 import type { Pairing, RegisterName, RegisterRecord, SyncSystem } from '../../domain/sync';
 import { getProducts } from '../../connectors/netvisor/product-batch';
 import { TWENTYFOURSEVEN_SOURCES, TWENTYFOURSEVEN_TARGETS } from './streams-24so';
-import type { Candidate, ListedRecord, SourceItem, SourceStream, StreamContext, TargetStream } from './stream-types';
+import type { Candidate, ListedRecord, PageEnd, SourceItem, SourcePage, SourceStream, StreamContext, TargetStream } from './stream-types';
 import { needsOperator } from '../failures';
 
 /**
@@ -196,9 +196,11 @@ async function runKeys(ctx: StreamContext, name: string, load: () => Promise<str
   return keys;
 }
 
-/** A slice of sorted keys after the cursor (the last key done). */
-function keySlice(sorted: number[], cursor: string | undefined, size: number) {
-  const after = cursor === undefined ? -Infinity : Number(cursor);
+/** The largest page whose keys a batch hands to the next (PageEnd.nextKeys); bigger pages hand none. */
+const MAX_HANDED_KEYS = 500;
+
+/** The first index in `sorted` whose key is above `after`. */
+function firstAbove(sorted: number[], after: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
@@ -206,8 +208,58 @@ function keySlice(sorted: number[], cursor: string | undefined, size: number) {
     if (sorted[mid] <= after) lo = mid + 1;
     else hi = mid;
   }
+  return lo;
+}
+
+/** A slice of sorted keys after the cursor (the last key done), where it ends, and the keys of the slice after it. */
+export function keySlice(sorted: number[], cursor: string | undefined, size: number): { slice: string[] } & PageEnd {
+  const lo = firstAbove(sorted, cursor === undefined ? -Infinity : Number(cursor));
   const slice = sorted.slice(lo, lo + size).map(String);
-  return { slice, next: lo + size < sorted.length ? slice[slice.length - 1] : undefined, total: sorted.length };
+  if (lo + size >= sorted.length) return { slice, total: sorted.length };
+  return { slice, next: slice[slice.length - 1], total: sorted.length, ...(size <= MAX_HANDED_KEYS ? { nextKeys: sorted.slice(lo + size, lo + 2 * size).map(String) } : {}) };
+}
+
+/**
+ * Where a page read from handed-over keys (`hint`) ends, by the key list: after the hint's last key. Should the list
+ * hold a key inside the hinted range that the hint lacks (a record made with a lower key since the previous batch
+ * looked), the cursor stays where it was, so the next batch reads the slice again from the list and nothing is left
+ * out; what this batch wrote is found there and left unchanged.
+ */
+export function hintedEnd(sorted: number[], cursor: string | undefined, size: number, hint: readonly string[]): PageEnd {
+  const after = cursor === undefined ? -Infinity : Number(cursor);
+  const last = Math.max(...hint.map(Number));
+  const hinted = new Set(hint.map(Number));
+  const lo = firstAbove(sorted, after);
+  const upTo = firstAbove(sorted, last);
+  for (let i = lo; i < upTo; i++) if (!hinted.has(sorted[i])) return { ...(cursor !== undefined ? { next: cursor } : {}), total: sorted.length };
+  if (upTo >= sorted.length) return { total: sorted.length };
+  return { next: String(last), total: sorted.length, ...(size <= MAX_HANDED_KEYS ? { nextKeys: sorted.slice(upTo, upTo + size).map(String) } : {}) };
+}
+
+/**
+ * A page of a Netvisor register that has no paging: the cursor's slice of the run's key list, and its details. When
+ * the run has no key list yet (a new worker, or the attempt after a killed one) but the previous batch handed over
+ * this page's keys, their details are read first and the whole list (50,000 rows for a big product register) after
+ * them, while the batch writes; the page says where it ends once the list is in (SourcePage.end).
+ */
+async function netvisorKeysetPage(
+  ctx: StreamContext,
+  name: string,
+  load: () => Promise<string[]>,
+  details: (keys: string[]) => Promise<SourceItem[]>,
+  cursor: string | undefined,
+  size: number,
+  hint: readonly string[] | undefined,
+): Promise<SourcePage> {
+  if (ctx.run?.get(name) || !hint?.length || cursor === undefined) {
+    const { slice, ...end } = keySlice(await runKeys(ctx, name, load), cursor, size);
+    return { items: slice.length ? await details(slice) : [], ...end };
+  }
+  const items = await details([...hint]);
+  // Read while the batch pairs and writes these records; the batch ends once it is in.
+  const end = runKeys(ctx, name, load).then((keys) => hintedEnd(keys, cursor, size, hint));
+  end.catch(() => undefined);
+  return { items, end };
 }
 
 /** Netvisor lists have no paging: the whole key list comes in one reply, and the cursor is the last key done. */
@@ -219,12 +271,17 @@ async function keysetPage<T>(all: T[], key: (t: T) => number, cursor: string | u
 }
 
 const netvisorCustomerSource: SourceStream = {
-  async page(ctx, cursor, size) {
+  async page(ctx, cursor, size, hint) {
     const nv = ctx.connections.netvisor(ctx.tenant);
-    const keys = await runKeys(ctx, 'netvisor:customer-keys', async () => (await nv.listCustomers()).map((c) => c.netvisorKey));
-    const { slice, next, total } = keySlice(keys, cursor, size);
-    const details = slice.length ? await nv.getCustomers(slice) : [];
-    return { items: details.map((c) => ({ sourceId: c.netvisorKey, mapped: { record: stripNetvisor(c) } })), ...(next ? { next } : {}), total };
+    return netvisorKeysetPage(
+      ctx,
+      'netvisor:customer-keys',
+      async () => (await nv.listCustomers()).map((c) => c.netvisorKey),
+      async (keys) => (await nv.getCustomers(keys)).map((c) => ({ sourceId: c.netvisorKey, mapped: { record: stripNetvisor(c) } })),
+      cursor,
+      size,
+      hint,
+    );
   },
   async changedSince(ctx, since) {
     const nv = ctx.connections.netvisor(ctx.tenant);
@@ -239,17 +296,24 @@ const netvisorCustomerSource: SourceStream = {
 };
 
 const netvisorProductSource: SourceStream = {
-  async page(ctx, cursor, size) {
+  async page(ctx, cursor, size, hint) {
     const nv = ctx.connections.netvisor(ctx.tenant);
-    const keys = await runKeys(ctx, 'netvisor:product-keys', async () => (await nv.listProducts()).map((p) => p.netvisorKey));
-    const { slice, next, total } = keySlice(keys, cursor, size);
-    // The slice's details in one getproduct.nv?idlist call (400 at most), not one call per product.
-    const found = new Map((slice.length ? await getProducts(nv, slice) : []).map((p) => [p.netvisorKey, p]));
-    const items: SourceItem[] = slice.flatMap((k) => {
-      const p = found.get(k);
-      return p ? [{ sourceId: k, mapped: { record: stripNetvisor(p) } }] : [];
-    });
-    return { items, ...(next ? { next } : {}), total };
+    return netvisorKeysetPage(
+      ctx,
+      'netvisor:product-keys',
+      async () => (await nv.listProducts()).map((p) => p.netvisorKey),
+      async (keys) => {
+        // The slice's details in one getproduct.nv?idlist call (400 at most), not one call per product.
+        const found = new Map((await getProducts(nv, keys)).map((p) => [p.netvisorKey, p]));
+        return keys.flatMap((k) => {
+          const p = found.get(k);
+          return p ? [{ sourceId: k, mapped: { record: stripNetvisor(p) } }] : [];
+        });
+      },
+      cursor,
+      size,
+      hint,
+    );
   },
   async changedSince(ctx, since) {
     const nv = ctx.connections.netvisor(ctx.tenant);

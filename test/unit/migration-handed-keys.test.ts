@@ -1,0 +1,74 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { Connections } from '../../activities/connections';
+import { createRegisterMigrationActivities, type MigrateBatchResult } from '../../activities/registers/engine';
+import { hintedEnd, keySlice } from '../../activities/registers/streams';
+import type { StartedSandbox } from '../../sandbox/kit/server';
+import { registerTenant } from '../support/register-harness';
+import { control, startTestSandboxes } from '../support/sandboxes';
+
+/**
+ * Issue #14: a migration batch hands the next batch its Netvisor keys (`nextKeys`), so a worker that has no key list
+ * of the register (the attempt after a killed or failed one, or another worker) reads its own records first and the
+ * whole list (50,000 rows for a big product register) while it writes them, instead of before.
+ */
+describe('where a page read from handed-over keys ends', () => {
+  const keys = [10, 20, 30, 40, 50, 60, 70];
+
+  it('keySlice hands over the keys of the slice after the next cursor', () => {
+    expect(keySlice(keys, '20', 2)).toEqual({ slice: ['30', '40'], next: '40', total: 7, nextKeys: ['50', '60'] });
+    expect(keySlice(keys, '40', 3)).toEqual({ slice: ['50', '60', '70'], total: 7 });
+  });
+
+  it('ends after the last handed-over key, with the keys after it', () => {
+    expect(hintedEnd(keys, '20', 2, ['30', '40'])).toEqual({ next: '40', total: 7, nextKeys: ['50', '60'] });
+    // A handed-over key deleted since: the rest of the page is read, and the next page starts after it.
+    expect(hintedEnd(keys, '20', 2, ['30', '35'])).toEqual({ next: '35', total: 7, nextKeys: ['40', '50'] });
+    expect(hintedEnd(keys, '50', 2, ['60', '70'])).toEqual({ total: 7 });
+  });
+
+  it('stays at the cursor when the list holds a key inside the page that was not handed over, so none is left out', () => {
+    expect(hintedEnd(keys, '20', 3, ['30', '50'])).toEqual({ next: '20', total: 7 });
+  });
+});
+
+describe('a batch with handed-over keys on a worker without the key list', () => {
+  let sandboxes: Record<string, StartedSandbox>;
+  let stop: () => Promise<void>;
+  beforeAll(async () => {
+    ({ sandboxes, stop } = await startTestSandboxes(['netvisor', 'rackbeat', 'severa', '24so']));
+  });
+  afterAll(async () => stop?.());
+
+  it('writes its records before reading the whole list, and a retry finds them written', async () => {
+    const urls = { netvisor: sandboxes.netvisor.url, rackbeat: sandboxes.rackbeat.url, severa: sandboxes.severa.url, so: sandboxes['24so'].url };
+    const tenant = registerTenant('t-handed', urls, [{ pair: 'rackbeat-netvisor', registers: { products: { direction: 'netvisor-to-rackbeat' } } }]);
+    await control(urls.netvisor, 'seed', { seed: 43, counts: { products: 30, customers: 0, salesInvoices: 0 } });
+    await control(urls.rackbeat, 'seed', { seed: 43, counts: { products: 0, customers: 0, suppliers: 0, orders: 0 } });
+    const { migrateBatch } = createRegisterMigrationActivities(new Connections(new Map([[tenant.tenant, tenant]])));
+    const env = (attempt: number) => new MockActivityEnvironment({ workflowExecution: { workflowId: 'migration/t-handed/rackbeat-netvisor/products', runId: 'run-1' }, attempt });
+    const input = { tenant: tenant.tenant, pair: 'rackbeat-netvisor' as const, register: 'products' as const, direction: 'netvisor-to-rackbeat', dryRun: false, batchSize: 10 };
+    const products = async () => ((await control(urls.rackbeat, 'state')) as { products: Array<{ number: string }> }).products;
+
+    const first: MigrateBatchResult = await env(1).run(migrateBatch, input);
+    expect(first.next).toBeDefined();
+    expect(first.nextKeys).toHaveLength(10);
+    expect(await products()).toHaveLength(10);
+
+    // Attempt 2 forgets what this worker knew of the run (as a new worker after a kill does), and Netvisor refuses
+    // the whole-register list: the batch still reads and writes its own ten products, then fails so it is retried.
+    await control(urls.netvisor, 'faults', { rate: 1, kinds: ['500'], paths: ['/productlist.nv'] });
+    await expect(env(2).run(migrateBatch, { ...input, cursor: first.next, keys: first.nextKeys })).rejects.toThrow();
+    expect(await products()).toHaveLength(20);
+
+    await control(urls.netvisor, 'faults', { rate: 0 });
+    const retried: MigrateBatchResult = await env(3).run(migrateBatch, { ...input, cursor: first.next, keys: first.nextKeys });
+    expect(retried.entries.map((e) => e.action)).toEqual(Array(10).fill('unchanged'));
+    expect(retried.next).toBe(first.nextKeys![9]);
+    const third: MigrateBatchResult = await env(1).run(migrateBatch, { ...input, cursor: retried.next, keys: retried.nextKeys });
+    expect(third.next).toBeUndefined();
+    expect(third.entries.map((e) => e.action)).toEqual(Array(10).fill('create'));
+    const numbers = (await products()).map((p) => p.number);
+    expect(new Set(numbers).size).toBe(30);
+    expect(numbers).toHaveLength(30);
+  });
+});
