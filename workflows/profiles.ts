@@ -28,7 +28,9 @@ export const migrationBatch: ActivityOptions = {
   // a reply, a whole-register list read in slices: connectors/kit/limiter.ts, http.ts, netvisor/list-reader.ts),
   // The 50,000-record bench ran under a 10 s heartbeat timeout on a loaded two-core machine and retried no batch but
   // the killed one (its only "unchanged" records, 137, were that batch's writes found again), so 30 s leaves a live
-  // worker three times that margin.
+  // worker three times that margin. Temporal notices a little after the timeout: on the dev server the next attempt
+  // started 1 s after it when the dead attempt had not heartbeated, 2 s after when it had (measured with 2–3.5 s
+  // timeouts and a 10 ms retry interval), so a kill costs about this plus 2 s before the retry reads and writes.
   heartbeatTimeout: '30s',
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: 50 },
 };
