@@ -1,9 +1,7 @@
-import { MockActivityEnvironment } from '@temporalio/testing';
-import { Connections } from '../../activities/connections';
-import { createRegisterMigrationActivities, type MigrateBatchResult } from '../../activities/registers/engine';
+import type { MigrateBatchResult } from '../../activities/registers/engine';
 import { hintedEnd, keySlice } from '../../activities/registers/streams';
 import type { StartedSandbox } from '../../sandbox/kit/server';
-import { registerTenant } from '../support/register-harness';
+import { productMigrationBatches } from '../support/migration-batches';
 import { control, startTestSandboxes } from '../support/sandboxes';
 
 /**
@@ -40,13 +38,7 @@ describe('a batch with handed-over keys on a worker without the key list', () =>
   afterAll(async () => stop?.());
 
   it('writes its records before reading the whole list, and a retry finds them written', async () => {
-    const urls = { netvisor: sandboxes.netvisor.url, rackbeat: sandboxes.rackbeat.url, severa: sandboxes.severa.url, so: sandboxes['24so'].url };
-    const tenant = registerTenant('t-handed', urls, [{ pair: 'rackbeat-netvisor', registers: { products: { direction: 'netvisor-to-rackbeat' } } }]);
-    await control(urls.netvisor, 'seed', { seed: 43, counts: { products: 30, customers: 0, salesInvoices: 0 } });
-    await control(urls.rackbeat, 'seed', { seed: 43, counts: { products: 0, customers: 0, suppliers: 0, orders: 0 } });
-    const { migrateBatch } = createRegisterMigrationActivities(new Connections(new Map([[tenant.tenant, tenant]])));
-    const env = (attempt: number) => new MockActivityEnvironment({ workflowExecution: { workflowId: 'migration/t-handed/rackbeat-netvisor/products', runId: 'run-1' }, attempt });
-    const input = { tenant: tenant.tenant, pair: 'rackbeat-netvisor' as const, register: 'products' as const, direction: 'netvisor-to-rackbeat', dryRun: false, batchSize: 10 };
+    const { urls, migrateBatch, env, input } = await productMigrationBatches(sandboxes, 't-handed', 43, 30);
     const products = async () => ((await control(urls.rackbeat, 'state')) as { products: Array<{ number: string }> }).products;
 
     const first: MigrateBatchResult = await env(1).run(migrateBatch, input);

@@ -1,8 +1,6 @@
-import { MockActivityEnvironment } from '@temporalio/testing';
-import { Connections } from '../../activities/connections';
-import { createRegisterMigrationActivities, type MigrateBatchResult } from '../../activities/registers/engine';
+import type { MigrateBatchResult } from '../../activities/registers/engine';
 import type { StartedSandbox } from '../../sandbox/kit/server';
-import { registerTenant } from '../support/register-harness';
+import { productMigrationBatches } from '../support/migration-batches';
 import { control, startTestSandboxes } from '../support/sandboxes';
 
 /**
@@ -19,14 +17,8 @@ afterAll(async () => stop?.());
 const pageReads = async () => ((await control(sandboxes.netvisor.url, 'stats')).byPath as Record<string, number>)['GET /getproduct.nv'] ?? 0;
 
 it("reads the next page during a batch's writes; the next batch takes it and reads nothing from the source", async () => {
-  const urls = { netvisor: sandboxes.netvisor.url, rackbeat: sandboxes.rackbeat.url, severa: sandboxes.severa.url, so: sandboxes['24so'].url };
-  const tenant = registerTenant('t-ahead', urls, [{ pair: 'rackbeat-netvisor', registers: { products: { direction: 'netvisor-to-rackbeat' } } }]);
-  await control(urls.netvisor, 'seed', { seed: 41, counts: { products: 30, customers: 0, salesInvoices: 0 } });
-  await control(urls.rackbeat, 'seed', { seed: 41, counts: { products: 0, customers: 0, suppliers: 0, orders: 0 } });
-  const { migrateBatch } = createRegisterMigrationActivities(new Connections(new Map([[tenant.tenant, tenant]])));
   // One workflow run: the batches share the run's memory on this worker.
-  const env = () => new MockActivityEnvironment({ workflowExecution: { workflowId: 'migration/t-ahead/rackbeat-netvisor/products', runId: 'run-1' }, attempt: 1 });
-  const input = { tenant: tenant.tenant, pair: 'rackbeat-netvisor' as const, register: 'products' as const, direction: 'netvisor-to-rackbeat', dryRun: false, batchSize: 10 };
+  const { urls, migrateBatch, env, input } = await productMigrationBatches(sandboxes, 't-ahead', 41, 30);
 
   const reads0 = await pageReads();
   const first: MigrateBatchResult = await env().run(migrateBatch, input);
