@@ -12,8 +12,8 @@ import { describeLatency } from './latency-profiles';
 import { SANDBOX_CREDENTIALS } from '../sandbox/netvisor';
 
 /** Benchmarks start their own in-memory dev server, so they never touch the stack's data. */
-export async function benchTemporal(): Promise<DevServer> {
-  return startDevServer(temporalCliPath());
+export async function benchTemporal(dynamicConfig?: Record<string, unknown>): Promise<DevServer> {
+  return startDevServer(temporalCliPath(), { dynamicConfig });
 }
 
 export function percentile(sorted: number[], p: number): number {

@@ -60,6 +60,8 @@ export interface DevServerOptions {
   uiPort?: number;
   dbFile?: string;
   codecEndpoint?: string;
+  /** Dynamic configuration values beside (and over) deploy/temporal/dynamicconfig.yaml's, e.g. for a bench scaled in time. */
+  dynamicConfig?: Record<string, unknown>;
 }
 
 export interface DevServer {
@@ -76,6 +78,7 @@ export interface DevServer {
 export async function startDevServer(cliPath: string, options: DevServerOptions = {}): Promise<DevServer> {
   const port = options.port ?? (await freePort());
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error', ...SEARCH_ATTRIBUTE_FLAGS, ...dynamicConfigFlags()];
+  for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   if (options.dbFile) {
     fs.mkdirSync(path.dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', options.dbFile);

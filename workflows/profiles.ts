@@ -30,7 +30,10 @@ export const migrationBatch: ActivityOptions = {
   // the killed one (its only "unchanged" records, 137, were that batch's writes found again), so 30 s leaves a live
   // worker three times that margin. Temporal notices a little after the timeout: on the dev server the next attempt
   // started 1 s after it when the dead attempt had not heartbeated, 2 s after when it had (measured with 2–3.5 s
-  // timeouts and a 10 ms retry interval), so a kill costs about this plus 2 s before the retry reads and writes.
+  // timeouts and a 10 ms retry interval): the server starts no timer (the retry's backoff, the heartbeat timeout's
+  // check again after a heartbeat) sooner than history.timerProcessorMaxTimeShift (1 s) after now. So a kill costs
+  // about this plus 2 s before the retry reads and writes (the register-migration bench, scaled 20× in time, scales
+  // that setting too: 50 ms).
   heartbeatTimeout: '30s',
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: 50 },
 };

@@ -30,7 +30,8 @@ export interface MigrateBatchInput {
   /**
    * This batch's source keys as the previous batch saw them (its result's `nextKeys`), where the source pages by a
    * key list it reads whole (Netvisor): a worker without that list (the attempt after a killed one, another worker)
-   * reads these records first and the list while it writes them, instead of before.
+   * reads these records first and the list while it writes them, instead of before; handed the batch after's keys
+   * too, it leaves the list to that batch.
    */
   keys?: string[];
 }
@@ -39,7 +40,7 @@ export interface MigrateBatchResult {
   entries: PlanEntry[];
   /** Where the next batch starts; absent after the last page. */
   next?: string;
-  /** The next batch's source keys, for its `keys` (Netvisor sources; at most 500). */
+  /** The next batch's source keys, for its `keys`, and the one after's when they fit (Netvisor sources; at most 500). */
   nextKeys?: string[];
   total?: number;
 }

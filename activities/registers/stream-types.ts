@@ -28,9 +28,10 @@ export interface PageEnd {
   next?: string;
   total?: number;
   /**
-   * The source keys of the page after this one, where the source pages by a key list it reads whole (Netvisor): a
-   * batch hands them to the next, so that batch can read its records before the whole list is read again (after a
-   * worker was killed, or on another worker). Absent elsewhere.
+   * The source keys of the page after this one (and, when they fit, of the page after that: streams.ts
+   * handedKeys), where the source pages by a key list it reads whole (Netvisor): a batch hands them to the next, so
+   * that batch can read its records before the whole list is read again (after a worker was killed, or on another
+   * worker). Absent elsewhere.
    */
   nextKeys?: string[];
 }

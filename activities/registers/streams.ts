@@ -196,8 +196,15 @@ async function runKeys(ctx: StreamContext, name: string, load: () => Promise<str
   return keys;
 }
 
-/** The largest page whose keys a batch hands to the next (PageEnd.nextKeys); bigger pages hand none. */
+/** The most keys a batch hands to the next (PageEnd.nextKeys). */
 const MAX_HANDED_KEYS = 500;
+
+/**
+ * How many keys a batch of `size` hands over: those of the next two batches when they fit, so that a worker without
+ * the key list can run two batches on handed keys and read the list while the second writes; else the next batch's;
+ * none for pages bigger than the cap.
+ */
+export const handedKeys = (size: number): number => (2 * size <= MAX_HANDED_KEYS ? 2 * size : size <= MAX_HANDED_KEYS ? size : 0);
 
 /** The first index in `sorted` whose key is above `after`. */
 function firstAbove(sorted: number[], after: number): number {
@@ -216,7 +223,7 @@ export function keySlice(sorted: number[], cursor: string | undefined, size: num
   const lo = firstAbove(sorted, cursor === undefined ? -Infinity : Number(cursor));
   const slice = sorted.slice(lo, lo + size).map(String);
   if (lo + size >= sorted.length) return { slice, total: sorted.length };
-  return { slice, next: slice[slice.length - 1], total: sorted.length, ...(size <= MAX_HANDED_KEYS ? { nextKeys: sorted.slice(lo + size, lo + 2 * size).map(String) } : {}) };
+  return { slice, next: slice[slice.length - 1], total: sorted.length, ...handOn(sorted, lo + size, size) };
 }
 
 /**
@@ -233,14 +240,21 @@ export function hintedEnd(sorted: number[], cursor: string | undefined, size: nu
   const upTo = firstAbove(sorted, last);
   for (let i = lo; i < upTo; i++) if (!hinted.has(sorted[i])) return { ...(cursor !== undefined ? { next: cursor } : {}), total: sorted.length };
   if (upTo >= sorted.length) return { total: sorted.length };
-  return { next: String(last), total: sorted.length, ...(size <= MAX_HANDED_KEYS ? { nextKeys: sorted.slice(upTo, upTo + size).map(String) } : {}) };
+  return { next: String(last), total: sorted.length, ...handOn(sorted, upTo, size) };
+}
+
+/** The keys handed to the next batch, from index `from` of the sorted list. */
+function handOn(sorted: number[], from: number, size: number): Pick<PageEnd, 'nextKeys'> {
+  const n = handedKeys(size);
+  return n ? { nextKeys: sorted.slice(from, from + n).map(String) } : {};
 }
 
 /**
  * A page of a Netvisor register that has no paging: the cursor's slice of the run's key list, and its details. When
  * the run has no key list yet (a new worker, or the attempt after a killed one) but the previous batch handed over
  * this page's keys, their details are read first and the whole list (50,000 rows for a big product register) after
- * them, while the batch writes; the page says where it ends once the list is in (SourcePage.end).
+ * them, while the batch writes; the page says where it ends once the list is in (SourcePage.end). Handed the keys of
+ * the page after it too, it ends after its own keys and hands those on, and leaves the list to the next batch.
  */
 async function netvisorKeysetPage(
   ctx: StreamContext,
@@ -255,9 +269,16 @@ async function netvisorKeysetPage(
     const { slice, ...end } = keySlice(await runKeys(ctx, name, load), cursor, size);
     return { items: slice.length ? await details(slice) : [], ...end };
   }
-  const items = await details([...hint]);
+  const own = hint.slice(0, size);
+  const items = await details(own);
+  // The previous batch handed over the next batch's keys too: this page ends after its own and hands the rest on,
+  // and the whole list is read by the next batch, while it writes. On a worker that just took over after a kill this
+  // batch therefore waits only for the target's index; the list it would also read weighs on the same two cores.
+  // The keys are as fresh as the list the previous batch's worker read, which is what a worker that keeps the list
+  // for the whole migration uses too.
+  if (hint.length > size) return { items, next: own[own.length - 1], nextKeys: hint.slice(size) };
   // Read while the batch pairs and writes these records; the batch ends once it is in.
-  const end = runKeys(ctx, name, load).then((keys) => hintedEnd(keys, cursor, size, hint));
+  const end = runKeys(ctx, name, load).then((keys) => hintedEnd(keys, cursor, size, own));
   end.catch(() => undefined);
   return { items, end };
 }

@@ -48,6 +48,8 @@ export interface MigrationBenchOptions {
   heartbeatTimeout?: string;
   /** NODE_OPTIONS of the worker processes (V8 heap settings), if any. */
   workerNodeOptions?: string;
+  /** The Temporal server's history.timerProcessorMaxTimeShift, when the caller scaled it (printed; the caller starts the server). */
+  temporalTimerShift?: string;
   progress?: (line: string) => void;
 }
 
@@ -67,7 +69,7 @@ export interface MigrationBenchReport {
   distinctInRackbeat: number;
   /** Rackbeat product creates Rackbeat handled (POST /api/products answered 201, or 422 for a number already taken). */
   creates: number;
-  kill?: { pid: number; atDone: number; atSecond: number; restartSeconds: number };
+  kill?: { pid: number; atDone: number; atSecond: number; restartSeconds: number; recovery?: Recovery };
   /** Peak RSS per worker process (MiB), from /proc (VmHWM while alive, sampled VmRSS otherwise). */
   workerPeakRssMiB: number[];
   /** When Rackbeat made the products (its own created_at, whole seconds), counted from the migration's start. */
@@ -295,6 +297,7 @@ export async function runMigrationBench(o: MigrationBenchOptions): Promise<Migra
       taskQueue,
     );
     const report: Partial<MigrationBenchReport> = {};
+    let recovery: Promise<void> = Promise.resolve();
     const end = Date.now() + o.timeoutMs;
     let last: MigrationProgress | undefined;
     let lastSaid = 0;
@@ -314,6 +317,7 @@ export async function runMigrationBench(o: MigrationBenchOptions): Promise<Migra
         const k0 = performance.now();
         workers.push(await startWorker(o.temporalAddress, configDir, taskQueue, env));
         report.kill = { pid: victim.pid, atDone: last.done, atSecond, restartSeconds: (performance.now() - k0) / 1000 };
+        recovery = watchRecovery(client, handle.workflowId, rbUrl, Date.now() - (performance.now() - k0)).then((r) => void (report.kill!.recovery = r));
         continue;
       }
       await sleep(o.killAt !== null && !report.kill ? 50 : 500);
@@ -327,6 +331,7 @@ export async function runMigrationBench(o: MigrationBenchOptions): Promise<Migra
       report.error = `the migration did not finish within ${o.timeoutMs / 1000} s: ${(err as Error).message}`;
     }
     const seconds = (performance.now() - t0) / 1000;
+    await recovery;
     const after = { nv: await get(`${nvUrl}/__sandbox/stats`), rb: await get(`${rbUrl}/__sandbox/stats`) };
     const delta = (a: Record<string, number>, b: Record<string, number>) => Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v - (b[k] ?? 0)]).filter(([, v]) => (v as number) > 0));
     const made = (await get(`${rbUrl}/__sandbox/state`)).products as Array<{ number: string; created_at: string }>;
@@ -358,6 +363,36 @@ export async function runMigrationBench(o: MigrationBenchOptions): Promise<Migra
   }
 }
 
+/** After a SIGKILL: when the killed batch's next attempt started and when Rackbeat made its next product, in seconds from the kill. */
+export interface Recovery {
+  /** The batch's next attempt started (its pending activity's last started time, attempt > 1). */
+  retrySeconds?: number;
+  /** Rackbeat answered a product create again (201) after the replacement was polling. */
+  firstWriteSeconds?: number;
+}
+
+/**
+ * Watches the workflow and Rackbeat's counters every 50 ms for up to a minute after a kill. Started once the
+ * replacement polls: by then the killed worker's writes held in the sandbox's latency have ended (their bodies died
+ * with the socket), so the next create answered is the retry's.
+ */
+async function watchRecovery(client: Client, workflowId: string, rackbeatUrl: string, killedAt: number): Promise<Recovery> {
+  const created = async () => ((await get(`${rackbeatUrl}/__sandbox/stats`)).byStatus?.['POST /api/products']?.['201'] ?? 0) as number;
+  const base = await created();
+  const out: Recovery = {};
+  const until = Date.now() + 60_000;
+  while (Date.now() < until && (out.retrySeconds === undefined || out.firstWriteSeconds === undefined)) {
+    if (out.retrySeconds === undefined) {
+      const pending = (await client.workflow.getHandle(workflowId).describe().catch(() => undefined))?.raw.pendingActivities ?? [];
+      const retried = pending.find((a) => (a.attempt ?? 1) > 1 && a.lastStartedTime);
+      if (retried) out.retrySeconds = (Number(retried.lastStartedTime!.seconds) * 1000 + Math.round((retried.lastStartedTime!.nanos ?? 0) / 1e6) - killedAt) / 1000;
+    }
+    if (out.firstWriteSeconds === undefined && (await created()) > base) out.firstWriteSeconds = (Date.now() - killedAt) / 1000;
+    await sleep(50);
+  }
+  return out;
+}
+
 const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never;
 
 /** Records written more than once: creates beyond the products they made (a create of a number already there). */
@@ -374,7 +409,7 @@ export function formatMigrationBench(r: MigrationBenchReport, profileNote = ''):
   const windows = (r.seconds * 1000) / r.windowMs;
   return [
     `register migration: ${o.records} Netvisor products → Rackbeat, batches of ${o.batchSize}, up to ${o.writeConcurrency} Rackbeat writes in flight; sandboxes in their own process, worker a separate \`siirto worker\` process (prebuilt workflow bundle)`,
-    `  scaling: Rackbeat's ${o.rackbeatLimit} requests per window kept, the window shortened ${o.timeFactor}× (60 s → ${r.windowMs} ms; sandbox limit {limit: ${o.rackbeatLimit}, windowMs: ${r.windowMs}}); worker pacing ${r.pace} (SIIRTO_PACE_RACKBEAT; ${(o.paceShare * 100).toFixed(1)} % of the limit); Netvisor one request at a time, not scaled`,
+    `  scaling: Rackbeat's ${o.rackbeatLimit} requests per window kept, the window shortened ${o.timeFactor}× (60 s → ${r.windowMs} ms; sandbox limit {limit: ${o.rackbeatLimit}, windowMs: ${r.windowMs}}); worker pacing ${r.pace} (SIIRTO_PACE_RACKBEAT; ${(o.paceShare * 100).toFixed(1)} % of the limit); Netvisor one request at a time, not scaled${o.temporalTimerShift ? `; Temporal's timer precision (history.timerProcessorMaxTimeShift) 1 s ÷ ${o.timeFactor} = ${o.temporalTimerShift}` : ''}`,
     `  latency: ${profileNote}`,
     `  result: ${r.result ? `${r.result.status}, read ${c?.read}, created ${c?.create}, unchanged ${c?.unchanged}, skipped ${c?.skip}, conflicts ${c?.conflict}, ${r.result.batches} batches in ${r.result.runs} run(s)` : `none (${r.error})`}; ${r.distinctInRackbeat} products in Rackbeat`,
     `  throughput: ${rate.toFixed(1)} records/s over ${r.seconds.toFixed(1)} s${r.kill ? ", the SIGKILL and restart included" : ""} (${windows.toFixed(0)} windows; busiest window ${r.rackbeatRate.busiestWindow}/${r.rackbeatRate.limit}, ${r.rackbeatRate.refused} refused) = ${((100 * rate) / ceiling).toFixed(1)} % of the ceiling (${ceiling.toFixed(1)} records/s: ${o.rackbeatLimit} per ${r.windowMs} ms at the minimum of 1 Rackbeat call per record)`,
@@ -382,9 +417,11 @@ export function formatMigrationBench(r: MigrationBenchReport, profileNote = ''):
     `  projected at the real limit (${o.rackbeatLimit}/min): ${((o.records * (r.calls.rackbeat / o.records)) / (o.rackbeatLimit / 60) / 3600).toFixed(2)} h for ${o.records} products`,
     `  peak worker RSS: ${r.workerPeakRssMiB.map((m) => `${m.toFixed(0)} MiB`).join(', ')} (${r.workerPeakRssMiB.length > 1 ? "killed worker, then its replacement" : "one worker"}; worker NODE_OPTIONS ${o.workerNodeOptions ? `"${o.workerNodeOptions}", MALLOC_ARENA_MAX=${WORKER_MALLOC_ARENA_MAX}` : "none"})`,
     ...(r.timeline ? [describeTimeline(r.timeline, read, ceiling)] : []),
-    `  SIGKILL: ${r.kill ? `worker ${r.kill.pid} at ${r.kill.atDone} records (${r.kill.atSecond.toFixed(1)} s in), replacement polling after ${r.kill.restartSeconds.toFixed(1)} s; the killed batch retried after the heartbeat timeout (${o.heartbeatTimeout ?? DEFAULT_HEARTBEAT_TIMEOUT})` : 'none'}; records written twice: ${writtenTwice(r)} (${r.creates} creates for ${r.distinctInRackbeat} products)`,
+    `  SIGKILL: ${r.kill ? `worker ${r.kill.pid} at ${r.kill.atDone} records (${r.kill.atSecond.toFixed(1)} s in), replacement polling after ${r.kill.restartSeconds.toFixed(1)} s; the killed batch's next attempt started ${secondsAfter(r.kill.recovery?.retrySeconds)} (heartbeat timeout ${o.heartbeatTimeout ?? DEFAULT_HEARTBEAT_TIMEOUT}), Rackbeat's next product made ${secondsAfter(r.kill.recovery?.firstWriteSeconds)}` : 'none'}; records written twice: ${writtenTwice(r)} (${r.creates} creates for ${r.distinctInRackbeat} products)`,
   ];
 }
+
+const secondsAfter = (s: number | undefined) => (s === undefined ? '(not seen within a minute)' : `${s.toFixed(1)} s after the kill`);
 
 /** The "where the time went" line: the seconds with writes, the gaps between, and the rate while writing. */
 function describeTimeline(t: WriteTimeline, read: number, ceiling: number): string {
