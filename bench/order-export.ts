@@ -25,6 +25,7 @@ import { EncryptionCodec } from '../worker/payload-codec';
 import { createWorker, installRuntime } from '../worker/worker';
 import { exportOrderWorkflowId } from '../workflows/order-export';
 import { WooCommerceClient } from '../connectors/woocommerce';
+import { createHttpTransport } from '../connectors/kit/http';
 import { cores, machineCpu, sleep } from '../test/support/chaos-processes';
 import { hostSandboxes } from './sandbox-host';
 import { latencyFor, meanLatency } from './latency-profiles';
@@ -248,8 +249,30 @@ async function partA(temporal: Awaited<ReturnType<typeof benchTemporal>>, netvis
           `${writes} cards/products written; beyond a returning order's calls each new record cost ${fmt(writes ? extra / writes : NaN, 2)} calls (goal 1.00: its own write): ${perOrderByPath(n0.byPath, n1.byPath, newOrders.length)}`,
       );
     }
+    // The same ceiling at what one request costs on this machine (timers, loopback, waking the processes), so the
+    // shortfall that is Siirto's can be told from the machine's.
+    const bare = await bareRoundTripMs(netvisor.url);
+    out(
+      `  a bare request with the document's latency (${DOC_MS} ms, no jitter) takes ${fmt(bare, 1)} ms here (the same HTTP transport, sequential, to a path the sandbox answers at once after the latency; nothing of Siirto's): ` +
+        `at that round trip the ceiling is ${fmt(1000 / bare, 2)} orders/s, reached ${ratio(rate, 1000 / bare)}`,
+    );
   } finally {
     await siirto.stop();
+  }
+}
+
+/** Mean time of a request that only waits out the Netvisor sandbox's latency (set to the document's mean, no jitter). */
+async function bareRoundTripMs(url: string, n = 40): Promise<number> {
+  await control(url, 'latency', { ms: DOC_MS, jitterMs: 0 });
+  try {
+    const transport = createHttpTransport('netvisor', url);
+    const once = () => transport.request({ method: 'GET', url: '/siirto-bench-bare-request' });
+    await once();
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) await once();
+    return (performance.now() - t0) / n;
+  } finally {
+    await control(url, 'latency', NETVISOR_LATENCY);
   }
 }
 

@@ -298,6 +298,7 @@ export async function runMigrationBench(o: MigrationBenchOptions): Promise<Migra
     );
     const report: Partial<MigrationBenchReport> = {};
     let recovery: Promise<void> = Promise.resolve();
+    let finished = false;
     const end = Date.now() + o.timeoutMs;
     let last: MigrationProgress | undefined;
     let lastSaid = 0;
@@ -317,7 +318,7 @@ export async function runMigrationBench(o: MigrationBenchOptions): Promise<Migra
         const k0 = performance.now();
         workers.push(await startWorker(o.temporalAddress, configDir, taskQueue, env));
         report.kill = { pid: victim.pid, atDone: last.done, atSecond, restartSeconds: (performance.now() - k0) / 1000 };
-        recovery = watchRecovery(client, handle.workflowId, rbUrl, Date.now() - (performance.now() - k0)).then((r) => void (report.kill!.recovery = r));
+        recovery = watchRecovery(client, handle.workflowId, rbUrl, Date.now() - (performance.now() - k0), () => finished).then((r) => void (report.kill!.recovery = r));
         continue;
       }
       await sleep(o.killAt !== null && !report.kill ? 50 : 500);
@@ -331,6 +332,7 @@ export async function runMigrationBench(o: MigrationBenchOptions): Promise<Migra
       report.error = `the migration did not finish within ${o.timeoutMs / 1000} s: ${(err as Error).message}`;
     }
     const seconds = (performance.now() - t0) / 1000;
+    finished = true;
     await recovery;
     const after = { nv: await get(`${nvUrl}/__sandbox/stats`), rb: await get(`${rbUrl}/__sandbox/stats`) };
     const delta = (a: Record<string, number>, b: Record<string, number>) => Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v - (b[k] ?? 0)]).filter(([, v]) => (v as number) > 0));
@@ -372,16 +374,17 @@ export interface Recovery {
 }
 
 /**
- * Watches the workflow and Rackbeat's counters every 50 ms for up to a minute after a kill. Started once the
- * replacement polls: by then the killed worker's writes held in the sandbox's latency have ended (their bodies died
- * with the socket), so the next create answered is the retry's.
+ * Watches the workflow and Rackbeat's counters every 50 ms after a kill, for up to a minute or until the migration
+ * has finished. Started once the replacement polls: by then the killed worker's writes held in the sandbox's latency
+ * have ended (their bodies died with the socket), so the next create answered is the retry's. A kill between two
+ * batches leaves no attempt to retry: then only the next product is timed.
  */
-async function watchRecovery(client: Client, workflowId: string, rackbeatUrl: string, killedAt: number): Promise<Recovery> {
+async function watchRecovery(client: Client, workflowId: string, rackbeatUrl: string, killedAt: number, finished: () => boolean): Promise<Recovery> {
   const created = async () => ((await get(`${rackbeatUrl}/__sandbox/stats`)).byStatus?.['POST /api/products']?.['201'] ?? 0) as number;
   const base = await created();
   const out: Recovery = {};
   const until = Date.now() + 60_000;
-  while (Date.now() < until && (out.retrySeconds === undefined || out.firstWriteSeconds === undefined)) {
+  while (Date.now() < until && !finished() && (out.retrySeconds === undefined || out.firstWriteSeconds === undefined)) {
     if (out.retrySeconds === undefined) {
       const pending = (await client.workflow.getHandle(workflowId).describe().catch(() => undefined))?.raw.pendingActivities ?? [];
       const retried = pending.find((a) => (a.attempt ?? 1) > 1 && a.lastStartedTime);
@@ -421,7 +424,7 @@ export function formatMigrationBench(r: MigrationBenchReport, profileNote = ''):
   ];
 }
 
-const secondsAfter = (s: number | undefined) => (s === undefined ? '(not seen within a minute)' : `${s.toFixed(1)} s after the kill`);
+const secondsAfter = (s: number | undefined) => (s === undefined ? '(not seen)' : `${s.toFixed(1)} s after the kill`);
 
 /** The "where the time went" line: the seconds with writes, the gaps between, and the rate while writing. */
 function describeTimeline(t: WriteTimeline, read: number, ceiling: number): string {
