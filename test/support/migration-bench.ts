@@ -18,7 +18,7 @@ import { connectionInterceptors } from '../../orchestration/grpc-interceptors';
  * The register-migration benchmark (issue #14) and its CI-sized variant: Netvisor products → Rackbeat, the direction
  * where a published limit binds (Rackbeat's ~480 requests/minute per token). The sandboxes run in their own process
  * and the worker is a `siirto worker` process of its own, so its RSS is the worker's alone; in the middle of the run
- * that worker is SIGKILLed and a new one started, as a supervisor would. Shared by bench/register-migration.ts and
+ * (and of a batch: half of it written) that worker is SIGKILLed and a new one started, as a supervisor would. Shared by bench/register-migration.ts and
  * test/chaos/register-migration-chaos.test.ts.
  *
  * Time is scaled, not the window: Rackbeat's 480 requests stay 480 per window, the window is 60 s ÷ timeFactor
@@ -69,7 +69,8 @@ export interface MigrationBenchReport {
   distinctInRackbeat: number;
   /** Rackbeat product creates Rackbeat handled (POST /api/products answered 201, or 422 for a number already taken). */
   creates: number;
-  kill?: { pid: number; atDone: number; atSecond: number; restartSeconds: number; recovery?: Recovery };
+  /** `atDone`: records of the batches done; `writtenInBatch`: of the batch under way, the ones Rackbeat had made. */
+  kill?: { pid: number; atDone: number; writtenInBatch: number; atSecond: number; restartSeconds: number; recovery?: Recovery };
   /** Peak RSS per worker process (MiB), from /proc (VmHWM while alive, sampled VmRSS otherwise). */
   workerPeakRssMiB: number[];
   /** When Rackbeat made the products (its own created_at, whole seconds), counted from the migration's start. */
@@ -312,12 +313,15 @@ export async function runMigrationBench(o: MigrationBenchOptions): Promise<Migra
       }
       if (o.killAt !== null && !report.kill && last && last.done >= o.records * o.killAt) {
         const victim = workers[workers.length - 1];
+        // In the middle of a batch, not at its start: half of the batch under way is written when the worker dies,
+        // so its retry must find those records in the target rather than write them again.
+        const written = await untilCreated(rbUrl, (await createdCount(rbUrl)) + Math.ceil(o.batchSize / 2));
         const atSecond = (performance.now() - t0) / 1000;
         await victim.kill();
         say(`SIGKILL worker ${victim.pid} at ${last.done} records`);
         const k0 = performance.now();
         workers.push(await startWorker(o.temporalAddress, configDir, taskQueue, env));
-        report.kill = { pid: victim.pid, atDone: last.done, atSecond, restartSeconds: (performance.now() - k0) / 1000 };
+        report.kill = { pid: victim.pid, atDone: last.done, writtenInBatch: Math.max(0, written - last.done), atSecond, restartSeconds: (performance.now() - k0) / 1000 };
         recovery = watchRecovery(client, handle.workflowId, rbUrl, Date.now() - (performance.now() - k0), () => finished).then((r) => void (report.kill!.recovery = r));
         continue;
       }
@@ -365,6 +369,19 @@ export async function runMigrationBench(o: MigrationBenchOptions): Promise<Migra
   }
 }
 
+/** Product creates Rackbeat has answered 201 so far. */
+const createdCount = async (rackbeatUrl: string): Promise<number> => ((await get(`${rackbeatUrl}/__sandbox/stats`)).byStatus?.['POST /api/products']?.['201'] ?? 0) as number;
+
+/** Waits (10 s at most) until Rackbeat has made `n` products; resolves with the count then. */
+async function untilCreated(rackbeatUrl: string, n: number): Promise<number> {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const made = await createdCount(rackbeatUrl);
+    if (made >= n || Date.now() > until) return made;
+    await sleep(10);
+  }
+}
+
 /** After a SIGKILL: when the killed batch's next attempt started and when Rackbeat made its next product, in seconds from the kill. */
 export interface Recovery {
   /** The batch's next attempt started (its pending activity's last started time, attempt > 1). */
@@ -380,7 +397,7 @@ export interface Recovery {
  * batches leaves no attempt to retry: then only the next product is timed.
  */
 async function watchRecovery(client: Client, workflowId: string, rackbeatUrl: string, killedAt: number, finished: () => boolean): Promise<Recovery> {
-  const created = async () => ((await get(`${rackbeatUrl}/__sandbox/stats`)).byStatus?.['POST /api/products']?.['201'] ?? 0) as number;
+  const created = () => createdCount(rackbeatUrl);
   const base = await created();
   const out: Recovery = {};
   const until = Date.now() + 60_000;
@@ -420,7 +437,7 @@ export function formatMigrationBench(r: MigrationBenchReport, profileNote = ''):
     `  projected at the real limit (${o.rackbeatLimit}/min): ${((o.records * (r.calls.rackbeat / o.records)) / (o.rackbeatLimit / 60) / 3600).toFixed(2)} h for ${o.records} products`,
     `  peak worker RSS: ${r.workerPeakRssMiB.map((m) => `${m.toFixed(0)} MiB`).join(', ')} (${r.workerPeakRssMiB.length > 1 ? "killed worker, then its replacement" : "one worker"}; worker NODE_OPTIONS ${o.workerNodeOptions ? `"${o.workerNodeOptions}", MALLOC_ARENA_MAX=${WORKER_MALLOC_ARENA_MAX}` : "none"})`,
     ...(r.timeline ? [describeTimeline(r.timeline, read, ceiling)] : []),
-    `  SIGKILL: ${r.kill ? `worker ${r.kill.pid} at ${r.kill.atDone} records (${r.kill.atSecond.toFixed(1)} s in), replacement polling after ${r.kill.restartSeconds.toFixed(1)} s; the killed batch's next attempt started ${secondsAfter(r.kill.recovery?.retrySeconds)} (heartbeat timeout ${o.heartbeatTimeout ?? DEFAULT_HEARTBEAT_TIMEOUT}), Rackbeat's next product made ${secondsAfter(r.kill.recovery?.firstWriteSeconds)}` : 'none'}; records written twice: ${writtenTwice(r)} (${r.creates} creates for ${r.distinctInRackbeat} products)`,
+    `  SIGKILL: ${r.kill ? `worker ${r.kill.pid} at ${r.kill.atDone} records, ${r.kill.writtenInBatch} of the next batch written (${r.kill.atSecond.toFixed(1)} s in), replacement polling after ${r.kill.restartSeconds.toFixed(1)} s; the killed batch's next attempt started ${secondsAfter(r.kill.recovery?.retrySeconds)} (heartbeat timeout ${o.heartbeatTimeout ?? DEFAULT_HEARTBEAT_TIMEOUT}), Rackbeat's next product made ${secondsAfter(r.kill.recovery?.firstWriteSeconds)}` : 'none'}; records written twice: ${writtenTwice(r)} (${r.creates} creates for ${r.distinctInRackbeat} products)`,
   ];
 }
 
