@@ -3,8 +3,8 @@
  * products → Rackbeat, the direction where a published limit binds (Rackbeat ~480 requests/minute per token;
  * Netvisor takes one request at a time). The 480 requests per window stay 480; the window is 60 s ÷ the time factor,
  * on the sandbox and in the worker's client pacing alike. The worker is a separate `siirto worker` process, SIGKILLed
- * in the middle of the run (half-way through a batch's writes) and replaced; its peak RSS is read from /proc. The sandboxes run in their own process with
- * the latency of bench/latency-profiles.ts.
+ * in the middle of the run (half-way through a batch's writes) and replaced; its peak RSS is read from /proc. The
+ * sandboxes run in their own process with the latency of bench/latency-profiles.ts.
  *
  * Prints throughput against the ceiling the limit allows (1 Rackbeat call per record), API calls per record on both
  * systems, peak worker RSS and the records written twice. Not a test: nothing is asserted (the CI-sized variant is

@@ -18,8 +18,8 @@ import { connectionInterceptors } from '../../orchestration/grpc-interceptors';
  * The register-migration benchmark (issue #14) and its CI-sized variant: Netvisor products → Rackbeat, the direction
  * where a published limit binds (Rackbeat's ~480 requests/minute per token). The sandboxes run in their own process
  * and the worker is a `siirto worker` process of its own, so its RSS is the worker's alone; in the middle of the run
- * (and of a batch: half of it written) that worker is SIGKILLed and a new one started, as a supervisor would. Shared by bench/register-migration.ts and
- * test/chaos/register-migration-chaos.test.ts.
+ * (and of a batch: half of it written) that worker is SIGKILLed and a new one started, as a supervisor would. Shared
+ * by bench/register-migration.ts and test/chaos/register-migration-chaos.test.ts.
  *
  * Time is scaled, not the window: Rackbeat's 480 requests stay 480 per window, the window is 60 s ÷ timeFactor
  * (sandbox limit and the worker's client pacing alike).
