@@ -7,6 +7,7 @@ import type { ResolvedTenant } from '../config/load';
 
 import { TASK_QUEUE } from '../orchestration/task-queue';
 import { connectionInterceptors } from '../orchestration/grpc-interceptors';
+import { workflowTaskSlotsFromEnvironment } from './task-slots';
 import { warmRegisterCaches, warmRegistersFromEnvironment } from './warm-registers';
 
 export { TASK_QUEUE };
@@ -68,6 +69,8 @@ export async function createWorker(
     // worker (GC pause, all workflow slots taken) loses a task to another worker more often, which then replays the
     // history from its start: more CPU, same result. 3 s stays well above a healthy worker's poll latency.
     stickyQueueScheduleToStartTimeout: '3s',
+    // A few workflow tasks at a time, so a burst's first orders go ahead of the rest (worker/task-slots.ts).
+    maxConcurrentWorkflowTaskExecutions: workflowTaskSlotsFromEnvironment(),
     ...setup.options,
   });
   const registersWarm = (setup.warmRegisters ?? warmRegistersFromEnvironment()) ? warmRegisterCaches(connections, setup.tenants) : Promise.resolve();
