@@ -273,7 +273,7 @@ async function netvisorKeysetPage(
   const items = await details(own);
   // The previous batch handed over the next batch's keys too: this page ends after its own and hands the rest on,
   // and the whole list is read by the next batch, while it writes. On a worker that just took over after a kill this
-  // batch therefore waits only for the target's index; the list it would also read weighs on the same two cores.
+  // batch therefore waits only for the target's index, which the list's read would otherwise compete with for CPU.
   // The keys are as fresh as the list the previous batch's worker read, which is what a worker that keeps the list
   // for the whole migration uses too.
   if (hint.length > size) return { items, next: own[own.length - 1], nextKeys: hint.slice(size) };

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { Client, Connection } from '@temporalio/client';
+import { tsToMs } from '@temporalio/common/lib/time';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { startMigration } from '../../client/migrations';
 import { WORKER_MALLOC_ARENA_MAX } from '../../client/cluster/processes';
@@ -397,17 +398,16 @@ export interface Recovery {
  * batches leaves no attempt to retry: then only the next product is timed.
  */
 async function watchRecovery(client: Client, workflowId: string, rackbeatUrl: string, killedAt: number, finished: () => boolean): Promise<Recovery> {
-  const created = () => createdCount(rackbeatUrl);
-  const base = await created();
+  const base = await createdCount(rackbeatUrl);
   const out: Recovery = {};
   const until = Date.now() + 60_000;
   while (Date.now() < until && !finished() && (out.retrySeconds === undefined || out.firstWriteSeconds === undefined)) {
     if (out.retrySeconds === undefined) {
       const pending = (await client.workflow.getHandle(workflowId).describe().catch(() => undefined))?.raw.pendingActivities ?? [];
       const retried = pending.find((a) => (a.attempt ?? 1) > 1 && a.lastStartedTime);
-      if (retried) out.retrySeconds = (Number(retried.lastStartedTime!.seconds) * 1000 + Math.round((retried.lastStartedTime!.nanos ?? 0) / 1e6) - killedAt) / 1000;
+      if (retried) out.retrySeconds = (tsToMs(retried.lastStartedTime) - killedAt) / 1000;
     }
-    if (out.firstWriteSeconds === undefined && (await created()) > base) out.firstWriteSeconds = (Date.now() - killedAt) / 1000;
+    if (out.firstWriteSeconds === undefined && (await createdCount(rackbeatUrl)) > base) out.firstWriteSeconds = (Date.now() - killedAt) / 1000;
     await sleep(50);
   }
   return out;
