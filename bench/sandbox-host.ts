@@ -1,7 +1,8 @@
 /**
  * Sandboxes in a process of their own, so a benchmark can tell their CPU from the HTTP server's and the driver's:
  * `node dist/bench/sandbox-host.js netvisor netvisor woocommerce` starts them on free ports, prints one JSON line
- * `{"urls":[...]}` (in the order given) and serves until SIGTERM or its stdin closes. Not a benchmark by itself
+ * `{"urls":[...]}` (in the order given) and serves until SIGTERM or its stdin closes. On stdin it also takes `landed` (when
+ * each Netvisor document was stored) and a `{"deliver": ...}` line (webhooks to send at once, as a shop does). Not a benchmark by itself
  * (bench/run.ts skips it); `hostSandboxes` is the parent's side.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -18,7 +19,17 @@ export interface HostedSandboxes {
    * its our-reference ("woo:<order number>"): for latency figures taken where the document is stored.
    */
   landedDocuments(): Promise<Map<string, number>>;
+  /**
+   * POSTs these requests to `url` all at once from the host process, as the shop sends its webhooks (so the sending
+   * is not done by the process under measurement), and resolves with each reply's status and text once all answered.
+   */
+  deliver(url: string, requests: readonly Delivery[]): Promise<Array<{ status: number; text: string }>>;
   stop(): Promise<void>;
+}
+
+export interface Delivery {
+  headers: Record<string, string>;
+  body: string;
 }
 
 /** Starts the sandboxes in a child process and resolves with their URLs once they listen. */
@@ -36,20 +47,26 @@ export async function hostSandboxes(systems: readonly SandboxSystem[]): Promise<
     });
     child.once('exit', (code) => reject(new Error(`sandbox host exited (${code}) before its sandboxes listened`)));
   });
+  /** One request line to the host and its one reply line (the host answers in order). */
+  const ask = <R, T>(request: string, read: (reply: R) => T): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      lines.once('line', (line) => {
+        try {
+          resolve(read(JSON.parse(line) as R));
+        } catch (err) {
+          reject(new Error(`sandbox host said "${line}": ${(err as Error).message}`));
+        }
+      });
+      child.stdin!.write(request);
+    });
   return {
     urls,
     pid: child.pid!,
     landedDocuments() {
-      return new Promise<Map<string, number>>((resolve, reject) => {
-        lines.once('line', (line) => {
-          try {
-            resolve(new Map(Object.entries((JSON.parse(line) as { landed: Record<string, number> }).landed)));
-          } catch (err) {
-            reject(new Error(`sandbox host said "${line}": ${(err as Error).message}`));
-          }
-        });
-        child.stdin!.write('landed\n');
-      });
+      return ask('landed\n', (reply: { landed: Record<string, number> }) => new Map(Object.entries(reply.landed)));
+    },
+    deliver(url, requests) {
+      return ask(`${JSON.stringify({ deliver: { url, requests } })}\n`, (reply: { delivered: Array<{ status: number; text: string }> }) => reply.delivered);
     },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
@@ -86,6 +103,18 @@ async function main(): Promise<void> {
   process.stdin.on('end', () => void stop());
   readline.createInterface({ input: process.stdin }).on('line', (line) => {
     if (line.trim() === 'landed') process.stdout.write(`${JSON.stringify({ landed })}\n`);
+    else if (line.startsWith('{')) {
+      const { deliver } = JSON.parse(line) as { deliver: { url: string; requests: Delivery[] } };
+      void Promise.all(
+        deliver.requests.map(async (r) => {
+          const res = await fetch(deliver.url, { method: 'POST', headers: r.headers, body: r.body });
+          return { status: res.status, text: await res.text() };
+        }),
+      ).then(
+        (delivered) => process.stdout.write(`${JSON.stringify({ delivered })}\n`),
+        (err: Error) => process.stdout.write(`${JSON.stringify({ delivered: [{ status: 0, text: err.message }] })}\n`),
+      );
+    }
   });
   process.stdout.write(`${JSON.stringify({ urls: started.map((s) => s.url) })}\n`);
 }

@@ -32,8 +32,10 @@ export async function totalRequests(urls: readonly string[]): Promise<number> {
   return n;
 }
 
-export async function sandboxStats(url: string): Promise<{ requests: number; byPath: Record<string, number> }> {
-  return (await (await fetch(`${url}/__sandbox/stats`)).json()) as { requests: number; byPath: Record<string, number> };
+/** GET /__sandbox/stats: requests by method and path, and the latency the sandbox drew for them (ms, summed). */
+export async function sandboxStats(url: string): Promise<{ requests: number; byPath: Record<string, number>; latencyMsByPath: Record<string, number> }> {
+  const stats = (await (await fetch(`${url}/__sandbox/stats`)).json()) as { requests: number; byPath: Record<string, number>; latencyMsByPath?: Record<string, number> };
+  return { ...stats, latencyMsByPath: stats.latencyMsByPath ?? {} };
 }
 
 export const fmt = (n: number, digits = 1): string => n.toFixed(digits);

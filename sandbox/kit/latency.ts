@@ -12,8 +12,10 @@ export const LatencyDelay = z
 export type LatencyDelay = z.infer<typeof LatencyDelay>;
 
 /**
- * POST /__sandbox/latency body: every API request (control endpoints excepted) waits `ms` ± `jitterMs` before it is
- * handled, as a request to the real service over the internet would. Off (0 ms) by default and after a reset.
+ * POST /__sandbox/latency body: every API request (control endpoints excepted) is answered `ms` ± `jitterMs` after it
+ * arrived, as a request to the real service over the internet would be: the delay is the whole response time, the
+ * sandbox's own handling inside it (it runs at the end of the delay, as late as it lately took), not added on top.
+ * Off (0 ms) by default and after a reset.
  *
  * `paths` (optional) gives some paths their own delay: a key is a path prefix starting with "/" (the query string is
  * not matched), the longest matching prefix wins, and requests matching none take the top-level delay. E.g.
@@ -56,6 +58,7 @@ export class Latency {
 
   configure(config: LatencyConfig): void {
     this.config = config;
+    this.pair = new Map();
     this.byPath = Object.entries(config.paths ?? {}).sort((a, b) => b[0].length - a[0].length);
   }
 
@@ -66,16 +69,61 @@ export class Latency {
     return this.config;
   }
 
-  /** This request's delay in ms: uniform in [ms - jitterMs, ms + jitterMs], drawn from the sandbox's seeded dice. */
+  /**
+   * This request's delay in ms: uniform in [ms - jitterMs, ms + jitterMs], drawn from the sandbox's seeded dice in
+   * antithetic pairs per setting (a draw u, then 1 - u for the next request under the same setting), so that a run's
+   * mean delay is the setting's mean and not the luck of its dice: a benchmark holds its figures against that mean.
+   */
   draw(path?: string): number {
-    const { ms, jitterMs } = this.delayFor(path);
+    const delay = this.delayFor(path);
+    const { ms, jitterMs } = delay;
     if (ms <= 0) return 0;
-    return Math.max(0, ms + (jitterMs ? Math.round((this.dice.next() * 2 - 1) * jitterMs) : 0));
+    if (!jitterMs) return ms;
+    const pending = this.pair.get(delay);
+    let u: number;
+    if (pending === undefined) {
+      u = this.dice.next();
+      this.pair.set(delay, 1 - u);
+    } else {
+      u = pending;
+      this.pair.delete(delay);
+    }
+    return Math.max(0, ms + Math.round((u * 2 - 1) * jitterMs));
   }
 
-  /** Resolves after this request's delay. */
-  async wait(path?: string): Promise<void> {
+  /** The second half of each setting's antithetic pair, until drawn. */
+  private pair = new Map<LatencyDelay, number>();
+
+  /**
+   * The first half of holding one request for its delay, measured from its arrival: waits the delay less what the
+   * sandbox's own handling of that kind of request (`kind`, e.g. "POST /salesinvoice.nv") has lately taken, so that
+   * the handler runs where the vendor's own work would, inside the response time, not after it. `release()` (when
+   * the reply is about to leave) waits whatever is left of the delay, so a reply never leaves sooner than the delay
+   * after its request arrived, and learns how long the handling took.
+   */
+  async hold(kind: string, path?: string): Promise<{ delay: number; ahead: number; release(): Promise<void> }> {
+    const arrived = performance.now();
     const delay = this.draw(path);
-    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    if (delay <= 0) return { delay, ahead: 0, release: async () => undefined };
+    const handling = this.handlingMs.get(kind) ?? 0;
+    const ahead = Math.max(0, Math.round(delay - handling));
+    await sleep(ahead);
+    const handlerFrom = performance.now();
+    return {
+      delay,
+      ahead,
+      release: async () => {
+        const now = performance.now();
+        // Half the last estimate and half this request's time: one slow request (a GC pause) moves the next only so far.
+        this.handlingMs.set(kind, Math.min(delay, 0.5 * handling + 0.5 * (now - handlerFrom)));
+        const left = arrived + delay - now;
+        if (left >= 1) await sleep(left);
+      },
+    };
   }
+
+  /** What handling each kind of request has lately taken the sandbox (ms), for `hold`. */
+  private readonly handlingMs = new Map<string, number>();
 }
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -111,8 +111,11 @@ export async function startSandbox(
 
   const isControl = (request: FastifyRequest) => request.url.startsWith('/__sandbox/');
   // Requests to the API itself, by method and path: benchmarks report API calls per record from these.
-  const stats = { requests: 0, byPath: {} as Record<string, number>, byStatus: {} as Record<string, Record<string, number>> };
+  // latencyMsByPath: the delay the latency setting drew for those requests, summed (a benchmark tells the dice's luck from the caller's overhead).
+  const stats = { requests: 0, byPath: {} as Record<string, number>, byStatus: {} as Record<string, Record<string, number>>, latencyMsByPath: {} as Record<string, number> };
   const commitThenFail = new WeakSet<FastifyRequest>();
+  /** Requests held for their latency, until their reply leaves (Latency.hold). */
+  const heldRequests = new WeakMap<FastifyRequest, { release(): Promise<void> }>();
 
   app.addHook('onRequest', async (request, reply) => {
     if (isControl(request)) return;
@@ -124,7 +127,11 @@ export async function startSandbox(
     // window's edge by the latency's jitter, and refuse callers that kept the limit.
     const rateKey = rate && def.rateLimit ? def.rateLimit.key(request) : null;
     const retryAfter = rate && rateKey !== null ? rate.hit(rateKey) : null;
-    await latency.wait(request.url);
+    const held = await latency.hold(key, request.url);
+    if (held.delay > 0) {
+      stats.latencyMsByPath[key] = (stats.latencyMsByPath[key] ?? 0) + held.delay;
+      heldRequests.set(request, held);
+    }
     const fault: FaultKind | null = ctx.faults.draw(request.url, request.method);
     if (fault === 'reset') {
       request.raw.socket.destroy();
@@ -159,6 +166,12 @@ export async function startSandbox(
     return r.body;
   });
 
+  // Last: the reply leaves no sooner than the latency after its request arrived (Latency.hold).
+  app.addHook('onSend', async (request, _reply, payload) => {
+    await heldRequests.get(request)?.release();
+    return payload;
+  });
+
   app.get('/__sandbox/state', async () => store.snapshot());
   // `rateLimit` (the limit in force, the busiest window, refusals) only where a limit is published.
   app.get('/__sandbox/stats', async () => ({ ...stats, ...(rate ? { rateLimit: rate.stats() } : {}), ...def.stats?.() }));
@@ -167,6 +180,7 @@ export async function startSandbox(
     stats.requests = 0;
     stats.byPath = {};
     stats.byStatus = {};
+    stats.latencyMsByPath = {};
     rate?.reset();
     def.resetStats?.();
     ctx.faults.configure(FaultConfig.parse({ rate: 0 }), ctx.seed);

@@ -26,6 +26,21 @@ describe('Latency.delayFor / draw', () => {
     }
   });
 
+  it("draws in antithetic pairs per setting, so a run's mean is the setting's mean, whatever else is drawn between", () => {
+    const paired = new Latency(3);
+    paired.configure(LatencyConfig.parse({ ms: 120, jitterMs: 40, paths: { '/customerlist.nv': { ms: 180, jitterMs: 60 } } }));
+    const docs: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      if (i % 7 === 0) paired.draw('/customerlist.nv'); // another setting's draws in between do not break the pairs
+      docs.push(paired.draw('/salesinvoice.nv'));
+    }
+    const mean = docs.reduce((a, b) => a + b, 0) / docs.length;
+    expect(Math.abs(mean - 120)).toBeLessThanOrEqual(0.5);
+    expect(new Set(docs).size).toBeGreaterThan(10); // still jittered
+    expect(Math.min(...docs)).toBeGreaterThanOrEqual(80);
+    expect(Math.max(...docs)).toBeLessThanOrEqual(160);
+  });
+
   it('delays only the listed paths when the top level is off', () => {
     const only = new Latency(1);
     only.configure(LatencyConfig.parse({ ms: 0, paths: { '/slow': { ms: 30 } } }));

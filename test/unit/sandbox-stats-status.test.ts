@@ -49,3 +49,13 @@ it('counts a handled create under its status, and a create whose caller died dur
   // The seeded products, and the one create that was handled.
   expect(state.products.map((p) => p.number).filter((n) => n.startsWith('STAT-'))).toEqual(['STAT-1']);
 });
+
+it('sums the latency it drew by method and path (latencyMsByPath), and a reset zeroes it', async () => {
+  await control(url, 'reset', {});
+  await control(url, 'latency', { ms: 40, jitterMs: 0 });
+  for (let i = 0; i < 3; i++) await (await fetch(`${url}/api/products`, { headers: TOKEN })).arrayBuffer();
+  const stats = (await (await fetch(`${url}/__sandbox/stats`)).json()) as { latencyMsByPath: Record<string, number> };
+  expect(stats.latencyMsByPath).toEqual({ 'GET /api/products': 120 });
+  await control(url, 'reset', {});
+  expect(((await (await fetch(`${url}/__sandbox/stats`)).json()) as { latencyMsByPath: Record<string, number> }).latencyMsByPath).toEqual({});
+});

@@ -1,0 +1,94 @@
+/**
+ * Siirto's HTTP server (the webhook door) in a process of its own, as `siirto server` runs apart from `siirto worker`
+ * in production: a benchmark that runs the worker in its own process then does not make the worker's event loop take
+ * in the webhooks too. `node dist/bench/server-host.js` reads one JSON line on stdin (the Temporal address, the task
+ * queue, the codec key, the tenants; on stdin so the sandbox credentials are not on a command line), prints one JSON
+ * line `{"url":...}` once it listens, and serves until SIGTERM or its stdin closes. Not a benchmark by itself
+ * (bench/run.ts skips it); `hostServer` is the parent's side.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+import { Client, Connection } from '@temporalio/client';
+import { z } from 'zod';
+import { buildHttpServer, listen } from '../client/http';
+import { log } from '../client/log';
+import type { ResolvedTenant } from '../config/load';
+import { connectionInterceptors } from '../orchestration/grpc-interceptors';
+import { EncryptionCodec } from '../worker/payload-codec';
+
+const HostInput = z.object({
+  address: z.string().min(1),
+  taskQueue: z.string().min(1),
+  codec: z.object({ id: z.string().min(1), keyBase64: z.string().min(1) }),
+  /** Tenants as the bench resolved them (already validated there). */
+  tenants: z.array(z.object({ tenant: z.string().min(1) }).passthrough()).min(1),
+});
+type HostInput = z.infer<typeof HostInput>;
+
+export interface HostedServer {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Starts the HTTP server in a child process and resolves with its URL once it listens. */
+export async function hostServer(input: { address: string; taskQueue: string; codec: { id: string; key: Buffer }; tenants: ResolvedTenant[] }): Promise<HostedServer> {
+  const child: ChildProcess = spawn(process.execPath, [path.join(__dirname, 'server-host.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const lines = readline.createInterface({ input: child.stdout! });
+  const message: HostInput = { address: input.address, taskQueue: input.taskQueue, codec: { id: input.codec.id, keyBase64: input.codec.key.toString('base64') }, tenants: input.tenants };
+  child.stdin!.write(`${JSON.stringify(message)}\n`);
+  const url = await new Promise<string>((resolve, reject) => {
+    lines.once('line', (line) => {
+      try {
+        resolve(z.object({ url: z.string().url() }).parse(JSON.parse(line)).url);
+      } catch (err) {
+        reject(new Error(`server host said "${line}": ${(err as Error).message}`));
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`server host exited (${code}) before it listened`)));
+  });
+  return {
+    url,
+    pid: child.pid!,
+    async stop() {
+      child.stdin!.end();
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const lines = readline.createInterface({ input: process.stdin });
+  const first = await new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    lines.once('close', () => reject(new Error('stdin closed before the settings line')));
+  });
+  const input = HostInput.parse(JSON.parse(first));
+  log.level = 'error'; // as the bench's own process: a line per webhook would drown its report
+  const codec = new EncryptionCodec({ id: input.codec.id, key: Buffer.from(input.codec.keyBase64, 'base64') });
+  const client = new Client({ connection: await Connection.connect({ interceptors: connectionInterceptors(), address: input.address }), dataConverter: { payloadCodecs: [codec] } });
+  const tenants = new Map(input.tenants.map((t) => [t.tenant, t as unknown as ResolvedTenant]));
+  const app = buildHttpServer({ tenants, temporal: client, uiOrigins: [], taskQueue: input.taskQueue });
+  const url = await listen(app, 0);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await app.close().catch(() => undefined);
+    await client.connection.close().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  lines.on('close', () => void stop());
+  process.stdout.write(`${JSON.stringify({ url })}\n`);
+}
+
+if (require.main === module) {
+  main().catch((err: Error) => {
+    process.stderr.write(`server host failed: ${err.stack ?? err.message}\n`);
+    process.exit(1);
+  });
+}
