@@ -5,6 +5,8 @@
  *      baseline measured in the same run — each side on a fresh Netvisor state holding the same customers and
  *      products, the same orders; the baseline a sequential loop on the same connector with the same look-before-write
  *      (bench/support.ts baselineExport). Netvisor calls per order for returning customers against the goal 1.2.
+ *      Siirto's side is measured on a running worker (it exported a burst of other orders first, whose figure is
+ *      printed too: a worker just started), its webhooks sent from the sandboxes' process as a shop sends them.
  *  (b) many tenants at once, each its own Netvisor environment, on separate processes (Temporal server, one worker):
  *      orders/s against the ceiling at each size, and where it stops scaling, with the CPU of each process.
  *  (c) webhook → document latency at one order per second: p50/p95 beside the minimum (critical-path calls ×
@@ -13,7 +15,7 @@
  * Calls are read from the sandboxes' GET /__sandbox/stats: the bench prints whatever the code does. Not a test:
  * nothing is asserted. Options: --orders N (a; 60, --full 300), --new-customers N (a; 10, --full 40), --paced N (c; 20, --full 120), --tenants 5,20
  * (b; --full 1,5,10,20), --per-tenant N (b; 5, --full 20), --latency-ms 120, --only a,b,c, --warm-registers (the worker reads its register cache at start),
- * --server-in-worker (Siirto's HTTP server in the worker's process instead of its own, as `siirto server` runs).
+ * --server-in-worker (Siirto's HTTP server in the worker's process, instead of in a process of its own as `siirto server` runs in production).
  */
 import crypto from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
@@ -67,6 +69,7 @@ const NEW_CUSTOMERS = numberOption('new-customers', FULL ? 40 : 10);
 const WARM = process.argv.includes('--warm-registers');
 /** --server-in-worker: Siirto's HTTP server in the worker's process, the bench's earlier setup (the webhooks then take the worker's event loop too). */
 const SERVER_IN_WORKER = process.argv.includes('--server-in-worker');
+const LAYOUT = SERVER_IN_WORKER ? 'the sandboxes in a process of their own, the HTTP server in the worker\'s (--server-in-worker)' : 'the sandboxes, the HTTP server and the worker each in a process of their own, as in production';
 const SECRET = 'sandbox-webhook-secret';
 const NETVISOR_LATENCY = latencyFor('netvisor', numberOption('latency-ms', 120));
 const WOO_LATENCY = latencyFor('woocommerce');
@@ -206,7 +209,7 @@ async function burst(siirto: SiirtoSide, netvisorUrl: string, shop: HostedSandbo
  * now running as a production worker does. The goal is held against the second; the first is printed beside it.
  */
 async function partA(temporal: Awaited<ReturnType<typeof benchTemporal>>, netvisor: { url: string }, woo: { url: string }, host: HostedSandboxes, orders: BenchOrder[], cold: BenchOrder[], newOrders: BenchOrder[]): Promise<void> {
-  out(`(a) one Netvisor environment, ${orders.length} orders from returning customers (cards and products exist beforehand), burst delivery (sent from the sandboxes' process, as the shop sends them); the sandboxes and ${SERVER_IN_WORKER ? 'the worker with the HTTP server (--server-in-worker)' : 'the HTTP server'} each in a process of their own, as in production`);
+  out(`(a) one Netvisor environment, ${orders.length} orders from returning customers (cards and products exist beforehand), burst delivery (sent from the sandboxes' process, as the shop sends them); ${LAYOUT}`);
   out(`  latency: ${await setLatency(netvisor.url, 'netvisor', NETVISOR_LATENCY)}; ${await setLatency(woo.url, 'woocommerce', WOO_LATENCY)}`);
 
   // Baseline on a fresh state holding the customers and products.
@@ -322,7 +325,7 @@ async function bareRoundTripMs(url: string, n = 40): Promise<number> {
 }
 
 async function partC(temporal: Awaited<ReturnType<typeof benchTemporal>>, netvisor: { url: string }, woo: { url: string }, landedDocuments: () => Promise<Map<string, number>>, orders: BenchOrder[]): Promise<void> {
-  out(`(c) webhook → document latency, ${orders.length} orders at 1 order/s, returning customers; the sandboxes and ${SERVER_IN_WORKER ? 'the worker with the HTTP server (--server-in-worker)' : 'the HTTP server'} each in a process of their own, the time taken when the sandbox stores the document`);
+  out(`(c) webhook → document latency, ${orders.length} orders at 1 order/s, returning customers; ${LAYOUT}; the time taken when the sandbox stores the document`);
   await freshNetvisorWithRegisters(netvisor.url, orders);
   out(`  latency: ${await setLatency(netvisor.url, 'netvisor', NETVISOR_LATENCY)}; ${await setLatency(woo.url, 'woocommerce', WOO_LATENCY)}`);
   const siirto = await startSiirto(temporal, netvisor.url, woo.url);
