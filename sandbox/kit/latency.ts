@@ -101,7 +101,7 @@ export class Latency {
    * the reply is about to leave) waits whatever is left of the delay, so a reply never leaves sooner than the delay
    * after its request arrived, and learns how long the handling took.
    */
-  async hold(kind: string, path?: string): Promise<{ delay: number; ahead: number; release(): Promise<void> }> {
+  async hold(kind: string, path?: string): Promise<{ delay: number; ahead: number; release(learn?: boolean): Promise<void> }> {
     const arrived = performance.now();
     const delay = this.draw(path);
     if (delay <= 0) return { delay, ahead: 0, release: async () => undefined };
@@ -112,10 +112,15 @@ export class Latency {
     return {
       delay,
       ahead,
-      release: async () => {
+      // learn = false: this reply's time is not the handler's (an injected fault's), so it teaches nothing.
+      release: async (learn = true) => {
         const now = performance.now();
-        // Half the last estimate and half this request's time: one slow request (a GC pause) moves the next only so far.
-        this.handlingMs.set(kind, Math.min(delay, 0.5 * handling + 0.5 * (now - handlerFrom)));
+        if (learn) {
+          // Kinds are method and path, ids included: forget them all now and then rather than grow without end.
+          if (this.handlingMs.size >= 1000 && !this.handlingMs.has(kind)) this.handlingMs.clear();
+          // Half the last estimate and half this request's time: one slow request (a GC pause) moves the next only so far.
+          this.handlingMs.set(kind, Math.min(delay, 0.5 * handling + 0.5 * (now - handlerFrom)));
+        }
         const left = arrived + delay - now;
         if (left >= 1) await sleep(left);
       },

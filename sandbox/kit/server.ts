@@ -115,7 +115,9 @@ export async function startSandbox(
   const stats = { requests: 0, byPath: {} as Record<string, number>, byStatus: {} as Record<string, Record<string, number>>, latencyMsByPath: {} as Record<string, number> };
   const commitThenFail = new WeakSet<FastifyRequest>();
   /** Requests held for their latency, until their reply leaves (Latency.hold). */
-  const heldRequests = new WeakMap<FastifyRequest, { release(): Promise<void> }>();
+  const heldRequests = new WeakMap<FastifyRequest, { release(learn?: boolean): Promise<void> }>();
+  /** Requests given an injected fault: their reply's time is not the handler's. */
+  const faulted = new WeakSet<FastifyRequest>();
 
   app.addHook('onRequest', async (request, reply) => {
     if (isControl(request)) return;
@@ -133,6 +135,7 @@ export async function startSandbox(
       heldRequests.set(request, held);
     }
     const fault: FaultKind | null = ctx.faults.draw(request.url, request.method);
+    if (fault || retryAfter !== null) faulted.add(request);
     if (fault === 'reset') {
       request.raw.socket.destroy();
       return reply.hijack();
@@ -168,7 +171,7 @@ export async function startSandbox(
 
   // Last: the reply leaves no sooner than the latency after its request arrived (Latency.hold).
   app.addHook('onSend', async (request, _reply, payload) => {
-    await heldRequests.get(request)?.release();
+    await heldRequests.get(request)?.release(!faulted.has(request));
     return payload;
   });
 

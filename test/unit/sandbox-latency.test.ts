@@ -57,6 +57,15 @@ describe('the delay is the whole response time: the handling runs inside it', ()
     expect((await latency.hold('GET /bare', '/bare')).ahead).toBe(100);
   });
 
+  it("learns nothing from a reply that was an injected fault's (release(false))", async () => {
+    const latency = new Latency(1);
+    latency.configure({ ms: 40, jitterMs: 0 });
+    const held = await latency.hold('k', '/k');
+    await handle(30); // e.g. a timeout fault's wait, not the handler's work
+    await held.release(false);
+    expect((await latency.hold('k', '/k')).ahead).toBe(40);
+  });
+
   it('a quicker handling than learnt still answers the full delay after arrival', async () => {
     const latency = new Latency(1);
     latency.configure({ ms: 60, jitterMs: 0 });
