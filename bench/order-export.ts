@@ -51,6 +51,7 @@ import {
   processCpuSeconds,
   sandboxStats,
   setLatency,
+  type SandboxStats,
   WOO_CREDENTIALS,
   type BenchOrder,
 } from './support';
@@ -182,7 +183,7 @@ async function startSiirto(temporal: Awaited<ReturnType<typeof benchTemporal>>, 
 }
 
 /** One burst of webhooks, all at once, until every order's export is done: how long it took and the calls it made. */
-async function burst(siirto: SiirtoSide, netvisorUrl: string, shop: HostedSandboxes, orders: readonly BenchOrder[], tag: string): Promise<{ seconds: number; t0: number; t1: number; wall0: number; s0: Awaited<ReturnType<typeof sandboxStats>>; s1: Awaited<ReturnType<typeof sandboxStats>> }> {
+async function burst(siirto: SiirtoSide, netvisorUrl: string, shop: HostedSandboxes, orders: readonly BenchOrder[], tag: string): Promise<{ seconds: number; t0: number; t1: number; wall0: number; s0: SandboxStats; s1: SandboxStats }> {
   const deliveries = orders.map((o, i) => ({ headers: wooHeaders(o.body, `${tag}-${i}`), body: o.body }));
   const s0 = await sandboxStats(netvisorUrl);
   resetTurnStats();

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /** Modules the benchmarks share: not benchmarks themselves. */
-const LIBRARIES = ['run.js', 'support.js', 'multi-tenant.js', 'latency-profiles.js', 'polling-model.js', 'sandbox-host.js', 'server-host.js', 'history-timing.js'];
+const LIBRARIES = ['run.js', 'support.js', 'multi-tenant.js', 'latency-profiles.js', 'polling-model.js', 'sandbox-host.js', 'server-host.js', 'json-lines-child.js', 'history-timing.js'];
 const available = fs
   .readdirSync(__dirname)
   .filter((f) => f.endsWith('.js') && !LIBRARIES.includes(f))

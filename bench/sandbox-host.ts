@@ -5,11 +5,11 @@
  * each Netvisor document was stored) and a `{"deliver": ...}` line (webhooks to send at once, as a shop does). Not a benchmark by itself
  * (bench/run.ts skips it); `hostSandboxes` is the parent's side.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { SandboxSystem } from '../sandbox/kit/server';
 import { isSandboxSystem, startSandboxes } from '../sandbox/registry';
+import { spawnJsonLinesChild } from './json-lines-child';
 
 export interface HostedSandboxes {
   urls: string[];
@@ -34,44 +34,18 @@ export interface Delivery {
 
 /** Starts the sandboxes in a child process and resolves with their URLs once they listen. */
 export async function hostSandboxes(systems: readonly SandboxSystem[]): Promise<HostedSandboxes> {
-  const child: ChildProcess = spawn(process.execPath, [path.join(__dirname, 'sandbox-host.js'), ...systems], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const lines = readline.createInterface({ input: child.stdout! });
-  const urls = await new Promise<string[]>((resolve, reject) => {
-    lines.once('line', (line) => {
-      try {
-        resolve((JSON.parse(line) as { urls: string[] }).urls);
-      } catch (err) {
-        reject(new Error(`sandbox host said "${line}": ${(err as Error).message}`));
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`sandbox host exited (${code}) before its sandboxes listened`)));
-  });
-  /** One request line to the host and its one reply line (the host answers in order). */
-  const ask = <R, T>(request: string, read: (reply: R) => T): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      lines.once('line', (line) => {
-        try {
-          resolve(read(JSON.parse(line) as R));
-        } catch (err) {
-          reject(new Error(`sandbox host said "${line}": ${(err as Error).message}`));
-        }
-      });
-      child.stdin!.write(request);
-    });
+  const child = spawnJsonLinesChild('sandbox host', path.join(__dirname, 'sandbox-host.js'), systems);
+  const urls = await child.next((reply) => (reply as { urls: string[] }).urls);
   return {
     urls,
-    pid: child.pid!,
+    pid: child.pid,
     landedDocuments() {
-      return ask('landed\n', (reply: { landed: Record<string, number> }) => new Map(Object.entries(reply.landed)));
+      return child.ask('landed', (reply) => new Map(Object.entries((reply as { landed: Record<string, number> }).landed)));
     },
     deliver(url, requests) {
-      return ask(`${JSON.stringify({ deliver: { url, requests } })}\n`, (reply: { delivered: Array<{ status: number; text: string }> }) => reply.delivered);
+      return child.ask(JSON.stringify({ deliver: { url, requests } }), (reply) => (reply as { delivered: Array<{ status: number; text: string }> }).delivered);
     },
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-    },
+    stop: () => child.stop(),
   };
 }
 

@@ -6,7 +6,6 @@
  * line `{"url":...}` once it listens, and serves until SIGTERM or its stdin closes. Not a benchmark by itself
  * (bench/run.ts skips it); `hostServer` is the parent's side.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import { Client, Connection } from '@temporalio/client';
@@ -16,6 +15,7 @@ import { log } from '../client/log';
 import type { ResolvedTenant } from '../config/load';
 import { connectionInterceptors } from '../orchestration/grpc-interceptors';
 import { EncryptionCodec } from '../worker/payload-codec';
+import { spawnJsonLinesChild } from './json-lines-child';
 
 const HostInput = z.object({
   address: z.string().min(1),
@@ -34,30 +34,10 @@ export interface HostedServer {
 
 /** Starts the HTTP server in a child process and resolves with its URL once it listens. */
 export async function hostServer(input: { address: string; taskQueue: string; codec: { id: string; key: Buffer }; tenants: ResolvedTenant[] }): Promise<HostedServer> {
-  const child: ChildProcess = spawn(process.execPath, [path.join(__dirname, 'server-host.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const lines = readline.createInterface({ input: child.stdout! });
+  const child = spawnJsonLinesChild('server host', path.join(__dirname, 'server-host.js'));
   const message: HostInput = { address: input.address, taskQueue: input.taskQueue, codec: { id: input.codec.id, keyBase64: input.codec.key.toString('base64') }, tenants: input.tenants };
-  child.stdin!.write(`${JSON.stringify(message)}\n`);
-  const url = await new Promise<string>((resolve, reject) => {
-    lines.once('line', (line) => {
-      try {
-        resolve(z.object({ url: z.string().url() }).parse(JSON.parse(line)).url);
-      } catch (err) {
-        reject(new Error(`server host said "${line}": ${(err as Error).message}`));
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`server host exited (${code}) before it listened`)));
-  });
-  return {
-    url,
-    pid: child.pid!,
-    async stop() {
-      child.stdin!.end();
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  const url = await child.ask(JSON.stringify(message), (reply) => z.object({ url: z.string().url() }).parse(reply).url);
+  return { url, pid: child.pid, stop: () => child.stop() };
 }
 
 async function main(): Promise<void> {

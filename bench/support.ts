@@ -32,8 +32,14 @@ export async function totalRequests(urls: readonly string[]): Promise<number> {
   return n;
 }
 
-/** GET /__sandbox/stats: requests by method and path, and the latency the sandbox drew for them (ms, summed). */
-export async function sandboxStats(url: string): Promise<{ requests: number; byPath: Record<string, number>; latencyMsByPath: Record<string, number> }> {
+/** GET /__sandbox/stats as the benches read it: requests by method and path, and the latency drawn for them (ms, summed). */
+export interface SandboxStats {
+  requests: number;
+  byPath: Record<string, number>;
+  latencyMsByPath: Record<string, number>;
+}
+
+export async function sandboxStats(url: string): Promise<SandboxStats> {
   const stats = (await (await fetch(`${url}/__sandbox/stats`)).json()) as { requests: number; byPath: Record<string, number>; latencyMsByPath?: Record<string, number> };
   return { ...stats, latencyMsByPath: stats.latencyMsByPath ?? {} };
 }

@@ -115,9 +115,7 @@ export async function startSandbox(
   const stats = { requests: 0, byPath: {} as Record<string, number>, byStatus: {} as Record<string, Record<string, number>>, latencyMsByPath: {} as Record<string, number> };
   const commitThenFail = new WeakSet<FastifyRequest>();
   /** Requests held for their latency, until their reply leaves (Latency.hold). */
-  const heldRequests = new WeakMap<FastifyRequest, { release(learn?: boolean): Promise<void> }>();
-  /** Requests given an injected fault: their reply's time is not the handler's. */
-  const faulted = new WeakSet<FastifyRequest>();
+  const heldRequests = new WeakMap<FastifyRequest, () => Promise<void>>();
 
   app.addHook('onRequest', async (request, reply) => {
     if (isControl(request)) return;
@@ -130,12 +128,12 @@ export async function startSandbox(
     const rateKey = rate && def.rateLimit ? def.rateLimit.key(request) : null;
     const retryAfter = rate && rateKey !== null ? rate.hit(rateKey) : null;
     const held = await latency.hold(key, request.url);
+    const fault: FaultKind | null = ctx.faults.draw(request.url, request.method);
     if (held.delay > 0) {
       stats.latencyMsByPath[key] = (stats.latencyMsByPath[key] ?? 0) + held.delay;
-      heldRequests.set(request, held);
+      // An injected fault's reply says nothing of how long the handler takes.
+      heldRequests.set(request, () => held.release(!fault && retryAfter === null));
     }
-    const fault: FaultKind | null = ctx.faults.draw(request.url, request.method);
-    if (fault || retryAfter !== null) faulted.add(request);
     if (fault === 'reset') {
       request.raw.socket.destroy();
       return reply.hijack();
@@ -171,7 +169,7 @@ export async function startSandbox(
 
   // Last: the reply leaves no sooner than the latency after its request arrived (Latency.hold).
   app.addHook('onSend', async (request, _reply, payload) => {
-    await heldRequests.get(request)?.release(!faulted.has(request));
+    await heldRequests.get(request)?.();
     return payload;
   });
 
